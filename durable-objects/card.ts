@@ -1,0 +1,252 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../functions/env';
+import { PUK_MAX_WRONG, pukDigitsMatch } from '../functions/core/puk-challenge';
+import { OTP_DAILY_CAP, capDay } from '../functions/core/otp';
+import { decryptSecret } from '../functions/platform/crypto';
+
+/**
+ * One card, one writer (keyed by serial). It owns the card's status, its sealed PIN/PUK, the PUK
+ * failure counter and the level 1/2 credentials. Every counter changes in one synchronous SQL
+ * statement with its limit in the WHERE clause, so concurrent requests cannot race past a limit.
+ */
+export type CardStatus = 'issued' | 'active' | 'blocked' | 'expired' | 'puk_blocked' | 'superseded';
+export type L2Mode = 'app' | 'sms';
+
+export interface CardRecord {
+  serial: string;
+  fiscalCode: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  phone: string;
+  email: string | null;
+  publicKey: JsonWebKey | null;
+  issuedAt: number;
+  expiresAt: number;
+  /** AES-GCM sealed, bound to the serial (see platform/crypto). */
+  sealedPin: string;
+  sealedPuk: string;
+}
+
+export interface CardView {
+  serial: string;
+  fiscalCode: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  phone: string;
+  email: string | null;
+  hasPublicKey: boolean;
+  issuedAt: number;
+  expiresAt: number;
+  status: CardStatus;
+  blockedReason: string | null;
+  pukFailures: number;
+  credentials: { activatedAt: number; mode: L2Mode; verifiedEmail: string | null } | null;
+}
+
+export interface Credentials {
+  passwordHash: string;
+  mode: L2Mode;
+  verifiedEmail: string | null;
+}
+
+export type PukAnswer =
+  | { outcome: 'ok' }
+  | { outcome: 'wrong'; remaining: number }
+  | { outcome: 'blocked' }
+  | { outcome: 'unusable'; status: CardStatus };
+
+export interface CardEvent {
+  at: number;
+  kind: string;
+  detail: Record<string, unknown>;
+}
+
+export type SendAllowance = { allowed: true } | { allowed: false };
+
+interface Row {
+  [k: string]: SqlStorageValue;
+}
+
+export class Card extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS card (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      record TEXT NOT NULL,
+      status TEXT NOT NULL,
+      blocked_reason TEXT,
+      puk_failures INTEGER NOT NULL DEFAULT 0
+    )`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS credentials (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      password_hash TEXT NOT NULL,
+      mode TEXT NOT NULL,
+      verified_email TEXT,
+      activated_at INTEGER NOT NULL
+    )`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS sends (day TEXT PRIMARY KEY, count INTEGER NOT NULL)`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS events (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL
+    )`);
+  }
+
+  /** The holder's access log (R-LOG-9, R-CARD-3): what happened to this card, newest first. */
+  events(limit = 100): CardEvent[] {
+    return this.sql
+      .exec('SELECT at, kind, detail FROM events ORDER BY seq DESC LIMIT ?', Math.min(Math.max(1, limit), 500))
+      .toArray()
+      .map((r) => ({ at: Number(r.at), kind: String(r.kind), detail: JSON.parse(String(r.detail)) as Record<string, unknown> }));
+  }
+
+  private logEvent(kind: string, detail: Record<string, unknown>, now = Date.now()) {
+    this.sql.exec('INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)', now, kind, JSON.stringify(detail));
+  }
+
+  private row(): Row | null {
+    return this.sql.exec('SELECT record, status, blocked_reason, puk_failures FROM card WHERE id = 1').toArray()[0] ?? null;
+  }
+
+  private record(): CardRecord | null {
+    const row = this.row();
+    return row ? (JSON.parse(String(row.record)) as CardRecord) : null;
+  }
+
+  /** Stored status, with expiry applied by the clock (an expired card authenticates nobody). */
+  private effectiveStatus(row: Row, record: CardRecord, now: number): CardStatus {
+    const status = String(row.status) as CardStatus;
+    if ((status === 'issued' || status === 'active') && now >= record.expiresAt) return 'expired';
+    return status;
+  }
+
+  /** Writes the card once; a second issue for the same serial is refused. */
+  issue(record: CardRecord): boolean {
+    if (this.row()) return false;
+    this.sql.exec('INSERT INTO card (id, record, status) VALUES (1, ?, ?)', JSON.stringify(record), 'issued');
+    return true;
+  }
+
+  view(now = Date.now()): CardView | null {
+    const row = this.row();
+    const record = this.record();
+    if (!row || !record) return null;
+    const cred = this.sql.exec('SELECT mode, verified_email, activated_at FROM credentials WHERE id = 1').toArray()[0];
+    return {
+      serial: record.serial,
+      fiscalCode: record.fiscalCode,
+      givenName: record.givenName,
+      familyName: record.familyName,
+      birthDate: record.birthDate,
+      phone: record.phone,
+      email: record.email,
+      hasPublicKey: record.publicKey !== null,
+      issuedAt: record.issuedAt,
+      expiresAt: record.expiresAt,
+      status: this.effectiveStatus(row, record, now),
+      blockedReason: row.blocked_reason === null ? null : String(row.blocked_reason),
+      pukFailures: Number(row.puk_failures),
+      credentials: cred
+        ? {
+            activatedAt: Number(cred.activated_at),
+            mode: String(cred.mode) as L2Mode,
+            verifiedEmail: cred.verified_email === null ? null : String(cred.verified_email),
+          }
+        : null,
+    };
+  }
+
+  /** Sealed PIN and PUK, for a reprint (R-CARD-6): the caller unseals them, nothing changes here. */
+  sealedCodes(): { sealedPin: string; sealedPuk: string } | null {
+    const record = this.record();
+    return record ? { sealedPin: record.sealedPin, sealedPuk: record.sealedPuk } : null;
+  }
+
+  /** R-CARD-3: lost or stolen. Permanent states are kept as they are. */
+  block(reason: string): CardView | null {
+    const changed = this.sql
+      .exec(
+        `UPDATE card SET status = 'blocked', blocked_reason = ? WHERE id = 1 AND status IN ('issued', 'active') RETURNING id`,
+        reason,
+      )
+      .toArray().length;
+    if (changed) this.logEvent('card_blocked', { reason });
+    return this.view();
+  }
+
+  /** R-CARD-7: a newer card for the same holder takes over; this serial authenticates nobody. */
+  supersede(): void {
+    this.sql.exec(`UPDATE card SET status = 'superseded' WHERE id = 1 AND status <> 'superseded'`);
+    this.sql.exec('DELETE FROM credentials');
+  }
+
+  /**
+   * R-ACT-2 / R-PUK-3: checks two digits of the PUK's first half. The (async) decryption happens
+   * first; the decision is then one conditional UPDATE, so 100 concurrent wrong answers record
+   * exactly PUK_MAX_WRONG + 1 failures and no more.
+   */
+  async answerPuk(positions: [number, number], digits: [string, string], now = Date.now()): Promise<PukAnswer> {
+    const record = this.record();
+    if (!record || !this.env.DATA_KEY) return { outcome: 'unusable', status: 'blocked' };
+    const puk = await decryptSecret(this.env.DATA_KEY, record.sealedPuk, `puk:${record.serial}`);
+    const right = pukDigitsMatch(puk.slice(0, 4), positions, digits);
+    const row = this.row()!;
+    const status = this.effectiveStatus(row, record, now);
+    if (status === 'puk_blocked') return { outcome: 'blocked' };
+    if (status !== 'issued' && status !== 'active') return { outcome: 'unusable', status };
+    if (right) return { outcome: 'ok' };
+    const updated = this.sql
+      .exec(
+        `UPDATE card SET puk_failures = puk_failures + 1,
+           status = CASE WHEN puk_failures + 1 > ? THEN 'puk_blocked' ELSE status END
+         WHERE id = 1 AND puk_failures <= ? AND status IN ('issued', 'active')
+         RETURNING puk_failures`,
+        PUK_MAX_WRONG,
+        PUK_MAX_WRONG,
+      )
+      .toArray()[0];
+    if (!updated) return { outcome: 'blocked' };
+    const failures = Number(updated.puk_failures);
+    if (failures > PUK_MAX_WRONG) return { outcome: 'blocked' };
+    return { outcome: 'wrong', remaining: PUK_MAX_WRONG + 1 - failures };
+  }
+
+  /** R-ACT-9: activation (again) replaces the level 1/2 credentials in one statement. */
+  activate(credentials: Credentials, now = Date.now()): { ok: true } | { ok: false; status: CardStatus } {
+    const row = this.row();
+    const record = this.record();
+    if (!row || !record) return { ok: false, status: 'blocked' };
+    const status = this.effectiveStatus(row, record, now);
+    if (status !== 'issued' && status !== 'active') return { ok: false, status };
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        `INSERT OR REPLACE INTO credentials (id, password_hash, mode, verified_email, activated_at) VALUES (1, ?, ?, ?, ?)`,
+        credentials.passwordHash,
+        credentials.mode,
+        credentials.verifiedEmail,
+        now,
+      );
+      this.sql.exec(`UPDATE card SET status = 'active' WHERE id = 1`);
+    });
+    return { ok: true };
+  }
+
+  /** R-OTP-3: the daily cap of codes sent to this identity, counted and enforced in one statement. */
+  countSend(now = Date.now()): SendAllowance {
+    const day = capDay(now);
+    this.sql.exec('DELETE FROM sends WHERE day <> ?', day);
+    const row = this.sql
+      .exec(
+        `INSERT INTO sends (day, count) VALUES (?, 1)
+         ON CONFLICT(day) DO UPDATE SET count = count + 1 WHERE count < ?
+         RETURNING count`,
+        day,
+        OTP_DAILY_CAP,
+      )
+      .toArray()[0];
+    return row ? { allowed: true } : { allowed: false };
+  }
+}

@@ -1,0 +1,54 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../functions/env';
+
+/**
+ * One shard of the embedded directory: a small key → value table with an owner per key, so that
+ * uniqueness (a phone bound to one identity, a serial drawn once) is decided by one INSERT in the
+ * shard that owns the key. The `Directory` interface in platform/ decides which shard holds a key.
+ */
+export class DirectoryShard extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS entries (
+      key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL
+    )`);
+  }
+
+  get(key: string): string | null {
+    const row = this.sql.exec('SELECT value FROM entries WHERE key = ?', key).toArray()[0];
+    return row ? String(row.value) : null;
+  }
+
+  /** Sets the value and returns the one it replaced. */
+  put(key: string, value: string): string | null {
+    const previous = this.get(key);
+    this.sql.exec(
+      'INSERT INTO entries (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      key, value, Date.now(),
+    );
+    return previous;
+  }
+
+  /** Binds key to value unless it is bound to something else; returns the value now bound. */
+  claim(key: string, value: string): string {
+    this.sql.exec('INSERT OR IGNORE INTO entries (key, value, updated_at) VALUES (?, ?, ?)', key, value, Date.now());
+    return this.get(key)!;
+  }
+
+  /** Binds key to value only if the key is new; true when this call created it. */
+  insertNew(key: string, value: string): boolean {
+    return (
+      this.sql
+        .exec('INSERT INTO entries (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO NOTHING RETURNING key', key, value, Date.now())
+        .toArray().length === 1
+    );
+  }
+
+  /** Removes the key only while it is still bound to `value`. */
+  release(key: string, value: string): void {
+    this.sql.exec('DELETE FROM entries WHERE key = ? AND value = ?', key, value);
+  }
+}

@@ -1,0 +1,164 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../functions/env';
+import { OTP_MAX_WRONG, OTP_TTL_MS, resendWaitSeconds } from '../functions/core/otp';
+import { fromBase64Url } from '../functions/platform/encoding';
+
+/**
+ * A flow in progress (activation now; login, device certification and recovery later), keyed by a
+ * random flow id. It owns the flow's step, its data, its current OTP (hash only) and the OTP's
+ * attempts. An alarm deletes everything when the flow has been idle too long, so nothing half-done
+ * outlives it (R-ACT-8).
+ */
+export interface FlowState<D = Record<string, unknown>> {
+  type: string;
+  step: string;
+  data: D;
+  csrf: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type OtpIssue = { issued: true } | { issued: false; waitSeconds: number };
+export type OtpCheck =
+  | { outcome: 'ok'; purpose: string }
+  | { outcome: 'wrong'; remaining: number }
+  | { outcome: 'expired' }
+  | { outcome: 'closed' }
+  | { outcome: 'none' };
+
+export class FlowSession extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.schema();
+  }
+
+  /** Also run after deleteAll(), which drops the tables of a live object. */
+  private schema() {
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS flow (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      type TEXT NOT NULL, step TEXT NOT NULL, data TEXT NOT NULL, csrf TEXT NOT NULL,
+      created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, idle_ms INTEGER NOT NULL,
+      closed INTEGER NOT NULL DEFAULT 0
+    )`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS otp (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      purpose TEXT NOT NULL, hash TEXT NOT NULL, expires_at INTEGER NOT NULL,
+      wrong INTEGER NOT NULL DEFAULT 0, sent_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0
+    )`);
+  }
+
+  private live(now: number) {
+    const row = this.sql.exec('SELECT * FROM flow WHERE id = 1').toArray()[0];
+    if (!row || Number(row.closed) === 1 || Number(row.expires_at) <= now) return null;
+    return row;
+  }
+
+  private async touch(idleMs: number, now: number) {
+    const expiresAt = now + idleMs;
+    this.sql.exec('UPDATE flow SET expires_at = ? WHERE id = 1', expiresAt);
+    await this.ctx.storage.setAlarm(expiresAt);
+  }
+
+  /** Creates the flow; false if this id is already in use. */
+  async start(type: string, step: string, data: Record<string, unknown>, csrf: string, idleMs: number, now = Date.now()): Promise<boolean> {
+    if (this.sql.exec('SELECT 1 FROM flow WHERE id = 1').toArray().length) return false;
+    this.sql.exec(
+      'INSERT INTO flow (id, type, step, data, csrf, created_at, expires_at, idle_ms) VALUES (1, ?, ?, ?, ?, ?, ?, ?)',
+      type, step, JSON.stringify(data), csrf, now, now + idleMs, idleMs,
+    );
+    await this.ctx.storage.setAlarm(now + idleMs);
+    return true;
+  }
+
+  /** The flow as it stands, or null when it never existed, expired or was closed. */
+  read(now = Date.now()): FlowState | null {
+    const row = this.live(now);
+    if (!row) return null;
+    return {
+      type: String(row.type),
+      step: String(row.step),
+      data: JSON.parse(String(row.data)) as Record<string, unknown>,
+      csrf: String(row.csrf),
+      createdAt: Number(row.created_at),
+      expiresAt: Number(row.expires_at),
+    };
+  }
+
+  /**
+   * Moves the flow on, only from the step the caller saw: a double submit or a stale tab cannot
+   * advance it twice. Returns the new state, or null when the flow is gone or has moved on.
+   */
+  async advance(fromStep: string, toStep: string, patch: Record<string, unknown>, now = Date.now()): Promise<FlowState | null> {
+    const row = this.live(now);
+    if (!row || String(row.step) !== fromStep) return null;
+    const data = { ...(JSON.parse(String(row.data)) as Record<string, unknown>), ...patch };
+    this.sql.exec('UPDATE flow SET step = ?, data = ? WHERE id = 1', toStep, JSON.stringify(data));
+    await this.touch(Number(row.idle_ms), now);
+    return this.read(now);
+  }
+
+  /**
+   * R-OTP-1/3: replaces the current code with a new one (hash only), unless the last was sent less
+   * than 30 s ago. The old code stops working at once.
+   */
+  async issueOtp(purpose: string, hash: string, now = Date.now()): Promise<OtpIssue> {
+    const row = this.live(now);
+    if (!row) return { issued: false, waitSeconds: 0 };
+    const last = this.sql.exec('SELECT sent_at, purpose FROM otp WHERE id = 1').toArray()[0];
+    const wait = last && String(last.purpose) === purpose ? resendWaitSeconds(Number(last.sent_at), now) : 0;
+    if (wait > 0) return { issued: false, waitSeconds: wait };
+    this.sql.exec(
+      'INSERT OR REPLACE INTO otp (id, purpose, hash, expires_at, wrong, sent_at, used) VALUES (1, ?, ?, ?, 0, ?, 0)',
+      purpose, hash, now + OTP_TTL_MS, now,
+    );
+    await this.touch(Number(row.idle_ms), now);
+    return { issued: true };
+  }
+
+  /**
+   * R-OTP-1/2: a code is good once, for its purpose, until it expires; the fifth wrong code closes
+   * the whole flow. The comparison is constant-time and the decision one synchronous step.
+   */
+  checkOtp(purpose: string, hash: string, now = Date.now()): OtpCheck {
+    const row = this.live(now);
+    if (!row) return { outcome: 'closed' };
+    const otp = this.sql.exec('SELECT * FROM otp WHERE id = 1').toArray()[0];
+    if (!otp || String(otp.purpose) !== purpose || Number(otp.used) === 1) return { outcome: 'none' };
+    if (Number(otp.expires_at) <= now) return { outcome: 'expired' };
+    const a = fromBase64Url(String(otp.hash));
+    const b = fromBase64Url(hash);
+    const right = a.byteLength === b.byteLength && crypto.subtle.timingSafeEqual(a, b);
+    if (right) {
+      this.sql.exec('UPDATE otp SET used = 1 WHERE id = 1');
+      return { outcome: 'ok', purpose };
+    }
+    const wrong = Number(
+      this.sql.exec('UPDATE otp SET wrong = wrong + 1 WHERE id = 1 RETURNING wrong').toArray()[0]!.wrong,
+    );
+    if (wrong >= OTP_MAX_WRONG) {
+      this.sql.exec('UPDATE flow SET closed = 1 WHERE id = 1');
+      return { outcome: 'closed' };
+    }
+    return { outcome: 'wrong', remaining: OTP_MAX_WRONG - wrong };
+  }
+
+  /** R-ACT-8: abandoning the flow keeps nothing. */
+  async destroy(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.schema();
+  }
+
+  override async alarm(): Promise<void> {
+    const row = this.sql.exec('SELECT expires_at FROM flow WHERE id = 1').toArray()[0];
+    if (row && Number(row.expires_at) > Date.now()) {
+      await this.ctx.storage.setAlarm(Number(row.expires_at));
+      return;
+    }
+    await this.ctx.storage.deleteAll();
+    this.schema();
+  }
+}

@@ -1,0 +1,50 @@
+import type { Card } from '../durable-objects/card';
+import type { FlowSession } from '../durable-objects/flow-session';
+import type { DirectoryShard } from '../durable-objects/directory-shard';
+import type { Outbox } from '../durable-objects/outbox';
+
+/** Bindings and configuration of the Worker (wrangler.toml vars, secrets, Durable Objects). */
+export interface Env {
+  ENVIRONMENT: 'development' | 'production' | 'test' | string;
+  /** Any non-empty value turns the /__test hooks on — never honoured when ENVIRONMENT=production. */
+  TEST_HOOKS?: string;
+  /** "off" (development and tests only) or "turnstile". */
+  CAPTCHA?: string;
+  TURNSTILE_SECRET?: string;
+  /** Bearer token of the issuer's back office (registry API). */
+  REGISTRY_TOKEN?: string;
+  /** Secret mixed into every password hash (base64url, ≥ 32 bytes). */
+  PEPPER?: string;
+  /** AES-256-GCM key (base64url, 32 bytes) for PIN/PUK at rest and HMAC key material for OTPs. */
+  DATA_KEY?: string;
+  /** Production SMS/email provider (JSON POST, bearer token). */
+  NOTIFIER_URL?: string;
+  NOTIFIER_TOKEN?: string;
+  CARD: DurableObjectNamespace<Card>;
+  FLOW: DurableObjectNamespace<FlowSession>;
+  DIRECTORY: DurableObjectNamespace<DirectoryShard>;
+  OUTBOX: DurableObjectNamespace<Outbox>;
+  ASSETS?: Fetcher;
+}
+
+export function isProduction(env: Env): boolean {
+  return env.ENVIRONMENT === 'production';
+}
+
+/** Test hooks exist only outside production, and only when asked for. */
+export function testHooksEnabled(env: Env): boolean {
+  return !isProduction(env) && Boolean(env.TEST_HOOKS);
+}
+
+export interface Secrets {
+  registryToken: string;
+  pepper: string;
+  dataKey: string;
+}
+
+/** Missing secrets are a deployment fault: the caller answers 503, never runs without them. */
+export function secretsOf(env: Env): Secrets | null {
+  const { REGISTRY_TOKEN, PEPPER, DATA_KEY } = env;
+  if (!REGISTRY_TOKEN || !PEPPER || !DATA_KEY) return null;
+  return { registryToken: REGISTRY_TOKEN, pepper: PEPPER, dataKey: DATA_KEY };
+}

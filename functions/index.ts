@@ -1,0 +1,86 @@
+import { Router, type IRequest } from 'itty-router';
+import { env as workerEnv } from 'cloudflare:workers';
+import type { Env } from './env';
+import { isProduction, testHooksEnabled } from './env';
+import { HttpError } from './core/errors';
+import { errorJson, json } from './platform/http';
+import { errorPage } from './platform/html';
+import { blockCard, getCard, issueCard, reprintCodes } from './registry/cards';
+import { requireRegistryToken } from './registry/auth';
+import { readOutbox } from './test-hooks/outbox';
+import { activationRoutes } from './activation/routes';
+
+export { Card } from '../durable-objects/card';
+export { FlowSession } from '../durable-objects/flow-session';
+export { DirectoryShard } from '../durable-objects/directory-shard';
+export { Outbox } from '../durable-objects/outbox';
+
+type Handler = (request: IRequest, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
+
+const registry =
+  (handler: Handler): Handler =>
+  async (request, env, ctx) => {
+    await requireRegistryToken(request, env);
+    return handler(request, env, ctx);
+  };
+
+const testHook =
+  (handler: Handler): Handler =>
+  (request, env, ctx) => {
+    if (!testHooksEnabled(env)) throw new HttpError(404, 'not_found', 'Risorsa non trovata');
+    return handler(request, env, ctx);
+  };
+
+const router = Router<IRequest, [Env, ExecutionContext]>();
+router
+  .get('/health', () => json({ status: 'ok' }))
+  .post('/registry/cards', registry(issueCard))
+  .get('/registry/cards/:serial', registry(getCard))
+  .post('/registry/cards/:serial/block', registry(blockCard))
+  .post('/registry/cards/:serial/codes', registry(reprintCodes))
+  .get('/__test/outbox', testHook(readOutbox));
+activationRoutes(router);
+
+/** Machines get JSON; citizens' pages get a page. */
+function wantsJson(request: Request): boolean {
+  const path = new URL(request.url).pathname;
+  return path.startsWith('/registry') || path.startsWith('/__test') || path === '/health';
+}
+
+function renderError(request: Request, err: unknown): Response {
+  if (err instanceof HttpError) {
+    return wantsJson(request) ? errorJson(err) : errorPage(err.status, 'Richiesta non valida', err.message);
+  }
+  // Unexpected: log for operators, reveal nothing to the caller.
+  console.error('unhandled error', err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+  const internal = new HttpError(500, 'server_error', 'Errore interno, riprovare più tardi');
+  return wantsJson(request) ? errorJson(internal) : errorPage(500, 'Errore', internal.message);
+}
+
+/** Startup check: production never serves test hooks, and says so loudly if someone tried. */
+function refuseHooksInProduction(env: Env): void {
+  if (isProduction(env) && env.TEST_HOOKS) {
+    console.error('TEST_HOOKS is set with ENVIRONMENT=production: refused, /__test routes answer 404');
+  }
+}
+try {
+  refuseHooksInProduction(workerEnv as unknown as Env);
+} catch {
+  // env is not importable on older runtimes; the per-request check below still refuses the hooks.
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    try {
+      const response = await router.fetch(request, env, ctx);
+      if (response) return response;
+      if (env.ASSETS && (request.method === 'GET' || request.method === 'HEAD')) {
+        const asset = await env.ASSETS.fetch(request);
+        if (asset.status !== 404) return asset;
+      }
+      throw new HttpError(404, 'not_found', 'Pagina non trovata');
+    } catch (err) {
+      return renderError(request, err);
+    }
+  },
+} satisfies ExportedHandler<Env>;

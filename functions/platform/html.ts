@@ -1,0 +1,103 @@
+import { withSecurityHeaders } from './http';
+
+/**
+ * Auto-escaping templates: every interpolated value is escaped unless it is already `SafeHtml`
+ * (the result of another `html` template), so a citizen's input or an RP's name cannot inject markup.
+ */
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString() {
+    return this.value;
+  }
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
+}
+
+type Interpolation = SafeHtml | string | number | boolean | null | undefined | Interpolation[];
+
+function render(value: Interpolation): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof SafeHtml) return value.value;
+  if (Array.isArray(value)) return value.map(render).join('');
+  return escapeHtml(String(value));
+}
+
+export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
+  let out = strings[0]!;
+  for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!;
+  return new SafeHtml(out);
+}
+
+/** Strict: no inline script or style anywhere; forms post only to us; never framed. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+export interface PageOptions {
+  title: string;
+  body: SafeHtml;
+  /** The small header line above the page title ("Attivazione credenziali"…). */
+  section?: string;
+}
+
+export function layout({ title, body, section }: PageOptions): SafeHtml {
+  return html`<!doctype html>
+<html lang="it">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · CieID</title>
+<link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css">
+<link rel="stylesheet" href="/static/cieid.css">
+</head>
+<body>
+<header class="it-header-wrapper">
+  <div class="it-header-center-wrapper"><div class="container"><div class="it-header-center-content-wrapper">
+    <div class="it-brand-wrapper"><a href="/"><div class="it-brand-text">
+      <div class="it-brand-title">CieID</div>
+      <div class="it-brand-tagline">Identità digitale della Carta d'Identità Elettronica</div>
+    </div></a></div>
+  </div></div></div>
+</header>
+<main class="container my-4" id="main">
+${section ? html`<p class="text-uppercase fw-semibold text-secondary mb-1">${section}</p>` : ''}
+${body}
+</main>
+</body>
+</html>`;
+}
+
+export function page(options: PageOptions, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(layout(options).value, {
+    status,
+    headers: withSecurityHeaders({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      ...headers,
+    }),
+  });
+}
+
+/** A plain error page (unknown route, expired flow, refused request). */
+export function errorPage(status: number, title: string, message: string, link?: { href: string; text: string }): Response {
+  return page(
+    {
+      title,
+      body: html`<div class="alert alert-danger" role="alert"><h1 class="h4">${title}</h1><p>${message}</p></div>
+${link ? html`<a class="btn btn-primary" href="${link.href}">${link.text}</a>` : ''}`,
+    },
+    status,
+  );
+}

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Development secrets: PEPPER and DATA_KEY are generated once into .dev.vars and kept (what was
+ * sealed with them stays readable across restarts); per-run values are written to .dev.vars.run.
+ * Returns the path of the env file to give wrangler.
+ */
+export function devSecrets(root, perRun) {
+  const persistent = join(root, '.dev.vars');
+  const values = new Map();
+  if (existsSync(persistent)) {
+    for (const line of readFileSync(persistent, 'utf8').split('\n')) {
+      const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+      if (m) values.set(m[1], m[2]);
+    }
+  }
+  let changed = false;
+  for (const key of ['PEPPER', 'DATA_KEY']) {
+    if (!values.get(key)) {
+      values.set(key, randomBytes(32).toString('base64url'));
+      changed = true;
+    }
+  }
+  if (changed || !existsSync(persistent)) {
+    writeFileSync(persistent, [...values].map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  }
+  const run = join(root, '.dev.vars.run');
+  const all = new Map([...values, ...Object.entries(perRun)]);
+  writeFileSync(run, [...all].map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  chmodSync(run, 0o600);
+  return run;
+}

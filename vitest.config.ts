@@ -1,0 +1,28 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { randomBytes } from 'node:crypto';
+
+const secret = () => randomBytes(32).toString('base64url');
+
+/** Tests run inside workerd with the development configuration and fresh secrets each run. */
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          ENVIRONMENT: 'test',
+          TEST_HOOKS: '1',
+          CAPTCHA: 'off',
+          REGISTRY_TOKEN: 'test-registry-token',
+          PEPPER: secret(),
+          DATA_KEY: secret(),
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
+});
