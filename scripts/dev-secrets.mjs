@@ -5,10 +5,11 @@ import { join } from 'node:path';
 /**
  * Development secrets: PEPPER and DATA_KEY are generated once into .dev.vars and kept (what was
  * sealed with them stays readable across restarts); per-run values are written to .dev.vars.run.
+ * `dir` is the repository root, or the STATE_DIR when one is given.
  * Returns the path of the env file to give wrangler.
  */
-export function devSecrets(root, perRun) {
-  const persistent = join(root, '.dev.vars');
+export function devSecrets(dir, perRun) {
+  const persistent = join(dir, '.dev.vars');
   const values = new Map();
   if (existsSync(persistent)) {
     for (const line of readFileSync(persistent, 'utf8').split('\n')) {
@@ -26,7 +27,7 @@ export function devSecrets(root, perRun) {
   if (changed || !existsSync(persistent)) {
     writeFileSync(persistent, [...values].map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
   }
-  const run = join(root, '.dev.vars.run');
+  const run = join(dir, '.dev.vars.run');
   const all = new Map([...values, ...Object.entries(perRun)]);
   writeFileSync(run, [...all].map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
   chmodSync(run, 0o600);
