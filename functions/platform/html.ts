@@ -60,7 +60,7 @@ export function layout({ title, body, section }: PageOptions): SafeHtml {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · CieID</title>
 <link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css">
-<link rel="stylesheet" href="/static/cieid.css">
+<link rel="stylesheet" href="/cieid.css">
 </head>
 <body>
 <header class="it-header-wrapper">
