@@ -3,6 +3,8 @@ import type { Env } from '../functions/env';
 import { PUK_MAX_WRONG, pukDigitsMatch } from '../functions/core/puk-challenge';
 import { OTP_DAILY_CAP, capDay } from '../functions/core/otp';
 import { decryptSecret } from '../functions/platform/crypto';
+import type { ThrottleState } from '../functions/core/password-throttle';
+import { type FailureRecord, type SuccessRecord, PasswordThrottleTable } from './password-throttle-table';
 
 /**
  * One card, one writer (keyed by serial). It owns the card's status, its sealed PIN/PUK, the PUK
@@ -65,12 +67,42 @@ export interface CardEvent {
 
 export type SendAllowance = { allowed: true } | { allowed: false };
 
+/** R-LOG-8: may a password be tried now; if so, the hash to try it against (null: no credentials). */
+export type PasswordGate = { allowed: true; passwordHash: string | null } | { allowed: false; retryAt: number };
+
+/** R-LOG-9: one line of the holder's "Elenco accessi". */
+export type AccessOutcome =
+  | 'granted'
+  | 'wrong_password'
+  | 'throttled'
+  | 'wrong_otp'
+  | 'otp_attempts_exhausted'
+  | 'card_refused'
+  | 'cancelled';
+
+export interface AccessLogEntry {
+  at: number;
+  /** The relying party's client_id, and its name as the citizen saw it. */
+  rp: string;
+  rpName: string;
+  /** The level the RP asked for. */
+  level: 1 | 2 | 3;
+  method: 'password' | 'sms' | 'app' | 'card';
+  outcome: AccessOutcome;
+  /** Why a card was refused (R-CARD-3/4), when it was. */
+  reason?: string;
+}
+
+/** The identity's one row in the password_failures table. */
+const IDENTITY = 'identity';
+
 interface Row {
   [k: string]: SqlStorageValue;
 }
 
 export class Card extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly passwordThrottle: PasswordThrottleTable;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -93,6 +125,7 @@ export class Card extends DurableObject<Env> {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS events (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL
     )`);
+    this.passwordThrottle = new PasswordThrottleTable(this.sql, 'password_failures');
   }
 
   /** The holder's access log (R-LOG-9, R-CARD-3): what happened to this card, newest first. */
@@ -248,5 +281,37 @@ export class Card extends DurableObject<Env> {
       )
       .toArray()[0];
     return row ? { allowed: true } : { allowed: false };
+  }
+
+  /**
+   * R-LOG-8, first half of a password attempt: refused at once while the identity is slowed down or
+   * locked; otherwise the stored hash, which the Worker verifies (PBKDF2 runs there, in parallel,
+   * rather than one at a time inside this object).
+   */
+  passwordGate(now = Date.now()): PasswordGate {
+    const decision = this.passwordThrottle.gate(IDENTITY, now);
+    if (!decision.allowed) return decision;
+    const cred = this.sql.exec('SELECT password_hash FROM credentials WHERE id = 1').toArray()[0];
+    return { allowed: true, passwordHash: cred ? String(cred.password_hash) : null };
+  }
+
+  /** R-LOG-8, second half: a wrong password is counted only if the schedule allowed the attempt. */
+  recordPasswordFailure(now = Date.now()): FailureRecord {
+    return this.passwordThrottle.recordFailure(IDENTITY, now);
+  }
+
+  /** A right password resets the counter, unless the attempt came while slowed down or locked. */
+  recordPasswordSuccess(now = Date.now()): SuccessRecord {
+    return this.passwordThrottle.recordSuccess(IDENTITY, now);
+  }
+
+  passwordFailures(now = Date.now()): ThrottleState {
+    return this.passwordThrottle.state(IDENTITY, now);
+  }
+
+  /** R-LOG-9: every login attempt on this identity, granted or refused. */
+  logAccess(entry: AccessLogEntry): void {
+    const { at, ...detail } = entry;
+    this.logEvent('access', detail, at);
   }
 }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { loginRefusal, provenBy, satisfies, secondFactorFor } from '../../functions/core/login-levels';
+
+const now = new Date(Date.UTC(2026, 5, 15));
+const born = (years: number) => `${2026 - years}-01-10`;
+
+describe('R-LVL-1…4 levels', () => {
+  it('R-LVL-1: a level 1 request needs the password only', () => {
+    expect(secondFactorFor(1, 'sms')).toBe('none');
+    expect(provenBy('none')).toEqual({ level: 1, method: 'password' });
+  });
+
+  it('R-LVL-2: a level 2 request always needs the second factor, SMS for App identities too for now', () => {
+    expect(secondFactorFor(2, 'sms')).toBe('sms');
+    expect(secondFactorFor(2, 'app')).toBe('sms');
+    expect(provenBy('sms')).toEqual({ level: 2, method: 'sms' });
+  });
+
+  it('R-LVL-3: level 3 is not available yet', () => {
+    expect(secondFactorFor(3, 'sms')).toBe('unavailable');
+  });
+
+  it('R-LVL-4: a login at level N satisfies requests up to N, never above', () => {
+    expect(satisfies(2, 1)).toBe(true);
+    expect(satisfies(2, 2)).toBe(true);
+    expect(satisfies(1, 2)).toBe(false);
+    expect(satisfies(2, 3)).toBe(false);
+    expect(satisfies(3, 3)).toBe(true);
+  });
+});
+
+describe('R-CARD-3/4 login refusals after a right password', () => {
+  it('refuses blocked, expired, permanently blocked and superseded cards', () => {
+    for (const status of ['blocked', 'expired', 'puk_blocked', 'superseded']) {
+      expect(loginRefusal({ status, birthDate: born(40) }, 2, now)).toBe(status);
+    }
+  });
+
+  it('accepts issued and active cards of adults', () => {
+    expect(loginRefusal({ status: 'active', birthDate: born(40) }, 2, now)).toBeNull();
+    expect(loginRefusal({ status: 'issued', birthDate: born(40) }, 1, now)).toBeNull();
+  });
+
+  it('refuses holders under 5, lets minors from 5 log in at levels 1 and 2 but not 3', () => {
+    expect(loginRefusal({ status: 'active', birthDate: born(4) }, 1, now)).toBe('underage');
+    expect(loginRefusal({ status: 'active', birthDate: born(5) }, 2, now)).toBeNull();
+    expect(loginRefusal({ status: 'active', birthDate: born(17) }, 1, now)).toBeNull();
+    expect(loginRefusal({ status: 'active', birthDate: born(17) }, 3, now)).toBe('level3_minor');
+    expect(loginRefusal({ status: 'active', birthDate: born(18) }, 3, now)).toBeNull();
+  });
+
+  it('treats an unknown status as blocked', () => {
+    expect(loginRefusal({ status: 'mystery', birthDate: born(40) }, 2, now)).toBe('blocked');
+  });
+});
