@@ -40,7 +40,20 @@ function name(body: Record<string, unknown>, field: string, problems: Problem[])
   return value;
 }
 
-/** The card chip's public key (kept for level 3): a public EC P-256 or RSA JWK, never a private one. */
+/** Every private member a JWK can carry (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+const B64URL = (min: number, max: number) => new RegExp(`^[A-Za-z0-9_-]{${min},${max}}$`);
+/** A P-256 coordinate is 32 bytes: 43 base64url characters. */
+const P256_COORDINATE = B64URL(43, 43);
+/** 2048 to 8192 bits: 342 to 1366 base64url characters. */
+const RSA_MODULUS = B64URL(342, 1366);
+const RSA_EXPONENT = B64URL(1, 8);
+
+/**
+ * The card chip's public key (kept for level 3): a public EC P-256 or RSA JWK, never a private one.
+ * Each kept member is checked for its own shape: members we drop (kid, x5c…) cannot make a key pass,
+ * and a coordinate or modulus of the wrong size is refused here rather than failing at the first login.
+ */
 function publicKey(value: unknown, problems: Problem[]): JsonWebKey | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -48,19 +61,19 @@ function publicKey(value: unknown, problems: Problem[]): JsonWebKey | null {
     return null;
   }
   const jwk = value as Record<string, unknown>;
-  if ('d' in jwk || 'p' in jwk || 'q' in jwk || 'k' in jwk) {
+  if (PRIVATE_JWK_MEMBERS.some((m) => Object.hasOwn(jwk, m) && jwk[m] !== undefined)) {
     problems.push({ field: 'publicKey', message: 'non deve contenere materiale di chiave privata' });
     return null;
   }
-  const ok =
-    (jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.x === 'string' && typeof jwk.y === 'string') ||
-    (jwk.kty === 'RSA' && typeof jwk.n === 'string' && typeof jwk.e === 'string' && jwk.n.length >= 342);
-  if (!ok || JSON.stringify(jwk).length > 4096) {
-    problems.push({ field: 'publicKey', message: 'chiave non supportata: EC P-256 o RSA ≥ 2048 bit' });
-    return null;
+  const shaped = (member: string, pattern: RegExp) => typeof jwk[member] === 'string' && pattern.test(jwk[member]);
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256' && shaped('x', P256_COORDINATE) && shaped('y', P256_COORDINATE)) {
+    return { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string };
   }
-  const { kty, crv, x, y, n, e } = jwk as Record<string, string>;
-  return (kty === 'EC' ? { kty, crv, x, y } : { kty, n, e }) as JsonWebKey;
+  if (jwk.kty === 'RSA' && shaped('n', RSA_MODULUS) && shaped('e', RSA_EXPONENT)) {
+    return { kty: 'RSA', n: jwk.n as string, e: jwk.e as string };
+  }
+  problems.push({ field: 'publicKey', message: 'chiave non supportata: EC P-256 o RSA ≥ 2048 bit' });
+  return null;
 }
 
 export function parseCardRequest(
