@@ -14,3 +14,16 @@ export async function captchaPasses(env: Env, token: string | undefined, ip: str
   const outcome = (await res.json()) as { success?: boolean };
   return outcome.success === true;
 }
+
+/** Turnstile's public site key; read loosely because it is plain configuration, not a secret. */
+export function captchaSiteKey(env: Env): string | null {
+  if (env.CAPTCHA === 'off' && !isProduction(env)) return null;
+  const key = (env as unknown as Record<string, unknown>).TURNSTILE_SITE_KEY;
+  return typeof key === 'string' && key.length > 0 && key.length < 256 ? key : null;
+}
+
+/** The form field the Turnstile widget fills in. */
+export const CAPTCHA_FIELD = 'cf-turnstile-response';
+
+/** The widget's script and frame come from Cloudflare: the one page that shows it widens the CSP for them. */
+export const CAPTCHA_ORIGIN = 'https://challenges.cloudflare.com';
