@@ -1,6 +1,51 @@
 import type { RouterType, IRequest } from 'itty-router';
 import type { Env } from '../env';
+import { HttpError } from '../core/errors';
+import { clearFlowCookie, withCookies } from './flow';
+import { gonePage, requestErrorPage } from './views/pages';
+import { showActivation } from './steps/show';
+import { postDati } from './steps/dati';
+import { postPuk } from './steps/puk';
+import { postCellulare, postResendSms, postSmsOtp } from './steps/phone';
+import { postChangeEmail, postEmail, postEmailOtp, postResendEmail, postSkipEmail } from './steps/email';
+import { postPassword } from './steps/password';
+import { postConfigura } from './steps/configura';
+import { postAnnulla } from './steps/annulla';
 
+type Handler = (request: IRequest, env: Env) => Promise<Response>;
+
+/**
+ * Refusals become activation pages here, in one place: a gone flow also loses its cookie (so
+ * "Ricomincia" really starts again), and headers such as Retry-After survive. Anything else is
+ * left to the Worker's own error rendering.
+ */
+const guard =
+  (handler: Handler): Handler =>
+  async (request, env) => {
+    try {
+      return await handler(request, env);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      if (err.status === 410) return withCookies(gonePage(err.message), clearFlowCookie(request));
+      return requestErrorPage(err.status, err.message, err.headers);
+    }
+  };
+
+/** The activation of level 1/2 credentials (docs/activation-pages.md). */
 export function activationRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>): void {
-  void router;
+  router
+    .get('/attivazione', guard(showActivation))
+    .post('/attivazione/dati', guard(postDati))
+    .post('/attivazione/puk', guard(postPuk))
+    .post('/attivazione/cellulare', guard(postCellulare))
+    .post('/attivazione/otp-sms', guard(postSmsOtp))
+    .post('/attivazione/invia-sms', guard(postResendSms))
+    .post('/attivazione/email', guard(postEmail))
+    .post('/attivazione/otp-email', guard(postEmailOtp))
+    .post('/attivazione/invia-email', guard(postResendEmail))
+    .post('/attivazione/cambia-email', guard(postChangeEmail))
+    .post('/attivazione/non-adesso', guard(postSkipEmail))
+    .post('/attivazione/password', guard(postPassword))
+    .post('/attivazione/configura', guard(postConfigura))
+    .post('/attivazione/annulla', guard(postAnnulla));
 }

@@ -1,0 +1,92 @@
+import type { IRequest } from 'itty-router';
+import type { Env } from '../../env';
+import { ACTIVATION_FIELD_MAX, keepInput, parseIdentity } from '../../core/activation-input';
+import { activationRefusal } from '../../core/activation-eligibility';
+import { ACTIVATION_FLOW_TYPE, ACTIVATION_IDLE_MS } from '../../core/activation-steps';
+import { drawPukPositions } from '../../core/puk-challenge';
+import { CAPTCHA_FIELD, captchaPasses, captchaSiteKey } from '../../platform/captcha';
+import { readCookie } from '../../platform/cookies';
+import { CSRF_FIELD, csrfTokenMatches, newCsrfToken } from '../../platform/csrf';
+import { randomId, randomInt } from '../../platform/crypto';
+import { directoryFor } from '../../platform/directory';
+import { readForm, redirect } from '../../platform/http';
+import { cardObject, flowObject } from '../../platform/objects';
+import {
+  BAD_CSRF,
+  PRE_FLOW_CSRF_COOKIE,
+  flowCookie,
+  flowIdFrom,
+  forbidden,
+  refuseForeignOrigin,
+  requireSecrets,
+  withCookies,
+  type ActivationData,
+} from '../flow';
+import { datiPage } from '../views/dati';
+import { refusalPage } from '../views/pages';
+
+/** Says neither which of the two was wrong nor whether the codice fiscale is known (R-ACT-1). */
+export const IDENTITY_MISMATCH = 'I dati inseriti non corrispondono a una CIE valida. Controlla il codice fiscale e il numero di serie.';
+
+/** POST /attivazione/dati — step 1.1: the card is checked, then (and only then) the flow begins. */
+export async function postDati(request: IRequest, env: Env): Promise<Response> {
+  refuseForeignOrigin(request);
+  const form = await readForm(request);
+  const token = readCookie(request, PRE_FLOW_CSRF_COOKIE);
+  if (!(await csrfTokenMatches(token, form.get(CSRF_FIELD)))) throw forbidden(BAD_CSRF);
+  requireSecrets(env);
+
+  const kept = {
+    fiscalCode: keepInput(form.get('fiscalCode'), ACTIVATION_FIELD_MAX.fiscalCode),
+    serial: keepInput(form.get('serial'), ACTIVATION_FIELD_MAX.serial),
+  };
+  const again = (errors: string[]) =>
+    datiPage({ csrf: token!, ...kept, errors, captchaSiteKey: captchaSiteKey(env) }, 400);
+
+  const parsed = parseIdentity(form.get('fiscalCode'), form.get('serial'));
+  if (!parsed.ok) return again(parsed.errors);
+  const captcha = form.get(CAPTCHA_FIELD);
+  if (!(await captchaPasses(env, captcha, request.headers.get('CF-Connecting-IP')))) {
+    return again(['Verifica "Non sono un robot" non superata: riprova.']);
+  }
+
+  const { fiscalCode, serial } = parsed.value;
+  const current = await directoryFor(env).currentCard(fiscalCode);
+  const view = current === serial ? await cardObject(env, serial).view() : null;
+  if (!view || view.fiscalCode !== fiscalCode) return again([IDENTITY_MISMATCH]);
+
+  const refusal = activationRefusal(view, new Date());
+  if (refusal) return refusalPage(refusal);
+
+  // A flow started earlier in this browser is abandoned for the new one, not left half-done.
+  const previous = (() => {
+    try {
+      return flowIdFrom(request);
+    } catch {
+      return null;
+    }
+  })();
+  if (previous) await flowObject(env, previous).destroy();
+
+  const flowId = randomId();
+  const data: ActivationData = {
+    fiscalCode,
+    serial,
+    phone: view.phone,
+    cardEmail: view.email,
+    pukPositions: drawPukPositions(randomInt),
+    email: null,
+    verifiedEmail: null,
+    passwordHash: null,
+    mode: null,
+  };
+  const started = await flowObject(env, flowId).start(
+    ACTIVATION_FLOW_TYPE,
+    'puk',
+    data as unknown as Record<string, unknown>,
+    newCsrfToken(),
+    ACTIVATION_IDLE_MS,
+  );
+  if (!started) throw new Error('flow id drawn twice');
+  return withCookies(redirect('/attivazione'), flowCookie(request, flowId));
+}

@@ -1,0 +1,47 @@
+import type { IRequest } from 'itty-router';
+import type { Env } from '../../env';
+import { parsePukDigits } from '../../core/activation-input';
+import { drawPukPositions } from '../../core/puk-challenge';
+import { refusalForStatus } from '../../core/activation-eligibility';
+import { randomInt } from '../../platform/crypto';
+import { redirect } from '../../platform/http';
+import { cardObject } from '../../platform/objects';
+import { advanceAndShow, flowPost, type ActivationData } from '../flow';
+import { closeWithRefusal } from '../render';
+import { pukPage } from '../views/puk';
+
+/**
+ * POST /attivazione/puk — step 1.2 (R-ACT-2, R-PUK-3). The card counts a wrong answer atomically;
+ * whatever the outcome, the next attempt asks for freshly drawn positions.
+ */
+export async function postPuk(request: IRequest, env: Env): Promise<Response> {
+  const posted = await flowPost(request, env, 'puk');
+  if (posted instanceof Response) return posted;
+  const { flow, form } = posted;
+  const positions = flow.data.pukPositions;
+  if (!positions) return advanceAndShow(flow, 'puk', { pukPositions: drawPukPositions(randomInt) });
+
+  const digits = parsePukDigits(form.get('pukDigitA'), form.get('pukDigitB'));
+  if (!digits.ok) return pukPage({ csrf: flow.csrf, positions, errors: digits.errors }, 400);
+
+  const answer = await cardObject(env, flow.data.serial).answerPuk(positions, digits.value);
+  switch (answer.outcome) {
+    case 'ok':
+      return advanceAndShow(flow, 'cellulare', { pukPositions: null });
+    case 'wrong': {
+      const patch: Partial<ActivationData> = { pukPositions: drawPukPositions(randomInt) };
+      const next = await flow.stub.advance('puk', 'puk', patch as Record<string, unknown>);
+      if (!next) return redirect('/attivazione');
+      const warning =
+        answer.remaining === 1
+          ? " Attenzione: un altro errore bloccherà la carta in modo permanente per l'identità digitale."
+          : '';
+      const message = `Le cifre inserite non sono corrette. Tentativi rimasti: ${answer.remaining}.${warning}`;
+      return pukPage({ csrf: flow.csrf, positions: patch.pukPositions!, errors: [message] }, 400);
+    }
+    case 'blocked':
+      return closeWithRefusal(request, flow, 'puk_blocked');
+    case 'unusable':
+      return closeWithRefusal(request, flow, refusalForStatus(answer.status));
+  }
+}

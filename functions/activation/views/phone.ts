@@ -1,0 +1,63 @@
+import { html } from '../../platform/html';
+import { maskPhone } from '../../core/contacts';
+import { ACTIVATION_FIELD_MAX } from '../../core/activation-input';
+import { cancelForm, csrfField, errorAlert, notice, stepPage, textField } from './common';
+
+export interface PhoneView {
+  csrf: string;
+  phone: string;
+  errors: string[];
+  info?: string | null;
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+const HEADING = '2.1 Verifica Numero Cellulare';
+
+function number(phone: string) {
+  return html`<p class="mb-1">Numero cellulare</p>
+<p class="h5"><strong>${maskPhone(phone)}</strong></p>
+<p class="small">Il numero di cellulare non è corretto? Puoi modificarlo presso il tuo Comune: non è possibile farlo in questa procedura.</p>`;
+}
+
+/** Step 2.1 (R-ACT-3), before the SMS: confirming the number sends the code. */
+export function phonePage(v: PhoneView): Response {
+  return stepPage({
+    step: 'cellulare',
+    heading: HEADING,
+    status: v.status,
+    headers: v.headers,
+    body: html`${errorAlert(v.errors)}
+${number(v.phone)}
+<p>Premendo "Continua" ti invieremo un codice temporaneo OTP tramite SMS a questo numero.</p>
+<form method="post" action="/attivazione/cellulare">
+${csrfField(v.csrf)}
+<button type="submit" class="btn btn-primary">Continua</button>
+</form>
+${cancelForm(v.csrf)}`,
+  });
+}
+
+/** Step 2.1 after the SMS: the code, or a new one ("Invia SMS di nuovo", rate limited). */
+export function smsOtpPage(v: PhoneView): Response {
+  return stepPage({
+    step: 'otp-sms',
+    heading: HEADING,
+    status: v.status,
+    headers: v.headers,
+    body: html`${errorAlert(v.errors)}${notice(v.info)}
+${number(v.phone)}
+<h2 class="h5 mt-4">Inserimento codice temporaneo OTP</h2>
+<p>Per proseguire inserire il codice temporaneo OTP che ti è stato inviato tramite SMS. Il codice è valido 5 minuti.</p>
+<form method="post" action="/attivazione/otp-sms" novalidate>
+${csrfField(v.csrf)}
+${textField({ id: 'otp', label: 'Codice di verifica OTP', maxlength: ACTIVATION_FIELD_MAX.otp, inputmode: 'numeric', autocomplete: 'one-time-code' })}
+<p class="small mb-2">Non hai ricevuto l'SMS?</p>
+<div class="d-flex flex-wrap gap-2">
+<button type="submit" class="btn btn-primary">Continua</button>
+<button type="submit" class="btn btn-outline-primary" formaction="/attivazione/invia-sms">Invia SMS di nuovo</button>
+</div>
+</form>
+${cancelForm(v.csrf)}`,
+  });
+}
