@@ -56,8 +56,9 @@ async function derive(secret: string, purpose: KeyPurpose, algorithm: DerivedAlg
   );
 }
 
-function cached(secret: string, purpose: KeyPurpose, make: () => Promise<CryptoKey>): Promise<CryptoKey> {
-  const id = `${purpose}:${secret}`;
+/** The algorithm is part of the id: one purpose may have both an HMAC and an AES subkey. */
+function cached(secret: string, purpose: KeyPurpose, algorithm: 'HMAC' | 'AES-GCM', make: () => Promise<CryptoKey>): Promise<CryptoKey> {
+  const id = `${algorithm}:${purpose}:${secret}`;
   let key = hkdfCache.get(id);
   if (!key) {
     key = make();
@@ -67,7 +68,7 @@ function cached(secret: string, purpose: KeyPurpose, make: () => Promise<CryptoK
 }
 
 export function hmacKey(secret: string, purpose: KeyPurpose): Promise<CryptoKey> {
-  return cached(secret, purpose, () => derive(secret, purpose, { name: 'HMAC', hash: 'SHA-256', length: 256 }, ['sign']));
+  return cached(secret, purpose, 'HMAC', () => derive(secret, purpose, { name: 'HMAC', hash: 'SHA-256', length: 256 }, ['sign']));
 }
 
 /** Keyed hash (HMAC-SHA256, base64url) — how OTPs and other short secrets are kept at rest. */
@@ -77,7 +78,7 @@ export async function keyedHash(secret: string, purpose: KeyPurpose, data: strin
 }
 
 function aesKey(secret: string): Promise<CryptoKey> {
-  return cached(secret, 'secrets-at-rest', () =>
+  return cached(secret, 'secrets-at-rest', 'AES-GCM', () =>
     derive(secret, 'secrets-at-rest', { name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt']),
   );
 }
