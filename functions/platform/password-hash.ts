@@ -7,6 +7,8 @@ import { fromBase64Url, toBase64Url, utf8 } from './encoding';
  */
 export const PBKDF2_ITERATIONS = 100_000;
 const SALT_BYTES = 16;
+/** Unpadded base64url; a length of 4k + 1 cannot be decoded. */
+const isB64Url = (text: string) => /^[A-Za-z0-9_-]{2,128}$/.test(text) && text.length % 4 !== 1;
 
 /** The pepper is applied with HMAC before stretching, so a stolen database alone cannot be cracked. */
 async function peppered(pepper: string, password: string): Promise<Uint8Array> {
@@ -27,12 +29,19 @@ export async function hashPassword(pepper: string, password: string): Promise<st
   return `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${toBase64Url(salt)}$${toBase64Url(hash)}`;
 }
 
+/**
+ * False for anything but a well-formed hash of ours: a stored string claiming more iterations than
+ * deployed Workers allow, zero iterations or an undecodable salt is a wrong password, not an exception.
+ */
 export async function verifyPassword(pepper: string, password: string, stored: string): Promise<boolean> {
-  const [scheme, iter, salt, hash] = stored.split('$');
-  const iterations = Number(iter);
-  if (scheme !== 'pbkdf2-sha256' || !salt || !hash || !Number.isInteger(iterations) || iterations > PBKDF2_ITERATIONS) {
+  const parts = stored.split('$');
+  if (parts.length !== 4) return false;
+  const [scheme, iter, salt, hash] = parts as [string, string, string, string];
+  if (scheme !== 'pbkdf2-sha256' || !/^[1-9][0-9]{0,6}$/.test(iter) || !isB64Url(salt) || !isB64Url(hash)) {
     return false;
   }
+  const iterations = Number(iter);
+  if (iterations > PBKDF2_ITERATIONS) return false;
   const candidate = await stretch(await peppered(pepper, password), fromBase64Url(salt), iterations);
   return constantTimeEqual(toBase64Url(candidate), hash);
 }
