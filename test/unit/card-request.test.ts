@@ -18,16 +18,18 @@ function problemsOf(body: Record<string, unknown>) {
 const fieldsOf = (body: Record<string, unknown>) => problemsOf(body).map((p) => p.field);
 const without = (field: string) => Object.fromEntries(Object.entries(VALID).filter(([k]) => k !== field));
 
-async function jwkOf(params: RsaHashedKeyGenParams | EcKeyGenParams): Promise<JsonWebKey> {
+type KeyParams = Parameters<SubtleCrypto['generateKey']>[0];
+
+async function jwkOf(params: KeyParams): Promise<JsonWebKey> {
   const pair = (await crypto.subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
   return (await crypto.subtle.exportKey('jwk', pair.publicKey)) as JsonWebKey;
 }
-async function privateJwkOf(params: RsaHashedKeyGenParams | EcKeyGenParams): Promise<JsonWebKey> {
+async function privateJwkOf(params: KeyParams): Promise<JsonWebKey> {
   const pair = (await crypto.subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
   return (await crypto.subtle.exportKey('jwk', pair.privateKey)) as JsonWebKey;
 }
-const EC: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
-const rsa = (bits: number): RsaHashedKeyGenParams => ({
+const EC: KeyParams = { name: 'ECDSA', namedCurve: 'P-256' };
+const rsa = (bits: number): KeyParams => ({
   name: 'RSASSA-PKCS1-v1_5',
   modulusLength: bits,
   publicExponent: new Uint8Array([1, 0, 1]),
