@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { Browser, issueCard, walkTo } from '../support/activation-client';
+import { cardSql, cardView, flowRows } from '../support/activation-state';
+import { newCitizen } from '../support/citizens';
+import { registry } from '../support/worker';
+
+const CF = 'Codice Fiscale';
+const SERIAL = 'Numero di serie';
+const MISMATCH = 'I dati inseriti non corrispondono a una CIE valida';
+
+async function firstStep() {
+  const browser = new Browser();
+  const page = await browser.open();
+  return { browser, page };
+}
+
+describe('step 1.1: the card data (R-ACT-1, R-CARD-3/4/7)', () => {
+  it('R-ACT-1: shows the contract page with a double-submit CSRF token and no flow yet', async () => {
+    const { browser, page } = await firstStep();
+    expect(page.status).toBe(200);
+    expect(page.headers.get('Cache-Control')).toBe('no-store');
+    expect(page.headers.get('Content-Security-Policy')).toContain("script-src 'self'");
+    expect(page.heading).toBe('1.1 Inserisci i dati della tua CIE');
+    expect(page.currentStage).toBe('1 I TUOI DATI');
+    expect(page.field(CF).name).toBe('fiscalCode');
+    expect(page.field(SERIAL).name).toBe('serial');
+    expect(page.hasButton('Continua')).toBe(true);
+    expect(page.hasButton('Annulla attivazione')).toBe(true);
+    expect(browser.cookies.get('cie_act_csrf')).toBe(page.csrf);
+    expect(browser.cookies.has('cie_act')).toBe(false);
+    expect(page.html).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    expect(page.html).not.toMatch(/\sstyle=/);
+  });
+
+  it('R-ACT-1: an invalid codice fiscale or serial is refused with the input kept', async () => {
+    const { browser, page } = await firstStep();
+    const res = await browser.submit(page, 'Continua', { [CF]: 'RSSMRA80A01H501X', [SERIAL]: 'ca12' });
+    expect(res.status).toBe(400);
+    expect(res.alert).toContain('Il codice fiscale non è valido');
+    expect(res.alert).toContain('Il numero di serie non è valido');
+    expect(res.field(CF).value).toBe('RSSMRA80A01H501X');
+    expect(res.field(SERIAL).value).toBe('ca12');
+    expect(browser.cookies.has('cie_act')).toBe(false);
+    const empty = await browser.submit(res, 'Continua', { [CF]: '', [SERIAL]: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.alert).toContain('Inserisci il codice fiscale');
+  });
+
+  it('R-ACT-1: a codice fiscale and serial that do not belong together get one generic message', async () => {
+    const card = await issueCard();
+    const other = await issueCard();
+    const nobody = newCitizen();
+    const { browser, page } = await firstStep();
+    const cases = [
+      [card.citizen.fiscalCode, other.serial],
+      [nobody.fiscalCode, card.serial],
+      [other.citizen.fiscalCode, card.serial],
+      [card.citizen.fiscalCode, 'CA00000AA'],
+    ] as const;
+    const alerts = new Set<string | null>();
+    for (const [cf, serial] of cases) {
+      const res = await browser.submit(page, 'Continua', { [CF]: cf, [SERIAL]: serial });
+      expect(res.status).toBe(400);
+      expect(res.alert).toContain(MISMATCH);
+      expect(res.field(CF).value).toBe(cf);
+      expect(res.field(SERIAL).value).toBe(serial);
+      alerts.add(res.alert);
+    }
+    // Which half was wrong, or whether the codice fiscale is known at all, is not told.
+    expect(alerts.size).toBe(1);
+    expect(browser.cookies.has('cie_act')).toBe(false);
+  });
+
+  it('R-ACT-1: the card data are accepted in lower case and with spaces', async () => {
+    const card = await issueCard();
+    const { browser, page } = await firstStep();
+    const res = await browser.submit(page, 'Continua', {
+      [CF]: ` ${card.citizen.fiscalCode.toLowerCase().replace(/(.{4})/g, '$1 ')} `,
+      [SERIAL]: card.serial.toLowerCase(),
+    });
+    expect(res.heading).toBe('1.2 Inserisci codice PUK');
+    expect(browser.cookies.get('cie_act')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('R-CARD-7: the serial of a superseded card is refused like any other mismatch', async () => {
+    const card = await issueCard();
+    const renewed = await registry('/cards', card.citizen);
+    expect(renewed.status).toBe(201);
+    const { browser, page } = await firstStep();
+    const res = await browser.submit(page, 'Continua', { [CF]: card.citizen.fiscalCode, [SERIAL]: card.serial });
+    expect(res.status).toBe(400);
+    expect(res.alert).toContain(MISMATCH);
+  });
+
+  it('R-CARD-3: a blocked card is refused at once with a clear message', async () => {
+    const card = await issueCard();
+    expect((await registry(`/cards/${card.serial}/block`, { reason: 'stolen' })).status).toBe(200);
+    const { browser, page } = await firstStep();
+    const res = await browser.submit(page, 'Continua', { [CF]: card.citizen.fiscalCode, [SERIAL]: card.serial });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('La carta risulta bloccata');
+    expect(browser.cookies.has('cie_act')).toBe(false);
+  });
+
+  it('R-CARD-2: an expired card is refused', async () => {
+    const card = await issueCard();
+    await cardSql(card.serial, `UPDATE card SET record = json_set(record, '$.expiresAt', ?)`, Date.now() - 1000);
+    expect((await cardView(card.serial)).status).toBe('expired');
+    const { browser, page } = await firstStep();
+    const res = await browser.submit(page, 'Continua', { [CF]: card.citizen.fiscalCode, [SERIAL]: card.serial });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('La carta risulta scaduta');
+  });
+
+  it('R-CARD-4: a holder under 5 gets no digital identity; a 5-year-old does', async () => {
+    const young = await issueCard({ age: 4 });
+    const { browser, page } = await firstStep();
+    const res = await browser.submit(page, 'Continua', { [CF]: young.citizen.fiscalCode, [SERIAL]: young.serial });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('meno di 5 anni');
+
+    const five = await issueCard({ age: 5 });
+    const ok = await walkTo(five, 'puk');
+    expect(ok.page.heading).toBe('1.2 Inserisci codice PUK');
+  });
+
+  it('R-ACT-1: starting again in the same browser abandons the earlier flow', async () => {
+    const card = await issueCard();
+    const { browser } = await walkTo(card, 'puk');
+    const first = browser.cookies.get('cie_act')!;
+    // The 1.1 form is still open in another tab.
+    const tab = new Browser();
+    const form = await tab.open();
+    browser.cookies.set('cie_act_csrf', form.csrf);
+    const again = await browser.submit(form, 'Continua', { [CF]: card.citizen.fiscalCode, [SERIAL]: card.serial });
+    expect(again.heading).toBe('1.2 Inserisci codice PUK');
+    expect(browser.cookies.get('cie_act')).not.toBe(first);
+    expect(await flowRows(first)).toBe(0);
+  });
+});
