@@ -1,5 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../functions/env';
+import type { AttemptDecision } from '../functions/core/password-throttle';
+import { type FailureRecord, PasswordThrottleTable } from './password-throttle-table';
 
 /**
  * One shard of the embedded directory: a small key → value table with an owner per key, so that
@@ -8,6 +10,7 @@ import type { Env } from '../functions/env';
  */
 export class DirectoryShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly unknownUsernames: PasswordThrottleTable;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -15,6 +18,7 @@ export class DirectoryShard extends DurableObject<Env> {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS entries (
       key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL
     )`);
+    this.unknownUsernames = new PasswordThrottleTable(this.sql, 'unknown_password_failures');
   }
 
   get(key: string): string | null {
@@ -50,5 +54,19 @@ export class DirectoryShard extends DurableObject<Env> {
   /** Removes the key only while it is still bound to `value`. */
   release(key: string, value: string): void {
     this.sql.exec('DELETE FROM entries WHERE key = ? AND value = ?', key, value);
+  }
+
+  /**
+   * R-LOG-8 for usernames that name nobody: the same schedule as a real identity's, so that the
+   * slow-down and the lock cannot tell an existing username from a made-up one. Keys are keyed hashes
+   * of the username (platform/username-throttle), never the typed text.
+   */
+  unknownUsernameGate(key: string, now = Date.now()): AttemptDecision {
+    return this.unknownUsernames.gate(key, now);
+  }
+
+  unknownUsernameFailure(key: string, now = Date.now()): FailureRecord {
+    this.unknownUsernames.prune(now);
+    return this.unknownUsernames.recordFailure(key, now);
   }
 }

@@ -9,6 +9,7 @@ import { blockCard, getCard, issueCard, reprintCodes } from './registry/cards';
 import { requireRegistryToken } from './registry/auth';
 import { readOutbox } from './test-hooks/outbox';
 import { activationRoutes } from './activation/routes';
+import { loginRoutes } from './login/routes';
 
 export { Card } from '../durable-objects/card';
 export { FlowSession } from '../durable-objects/flow-session';
@@ -40,6 +41,7 @@ router
   .post('/registry/cards/:serial/codes', registry(reprintCodes))
   .get('/__test/outbox', testHook(readOutbox));
 activationRoutes(router);
+loginRoutes(router);
 
 /** Machines get JSON; citizens' pages get a page. */
 function wantsJson(request: Request): boolean {

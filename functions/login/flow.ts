@@ -1,0 +1,91 @@
+import type { Env } from '../env';
+import { secretsOf, type Secrets } from '../env';
+import { HttpError } from '../core/errors';
+import type { Level, LoginMethod, Refusal } from '../core/login-levels';
+import { FORM_TOKEN_FIELD, formTokenMatches, isCrossSitePost } from '../platform/post-guard';
+import { readForm, redirect } from '../platform/http';
+import { flowObject } from '../platform/objects';
+import type { FlowState } from '../../durable-objects/flow-session';
+import { LOGIN_FLOW_TYPE, type LoginRequest, readLoginRequest } from './oidc-port';
+
+/**
+ * The citizen's side of a login flow: which step it is at and what has been proven so far, kept in
+ * the FlowSession's data under `login` (docs/login-handoff.md), next to the OIDC request.
+ */
+export type LoginStep = 'credentials' | 'otp' | 'consent' | 'refused';
+const STEPS: ReadonlySet<string> = new Set<LoginStep>(['credentials', 'otp', 'consent', 'refused']);
+
+export interface LoginState {
+  serial: string;
+  fiscalCode: string;
+  /** Set once the requested level has been proven (password, then the second factor if any). */
+  proven?: { level: Level; method: LoginMethod; authTime: number };
+  refusal?: Refusal;
+  /** The number the SMS codes go to, as the OTP page shows it. */
+  maskedPhone?: string;
+}
+
+export type FlowStub = ReturnType<typeof flowObject>;
+
+export interface LoginFlow {
+  id: string;
+  request: LoginRequest;
+  step: LoginStep;
+  csrf: string;
+  login: LoginState | null;
+  stub: FlowStub;
+}
+
+/** Flow ids are 32 random bytes in base64url; anything else names no flow, and no object is touched. */
+const FLOW_ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
+
+export const flowGone = () =>
+  new HttpError(
+    410,
+    'flow_gone',
+    'La richiesta di accesso è scaduta, è già stata usata o è stata aperta in un altro browser. Torna al sito del servizio e ripeti l\'accesso.',
+  );
+
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+
+export function requireSecrets(env: Env): Secrets {
+  const secrets = secretsOf(env);
+  if (!secrets) throw new HttpError(503, 'temporarily_unavailable', 'Servizio temporaneamente non disponibile');
+  return secrets;
+}
+
+/** The flow named in the path, if it is a live login flow opened by this browser; 410 otherwise. */
+export async function loadLoginFlow(env: Env, request: Request, flowId: string): Promise<LoginFlow> {
+  if (!FLOW_ID_SHAPE.test(flowId)) throw flowGone();
+  const loginRequest = await readLoginRequest(env, flowId, request);
+  if (!loginRequest) throw flowGone();
+  const stub = flowObject(env, flowId);
+  const state = (await stub.read()) as unknown as FlowState | null;
+  if (!state || state.type !== LOGIN_FLOW_TYPE || !STEPS.has(state.step)) throw flowGone();
+  const login = (state.data.login ?? null) as LoginState | null;
+  return { id: flowId, request: loginRequest, step: state.step as LoginStep, csrf: state.csrf, login, stub };
+}
+
+export interface LoginPost {
+  flow: LoginFlow;
+  form: Map<string, string>;
+}
+
+/**
+ * Every post of the login pages: from our own pages, a form within limits (413, 415), a live flow of
+ * this browser (410), its CSRF token (403), and the step the form was shown at. A post from a step
+ * the flow has left (back button, second tab, double click) goes back to the current page.
+ */
+export async function loginPost(request: Request, env: Env, flowId: string, steps: readonly LoginStep[]): Promise<LoginPost | Response> {
+  if (isCrossSitePost(request)) throw forbidden('Richiesta rifiutata: proviene da un sito diverso da questo.');
+  const form = await readForm(request);
+  const flow = await loadLoginFlow(env, request, flowId);
+  if (!(await formTokenMatches(flow.csrf, form.get(FORM_TOKEN_FIELD)))) {
+    throw forbidden('La pagina non è più valida: torna alla richiesta di accesso e ripeti l\'operazione.');
+  }
+  if (!steps.includes(flow.step)) return redirect(loginPath(flow.id));
+  return { flow, form };
+}
+
+export const loginPath = (flowId: string, action?: string) =>
+  action ? `/login/${encodeURIComponent(flowId)}/${action}` : `/login/${encodeURIComponent(flowId)}`;

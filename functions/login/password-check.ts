@@ -1,0 +1,63 @@
+import type { Env } from '../env';
+import type { CardView } from '../../durable-objects/card';
+import { USERNAME_MAX } from '../core/login-username';
+import { directoryFor } from '../platform/directory';
+import { cardObject } from '../platform/objects';
+import { PBKDF2_ITERATIONS, verifyPassword } from '../platform/password-hash';
+import { unknownUsernameThrottle } from '../platform/username-throttle';
+import { requireSecrets } from './flow';
+
+/**
+ * R-LOG-8: username + password, with the slow-down and the lock, answering the same way — in words
+ * and in time — whether the username exists or not:
+ * - an unknown username still costs one PBKDF2 verification, against a hash no password matches;
+ * - unknown usernames have their own counter (platform/username-throttle) on the same schedule as a
+ *   real identity, so "Troppi tentativi" cannot be used to find out which usernames exist. Never
+ *   throttling unknown names would be simpler, but then the fourth quick attempt on a name would
+ *   say whether it belongs to someone.
+ * What remains observable: the counter is per identity, so once one username of an identity is locked
+ * its other usernames are too; linking a codice fiscale to a serial that way needs both already.
+ */
+export const PASSWORD_FIELD_MAX = 128;
+
+/** The right shape and cost, and no password can match it (its hash is not a PBKDF2 output of anything known). */
+const DUMMY_HASH = `pbkdf2-sha256$${PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
+
+export type PasswordCheck =
+  | { outcome: 'ok'; serial: string; card: CardView }
+  | { outcome: 'wrong'; serial: string | null }
+  | { outcome: 'throttled'; serial: string | null; retryAt: number };
+
+export async function checkPassword(env: Env, username: string, password: string): Promise<PasswordCheck> {
+  const { pepper, dataKey } = requireSecrets(env);
+  const serial = username.length <= USERNAME_MAX ? await directoryFor(env).resolveUsername(username) : null;
+
+  if (serial === null) {
+    const throttle = await unknownUsernameThrottle(env, dataKey, username);
+    const gate = await throttle.gate(Date.now());
+    if (!gate.allowed) return { outcome: 'throttled', serial: null, retryAt: gate.retryAt };
+    await verifyPassword(pepper, password, DUMMY_HASH);
+    const failure = await throttle.recordFailure(Date.now());
+    if (!failure.recorded) return { outcome: 'throttled', serial: null, retryAt: failure.retryAt };
+    return failure.locked
+      ? { outcome: 'throttled', serial: null, retryAt: failure.state.lockedUntil }
+      : { outcome: 'wrong', serial: null };
+  }
+
+  const card = cardObject(env, serial);
+  const gate = await card.passwordGate(Date.now());
+  if (!gate.allowed) return { outcome: 'throttled', serial, retryAt: gate.retryAt };
+  const right = (await verifyPassword(pepper, password, gate.passwordHash ?? DUMMY_HASH)) && gate.passwordHash !== null;
+  if (right) {
+    const success = await card.recordPasswordSuccess(Date.now());
+    if (!success.ok) return { outcome: 'throttled', serial, retryAt: success.retryAt };
+    const view = await card.view();
+    if (!view) return { outcome: 'wrong', serial: null };
+    return { outcome: 'ok', serial, card: view };
+  }
+  const failure = await card.recordPasswordFailure(Date.now());
+  if (!failure.recorded) return { outcome: 'throttled', serial, retryAt: failure.retryAt };
+  return failure.locked
+    ? { outcome: 'throttled', serial, retryAt: failure.state.lockedUntil }
+    : { outcome: 'wrong', serial };
+}

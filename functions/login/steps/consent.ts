@@ -1,0 +1,38 @@
+import type { IRequest } from 'itty-router';
+import type { Env } from '../../env';
+import { loginRefusal, satisfies } from '../../core/login-levels';
+import { redirect } from '../../platform/http';
+import { cardObject } from '../../platform/objects';
+import { logAccess } from '../access-log';
+import { flowGone, forbidden, loginPath, loginPost } from '../flow';
+import { completeLogin } from '../oidc-port';
+
+/** POST /login/:flowId/consenso — "Prosegui" on the consent page (R-LOG-7): the RP gets its code. */
+export async function postConsent(request: IRequest, env: Env): Promise<Response> {
+  const posted = await loginPost(request, env, String(request.params.flowId ?? ''), ['consent']);
+  if (posted instanceof Response) return posted;
+  const { flow } = posted;
+  const { login, request: req } = flow;
+  if (!login?.proven) throw flowGone();
+  // R-LVL-2/4: whatever path led here, the level proven must cover the level asked for.
+  if (!satisfies(login.proven.level, req.acr)) throw forbidden('Livello di autenticazione insufficiente.');
+
+  // The card may have been blocked while the citizen was on the consent page (R-CARD-3: "at once").
+  const card = await cardObject(env, login.serial).view();
+  const refusal = card ? loginRefusal(card, req.acr, new Date()) : 'blocked';
+  if (refusal) {
+    await logAccess(env, login.serial, req, login.proven.method, 'card_refused', refusal);
+    if (!(await flow.stub.advance('consent', 'refused', { login: { ...login, refusal } }))) throw flowGone();
+    return redirect(loginPath(flow.id));
+  }
+
+  const response = await completeLogin(env, flow.id, {
+    serial: login.serial,
+    fiscalCode: login.fiscalCode,
+    level: login.proven.level,
+    method: login.proven.method,
+    authTime: login.proven.authTime,
+  });
+  await logAccess(env, login.serial, req, login.proven.method, 'granted');
+  return response;
+}

@@ -1,0 +1,81 @@
+import type { IRequest } from 'itty-router';
+import type { Env } from '../../env';
+import { loginRefusal, provenBy, secondFactorFor } from '../../core/login-levels';
+import { maskPhone } from '../../core/contacts';
+import { USERNAME_MAX } from '../../core/login-username';
+import { throttleMessage } from '../../core/password-throttle';
+import { redirect } from '../../platform/http';
+import { logAccess } from '../access-log';
+import { type LoginState, flowGone, loginPath, loginPost } from '../flow';
+import { sendLoginOtp, otpSendProblem } from '../otp-send';
+import { PASSWORD_FIELD_MAX, checkPassword } from '../password-check';
+import { credentialsPage } from '../views/credentials';
+import { otpPage } from '../views/otp';
+
+/** One message for a wrong password and an unknown username (R-LOG-8: existence is not revealed). */
+export const WRONG_CREDENTIALS = 'Credenziali non valide: controlla il nome utente e la password e riprova.';
+const MISSING_CREDENTIALS = 'Inserisci il numero CIE, il codice fiscale o l\'email, e la password.';
+
+/** POST /login/:flowId/credenziali — R-LOG-1, R-LOG-8, R-CARD-3/4, then the second factor or consent. */
+export async function postCredentials(request: IRequest, env: Env): Promise<Response> {
+  const posted = await loginPost(request, env, String(request.params.flowId ?? ''), ['credentials']);
+  if (posted instanceof Response) return posted;
+  const { flow, form } = posted;
+  const { id: flowId, csrf, request: req } = flow;
+  if (req.acr === 3) return redirect(loginPath(flowId));
+
+  const username = (form.get('username') ?? '').trim();
+  const password = form.get('password') ?? '';
+  const keep = username.slice(0, USERNAME_MAX);
+  if (!username || !password) {
+    return credentialsPage({ flowId, csrf, request: req, username: keep, error: MISSING_CREDENTIALS }, 400);
+  }
+  if (username.length > USERNAME_MAX || password.length > PASSWORD_FIELD_MAX) {
+    return credentialsPage({ flowId, csrf, request: req, username: keep, error: WRONG_CREDENTIALS }, 400);
+  }
+
+  const check = await checkPassword(env, username, password);
+  if (check.outcome === 'throttled') {
+    if (check.serial) await logAccess(env, check.serial, req, 'password', 'throttled');
+    const retryAfter = Math.max(1, Math.ceil((check.retryAt - Date.now()) / 1000));
+    return credentialsPage(
+      { flowId, csrf, request: req, username: keep, error: throttleMessage(check.retryAt, Date.now()) },
+      429,
+      { 'Retry-After': String(retryAfter) },
+    );
+  }
+  if (check.outcome === 'wrong') {
+    if (check.serial) await logAccess(env, check.serial, req, 'password', 'wrong_password');
+    return credentialsPage({ flowId, csrf, request: req, username: keep, error: WRONG_CREDENTIALS }, 400);
+  }
+
+  const { serial, card } = check;
+  const base: LoginState = { serial, fiscalCode: card.fiscalCode };
+  const refusal = loginRefusal(card, req.acr, new Date());
+  if (refusal) {
+    await logAccess(env, serial, req, 'password', 'card_refused', refusal);
+    if (!(await flow.stub.advance('credentials', 'refused', { login: { ...base, refusal } }))) throw flowGone();
+    return redirect(loginPath(flowId));
+  }
+
+  const second = secondFactorFor(req.acr, card.credentials?.mode ?? 'sms');
+  if (second === 'unavailable') return redirect(loginPath(flowId));
+  if (second === 'none') {
+    const proven = { ...provenBy(second), authTime: Date.now() };
+    if (!(await flow.stub.advance('credentials', 'consent', { login: { ...base, proven } }))) throw flowGone();
+    return redirect(loginPath(flowId));
+  }
+
+  // R-LVL-2: a level 2 request always goes through the possession factor. Identities in App mode
+  // get the SMS code too until the App branch of R-LOG-2 (push, QR) is built.
+  const login: LoginState = { ...base, maskedPhone: maskPhone(card.phone) };
+  if (!(await flow.stub.advance('credentials', 'otp', { login }))) throw flowGone();
+  const sent = await sendLoginOtp(env, { ...flow, step: 'otp', login }, login);
+  if (!sent.sent) {
+    const problem = otpSendProblem(sent);
+    return otpPage({ flowId, csrf, request: req, maskedPhone: login.maskedPhone!, error: problem.message }, 429, {
+      'Retry-After': String(problem.retryAfter),
+    });
+  }
+  return redirect(loginPath(flowId));
+}

@@ -1,0 +1,70 @@
+import type { IRequest } from 'itty-router';
+import type { Env } from '../../env';
+import { HttpError } from '../../core/errors';
+import { isOtpShape, OTP_DIGITS } from '../../core/otp';
+import { provenBy } from '../../core/login-levels';
+import { redirect } from '../../platform/http';
+import { logAccess } from '../access-log';
+import { type LoginFlow, type LoginState, flowGone, loginPath, loginPost } from '../flow';
+import { LOGIN_OTP_PURPOSE, loginOtpHash, otpSendProblem, sendLoginOtp } from '../otp-send';
+import { otpPage } from '../views/otp';
+
+function otpState(flow: LoginFlow): LoginState & { maskedPhone: string } {
+  if (!flow.login) throw flowGone();
+  return { ...flow.login, maskedPhone: flow.login.maskedPhone ?? '' };
+}
+
+/** POST /login/:flowId/otp — R-LOG-2 (SMS), R-OTP-1/2. */
+export async function postOtp(request: IRequest, env: Env): Promise<Response> {
+  const posted = await loginPost(request, env, String(request.params.flowId ?? ''), ['otp']);
+  if (posted instanceof Response) return posted;
+  const { flow, form } = posted;
+  const { id: flowId, csrf, request: req } = flow;
+  const login = otpState(flow);
+  const view = { flowId, csrf, request: req, maskedPhone: login.maskedPhone };
+
+  const code = (form.get('otp') ?? '').trim();
+  if (!isOtpShape(code)) {
+    return otpPage({ ...view, error: `Il codice di verifica è di ${OTP_DIGITS} cifre.` }, 400);
+  }
+  const check = await flow.stub.checkOtp(LOGIN_OTP_PURPOSE, await loginOtpHash(env, flowId, code));
+  switch (check.outcome) {
+    case 'ok': {
+      const proven = { ...provenBy('sms'), authTime: Date.now() };
+      if (!(await flow.stub.advance('otp', 'consent', { login: { ...login, proven } }))) throw flowGone();
+      return redirect(loginPath(flowId));
+    }
+    case 'wrong':
+      await logAccess(env, login.serial, req, 'sms', 'wrong_otp');
+      return otpPage({ ...view, error: `Codice errato. Tentativi rimasti: ${check.remaining}.` }, 400);
+    case 'expired':
+      await logAccess(env, login.serial, req, 'sms', 'wrong_otp', 'expired');
+      return otpPage({ ...view, error: 'Il codice è scaduto: chiedine uno nuovo con «Invia di nuovo».' }, 400);
+    case 'none':
+      await logAccess(env, login.serial, req, 'sms', 'wrong_otp', 'no_code');
+      return otpPage({ ...view, error: 'Nessun codice valido: chiedine uno nuovo con «Invia di nuovo».' }, 400);
+    case 'closed':
+      // R-OTP-2: the fifth wrong code closed the flow; the service has to start a new login.
+      await logAccess(env, login.serial, req, 'sms', 'otp_attempts_exhausted');
+      throw new HttpError(
+        410,
+        'flow_closed',
+        'Hai inserito troppi codici errati: la richiesta di accesso è stata chiusa. Torna al sito del servizio e ripeti l\'accesso.',
+      );
+  }
+}
+
+/** POST /login/:flowId/otp/invia — "Invia di nuovo" (R-OTP-3). */
+export async function postOtpResend(request: IRequest, env: Env): Promise<Response> {
+  const posted = await loginPost(request, env, String(request.params.flowId ?? ''), ['otp']);
+  if (posted instanceof Response) return posted;
+  const { flow } = posted;
+  const login = otpState(flow);
+  const view = { flowId: flow.id, csrf: flow.csrf, request: flow.request, maskedPhone: login.maskedPhone };
+  const sent = await sendLoginOtp(env, flow, login);
+  if (!sent.sent) {
+    const problem = otpSendProblem(sent);
+    return otpPage({ ...view, error: problem.message }, 429, { 'Retry-After': String(problem.retryAfter) });
+  }
+  return otpPage({ ...view, notice: 'Ti abbiamo inviato un nuovo codice: quello precedente non è più valido.' });
+}

@@ -1,0 +1,27 @@
+import type { IRequest } from 'itty-router';
+import type { Env } from '../../env';
+import { consentLabels } from '../../core/claim-labels';
+import { loadLoginFlow, flowGone } from '../flow';
+import { consentPage } from '../views/consent';
+import { credentialsPage } from '../views/credentials';
+import { otpPage } from '../views/otp';
+import { refusedPage } from '../views/refused';
+
+/** GET /login/:flowId — the page of the step the flow is at. */
+export async function showLogin(request: IRequest, env: Env): Promise<Response> {
+  const flow = await loadLoginFlow(env, request, String(request.params.flowId ?? ''));
+  const { id: flowId, csrf, request: req, login } = flow;
+  // Level 3 (card reading, R-LOG-4…6) comes in a later issue: refuse clearly instead of pretending.
+  if (req.acr === 3) return refusedPage(flowId, csrf, req, 'level3_unavailable');
+  switch (flow.step) {
+    case 'credentials':
+      return credentialsPage({ flowId, csrf, request: req });
+    case 'otp':
+      return otpPage({ flowId, csrf, request: req, maskedPhone: login?.maskedPhone ?? '' });
+    case 'consent':
+      return consentPage({ flowId, csrf, request: req, labels: consentLabels(req.scope, req.claims) });
+    case 'refused':
+      if (!login?.refusal) throw flowGone();
+      return refusedPage(flowId, csrf, req, login.refusal);
+  }
+}

@@ -1,0 +1,27 @@
+import { html } from '../../platform/html';
+import type { LoginRequest } from '../oidc-port';
+import { loginPath } from '../flow';
+import { actionButton, loginPage, requestHeader } from './page';
+
+export interface ConsentView {
+  flowId: string;
+  csrf: string;
+  request: LoginRequest;
+  labels: string[];
+}
+
+/** R-LOG-7: what is about to be sent, and to whom; Prosegui or Annulla. */
+export function consentPage(view: ConsentView): Response {
+  const { flowId, csrf, request } = view;
+  const body = html`${requestHeader(request)}
+<section aria-labelledby="consent-title">
+<h2 class="h4" id="consent-title">Richiesta di accesso CIE Livello ${request.acr}</h2>
+<p>I seguenti dati stanno per essere inviati a: <strong>${request.clientName}</strong></p>
+<ul id="attributi">${view.labels.map((label) => html`<li>${label}</li>`)}</ul>
+<div class="d-flex gap-2">
+${actionButton(loginPath(flowId, 'annulla'), csrf, 'Annulla')}
+${actionButton(loginPath(flowId, 'consenso'), csrf, 'Prosegui', 'primary')}
+</div>
+</section>`;
+  return loginPage(request, body);
+}

@@ -1,0 +1,43 @@
+import { LEVEL_NAMES } from '../../core/login-levels';
+import { type SafeHtml, html, page } from '../../platform/html';
+import { FORM_TOKEN_FIELD } from '../../platform/post-guard';
+import type { LoginRequest } from '../oidc-port';
+
+/** R-LOG-1: every login page names the level and the requesting service. */
+export function requestTitle(request: LoginRequest): string {
+  return `RICHIESTA D'ACCESSO CIE LIVELLO ${request.acr}`;
+}
+
+export function requestHeader(request: LoginRequest): SafeHtml {
+  return html`<h1 class="h3">${requestTitle(request)}</h1>
+<p class="h4" id="ente">${request.clientName}</p>
+<p class="text-uppercase small text-secondary">LIVELLO ${request.acr} | ${LEVEL_NAMES[request.acr]}</p>`;
+}
+
+export function alert(message: string | undefined, kind: 'danger' | 'info' = 'danger'): SafeHtml {
+  if (!message) return html``;
+  return kind === 'danger'
+    ? html`<div class="alert alert-danger" role="alert">${message}</div>`
+    : html`<div class="alert alert-info" role="status">${message}</div>`;
+}
+
+export function csrfField(csrf: string): SafeHtml {
+  return html`<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${csrf}">`;
+}
+
+/** A button that posts to one of the flow's actions (Annulla, Torna al servizio, Invia di nuovo). */
+export function actionButton(action: string, csrf: string, label: string, kind: 'primary' | 'secondary' | 'link' = 'secondary'): SafeHtml {
+  return html`<form method="post" action="${action}" class="d-inline">${csrfField(csrf)}<button type="submit" class="btn btn-${kind}">${label}</button></form>`;
+}
+
+/**
+ * The login pages post only to themselves; `same-origin` (instead of the site-wide `no-referrer`)
+ * lets browsers send a real `Origin` on those posts, which platform/post-guard checks.
+ */
+export function loginPage(request: LoginRequest, body: SafeHtml, status = 200, headers: Record<string, string> = {}): Response {
+  return page(
+    { title: `${requestTitle(request)} · ${request.clientName}`, section: 'Entra con CIE', body },
+    status,
+    { 'Referrer-Policy': 'same-origin', ...headers },
+  );
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { latestCode, outboxCount } from '../support/activation-client';
+import { cardSql, flowSql } from '../support/activation-state';
+import { OTP_LABEL, holder, openLogin, rpRedirect, signIn } from '../support/login-client';
+import { capDay } from '../../functions/core/otp';
+
+/** A different 4-digit code. */
+const other = (code: string) => String((Number(code) + 1) % 10_000).padStart(4, '0');
+
+describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () => {
+  it('R-LVL-1: a level 1 request goes from the password straight to consent, no SMS sent', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 1 });
+    const page = await signIn(login, h.citizen.fiscalCode, h.password);
+    expect(page.postStatus).toBe(303);
+    expect(page.text).toContain('I seguenti dati stanno per essere inviati a:');
+    expect(await outboxCount(h.citizen.phone)).toBe(0);
+  });
+
+  it('R-LVL-2 / R-LOG-2: a level 2 request always asks for the 4-digit SMS code, then shows consent', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2, clientName: 'INPS' });
+    const otpPage = await signIn(login, h.serial, h.password);
+    expect(otpPage.status).toBe(200);
+    expect(otpPage.heading).toBe("RICHIESTA D'ACCESSO CIE LIVELLO 2");
+    expect(otpPage.text).toContain('Inserisci il codice di verifica a 4 cifre ricevuto via SMS al numero +39');
+    expect(otpPage.text).toContain(h.citizen.phone.slice(-3));
+    expect(otpPage.text).not.toContain(h.citizen.phone);
+    expect(otpPage.field(OTP_LABEL).name).toBe('otp');
+    expect(otpPage.hasButton('Prosegui')).toBe(true);
+    expect(otpPage.hasButton('Invia di nuovo')).toBe(true);
+
+    const code = await latestCode(h.citizen.phone);
+    expect(code).toMatch(/^[0-9]{4}$/);
+    const consent = await login.browser.submit(otpPage, 'Prosegui', { [OTP_LABEL]: code });
+    expect(consent.postStatus).toBe(303);
+    expect(consent.text).toContain('I seguenti dati stanno per essere inviati a: INPS');
+    const done = await login.browser.submit(consent, 'Prosegui');
+    const params = rpRedirect(done);
+    expect(params.get('code')).toBeTruthy();
+    expect(params.get('state')).toBe(login.request.state);
+  });
+
+  it('R-LVL-2: consent cannot be reached by skipping the code', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    const otpPage = await signIn(login, h.citizen.fiscalCode, h.password);
+    const csrf = otpPage.csrf;
+    const skipped = await login.browser.post(`/login/${login.flowId}/consenso`, new URLSearchParams({ csrf }));
+    expect(skipped.postStatus).toBe(303);
+    expect(skipped.field(OTP_LABEL)).toBeTruthy();
+    expect(skipped.text).not.toContain('I seguenti dati stanno per essere inviati a');
+  });
+
+  it('R-LOG-2: an identity in App mode gets the SMS code too, for now', async () => {
+    const h = await holder({ mode: 'app' });
+    const login = await openLogin({ acr: 2 });
+    const otpPage = await signIn(login, h.citizen.fiscalCode, h.password);
+    expect(otpPage.field(OTP_LABEL).name).toBe('otp');
+    expect(await outboxCount(h.citizen.phone)).toBe(1);
+  });
+
+  it('R-OTP-2: wrong codes are counted, and the fifth closes the flow', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    let page = await signIn(login, h.citizen.fiscalCode, h.password);
+    const wrong = other(await latestCode(h.citizen.phone));
+    for (let remaining = 4; remaining >= 1; remaining--) {
+      page = await login.browser.submit(page, 'Prosegui', { [OTP_LABEL]: wrong });
+      expect(page.status).toBe(400);
+      expect(page.alert).toBe(`Codice errato. Tentativi rimasti: ${remaining}.`);
+    }
+    page = await login.browser.submit(page, 'Prosegui', { [OTP_LABEL]: wrong });
+    expect(page.status).toBe(410);
+    expect(page.text).toContain('troppi codici errati');
+    expect((await login.browser.open(`/login/${login.flowId}`)).status).toBe(410);
+  });
+
+  it('R-OTP-1: a code that is not 4 digits is refused without counting', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    let page = await signIn(login, h.citizen.fiscalCode, h.password);
+    for (const bad of ['12345', 'abcd', '', '12 3']) {
+      page = await login.browser.submit(page, 'Prosegui', { [OTP_LABEL]: bad });
+      expect(page.status).toBe(400);
+      expect(page.alert).toBe('Il codice di verifica è di 4 cifre.');
+    }
+    const [otp] = await flowSql(login.flowId, 'SELECT wrong FROM otp');
+    expect(otp!.wrong).toBe(0);
+  });
+
+  it('R-OTP-1: an expired code is refused', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    const page = await signIn(login, h.citizen.fiscalCode, h.password);
+    const code = await latestCode(h.citizen.phone);
+    await flowSql(login.flowId, 'UPDATE otp SET expires_at = ?', Date.now() - 1);
+    const after = await login.browser.submit(page, 'Prosegui', { [OTP_LABEL]: code });
+    expect(after.status).toBe(400);
+    expect(after.alert).toContain('scaduto');
+  });
+
+  it('R-OTP-3: "Invia di nuovo" waits 30 s, then sends a new code that replaces the old one', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    const page = await signIn(login, h.citizen.fiscalCode, h.password);
+    const first = await latestCode(h.citizen.phone);
+
+    const tooSoon = await login.browser.submit(page, 'Invia di nuovo');
+    expect(tooSoon.status).toBe(429);
+    expect(Number(tooSoon.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(tooSoon.alert).toMatch(/^Attendi [0-9]+ secondi prima di chiedere un nuovo codice\.$/);
+    expect(await outboxCount(h.citizen.phone)).toBe(1);
+
+    await flowSql(login.flowId, 'UPDATE otp SET sent_at = ?', Date.now() - 31_000);
+    const resent = await login.browser.submit(tooSoon, 'Invia di nuovo');
+    expect(resent.status).toBe(200);
+    expect(resent.text).toContain('Ti abbiamo inviato un nuovo codice');
+    expect(await outboxCount(h.citizen.phone)).toBe(2);
+    const second = await latestCode(h.citizen.phone);
+
+    if (second !== first) {
+      const old = await login.browser.submit(resent, 'Prosegui', { [OTP_LABEL]: first });
+      expect(old.status).toBe(400);
+    }
+    const ok = await login.browser.submit(resent, 'Prosegui', { [OTP_LABEL]: second });
+    expect(ok.text).toContain('I seguenti dati stanno per essere inviati a');
+  });
+
+  it('R-OTP-3: the daily cap of codes per identity holds for logins', async () => {
+    const h = await holder();
+    await cardSql(h.serial, 'INSERT OR REPLACE INTO sends (day, count) VALUES (?, 10)', capDay(Date.now()));
+    const login = await openLogin({ acr: 2 });
+    const page = await signIn(login, h.citizen.fiscalCode, h.password);
+    expect(page.status).toBe(429);
+    expect(page.alert).toContain('numero massimo di codici');
+    expect(await outboxCount(h.citizen.phone)).toBe(0);
+  });
+});
