@@ -1,0 +1,79 @@
+// `npm run seed`: issues a few demo citizens through the registry API of a running service
+// (`npm start`) and prints what their receipt and letter would say. Nothing here bypasses the API.
+//   SEED_BASE_URL  default http://127.0.0.1:$PORT (8787)
+//   REGISTRY_TOKEN default: the one the running `npm start` wrote into .dev.vars.run
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cf from 'codice-fiscale-js';
+
+const { CodiceFiscale } = cf;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const base = process.env.SEED_BASE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8787}`;
+
+function runningToken() {
+  const file = join(process.env.STATE_DIR ?? root, '.dev.vars.run');
+  if (!existsSync(file)) return null;
+  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('REGISTRY_TOKEN='));
+  return line ? line.slice('REGISTRY_TOKEN='.length).trim() : null;
+}
+
+const token = process.env.REGISTRY_TOKEN || runningToken();
+if (!token) {
+  console.error('No REGISTRY_TOKEN: set it, or start the service with `npm start` first.');
+  process.exit(2);
+}
+
+function birthDate(years, days = 40) {
+  const now = new Date();
+  const d = new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate() - days));
+  return d.toISOString().slice(0, 10);
+}
+
+function citizen(givenName, familyName, gender, years, phone, email) {
+  const date = birthDate(years);
+  const [year, month, day] = date.split('-').map(Number);
+  const fiscalCode = CodiceFiscale.compute({
+    name: givenName, surname: familyName, gender, day, month, year, birthplace: 'Roma', birthplaceProvincia: 'RM',
+  });
+  return { fiscalCode, givenName, familyName, birthDate: date, phone, ...(email ? { email } : {}) };
+}
+
+// Phone numbers are drawn per run: one number belongs to one identity (R-CARD-5), and a re-run of
+// the seed issues renewal cards (R-CARD-7) for the same codici fiscali.
+const tail = () => String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+const demo = [
+  { who: 'Adulto', data: citizen('Mario', 'Rossi', 'M', 45, `+3934${tail()}`, 'mario.rossi@example.it') },
+  { who: 'Minore 5–18 anni', data: citizen('Giulia', 'Bianchi', 'F', 12, `+3935${tail()}`) },
+  { who: 'Minore sotto i 5 anni', data: citizen('Luca', 'Verdi', 'M', 3, `+3936${tail()}`) },
+  { who: 'Carta bloccata (smarrita)', data: citizen('Anna', 'Neri', 'F', 60, `+3937${tail()}`), block: 'lost' },
+];
+
+async function api(path, body) {
+  const res = await fetch(`${base}/registry${path}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+try {
+  for (const { who, data, block } of demo) {
+    const card = await api('/cards', data);
+    if (block) await api(`/cards/${card.serial}/block`, { reason: block });
+    console.log(`\n${who}${block ? ' — bloccata' : ''}
+  Nome            ${data.givenName} ${data.familyName} (nato/a il ${data.birthDate})
+  Codice fiscale  ${data.fiscalCode}
+  Numero di serie ${card.serial}   scadenza ${card.expiresAt}
+  Cellulare       ${data.phone}${data.email ? `\n  Email           ${data.email}` : ''}
+  Ricevuta        PIN ${card.receipt.pinFirstHalf}····   PUK ${card.receipt.pukFirstHalf}····
+  Lettera         PIN ····${card.letter.pinSecondHalf}   PUK ····${card.letter.pukSecondHalf}`);
+  }
+  console.log(`\nAttiva le credenziali su ${base}/attivazione — gli SMS arrivano in ${base}/__test/outbox?to=<cellulare>\n`);
+} catch (err) {
+  console.error(`Seed failed against ${base}: ${err.message}`);
+  process.exit(1);
+}
