@@ -9,10 +9,17 @@ export const CSRF_FIELD = 'csrf';
 
 export const newCsrfToken = (): string => randomId();
 
-/** Browsers send Origin on every cross-origin POST; a missing header (old clients, curl) is left to the token. */
+/**
+ * Browsers send Origin on every cross-origin POST; a missing header (old clients, curl) is left to the token.
+ * Our pages are served with `Referrer-Policy: no-referrer`, which makes browsers send `Origin: null` on
+ * their own form posts (Fetch standard), so `null` alone proves nothing: `Sec-Fetch-Site` decides then.
+ */
 export function isForeignOrigin(request: Request): boolean {
   const origin = request.headers.get('Origin');
-  return origin !== null && origin !== new URL(request.url).origin;
+  if (origin !== null && origin !== 'null') return origin !== new URL(request.url).origin;
+  const site = request.headers.get('Sec-Fetch-Site');
+  if (site !== null) return site !== 'same-origin';
+  return origin === 'null';
 }
 
 export async function csrfTokenMatches(expected: string | null | undefined, given: string | undefined): Promise<boolean> {
