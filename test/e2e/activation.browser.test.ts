@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { newCitizen } from '../support/citizens';
+import { launchChromium, snapshot } from './support/browser';
+import { baseUrl, issueCard, latestCode, outbox } from './support/server';
+
+/**
+ * R-ACT-1…7 as a citizen goes through them in a real browser, finding every field by its label and
+ * every button by its text as docs/activation-pages.md promises, with one wrong turn per step.
+ */
+
+const GDPR =
+  "Ho preso visione dell'Informativa ai sensi degli artt. 13 e 14 del GDPR - Regolamento (UE) 2016/679 per la protezione dei dati personali (GDPR)";
+const PASSWORD = 'Vento!Mare42Sole';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const button = (name: string) => page.getByRole('button', { name, exact: true });
+const heading = (name: string | RegExp) => page.getByRole('heading', { name });
+const alert = () => page.locator('.alert-danger[role="alert"]');
+
+/** Submits and waits for the page that answers (a redirect to /attivazione or the same step again). */
+async function press(name: string): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), button(name).click()]);
+}
+
+/**
+ * Bootstrap Italia draws checkboxes and radios on the label and hides the input under it, so a
+ * person (and this test) clicks the label text; the input is then checked for the state.
+ */
+async function tick(label: string): Promise<void> {
+  await page.locator('label').filter({ hasText: label }).first().click();
+  expect(await page.getByLabel(label, { exact: true }).isChecked(), label).toBe(true);
+}
+
+const shown = (locator: Locator) => locator.first().waitFor({ state: 'visible', timeout: 10_000 });
+
+async function currentStep(): Promise<string> {
+  return (await page.locator('[aria-current="step"]').innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** The positions asked for change every attempt: read them from the labels ("2° cifra del PUK"). */
+async function askedPukPositions(): Promise<[number, number]> {
+  const labels = await page.locator('label').filter({ hasText: /° cifra del PUK/ }).allInnerTexts();
+  const positions = labels.map((l) => Number(/(\d)°/.exec(l)?.[1]));
+  expect(positions, `PUK labels: ${labels.join(' | ')}`).toHaveLength(2);
+  return positions as [number, number];
+}
+
+async function fillPuk(firstHalf: string, wrong = false): Promise<void> {
+  for (const position of await askedPukPositions()) {
+    const right = firstHalf[position - 1]!;
+    const digit = wrong ? String((Number(right) + 1) % 10) : right;
+    await page.getByLabel(`${position}° cifra del PUK`, { exact: true }).fill(digit);
+  }
+}
+
+const otherCode = (code: string) => (code === '0000' ? '1111' : '0000');
+
+describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)', () => {
+  beforeAll(async () => {
+    context = await browser.newContext({ baseURL: baseUrl, locale: 'it-IT', viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('takes a citizen from the card data to the summary, keeping input across mistakes', async () => {
+    onTestFailed(async () => {
+      await snapshot(page, 'failure-activation').catch(() => undefined);
+    });
+    const email = `e2e.${Date.now()}@example.it`;
+    const { citizen, card } = await issueCard(newCitizen({ email }));
+
+    // 1.1 — an unknown serial number is refused; the codice fiscale stays typed.
+    await page.goto('/attivazione');
+    await shown(heading('1.1 Inserisci i dati della tua CIE'));
+    expect(await currentStep()).toMatch(/I TUOI DATI/i);
+    await snapshot(page, '01-dati');
+    const wrongSerial = card.serial.startsWith('CA00000') ? 'CA99999ZZ' : 'CA00000ZZ';
+    await page.getByLabel('Codice Fiscale', { exact: true }).fill(citizen.fiscalCode);
+    await page.getByLabel('Numero di serie', { exact: true }).fill(wrongSerial);
+    await press('Continua');
+    await shown(alert());
+    expect(await alert().innerText()).not.toBe('');
+    expect(await page.getByLabel('Codice Fiscale', { exact: true }).inputValue()).toBe(citizen.fiscalCode);
+    await snapshot(page, '01-dati-errore');
+    await page.getByLabel('Numero di serie', { exact: true }).fill(card.serial);
+    await press('Continua');
+
+    // 1.2 — wrong PUK digits count against the card and say how many attempts remain.
+    await shown(heading('1.2 Inserisci codice PUK'));
+    await shown(page.getByText(/Inserisci la \d° e \d° cifra della prima parte del codice PUK/));
+    await snapshot(page, '02-puk');
+    await fillPuk(card.receipt.pukFirstHalf, true);
+    await press('Continua');
+    await shown(alert());
+    expect(await alert().innerText()).toMatch(/tentativ/i);
+    expect(await alert().innerText()).toMatch(/\d/);
+    await snapshot(page, '02-puk-errore');
+    await fillPuk(card.receipt.pukFirstHalf);
+    await press('Continua');
+
+    // 2.1 — the number on record, masked; confirming sends the SMS.
+    await shown(heading('2.1 Verifica Numero Cellulare'));
+    expect(await currentStep()).toMatch(/CONTATTI E PASSWORD/i);
+    const body = await page.locator('main').innerText();
+    expect(body).toContain('Numero cellulare');
+    expect(body, 'the number is masked').not.toContain(citizen.phone.slice(-9));
+    await snapshot(page, '03-cellulare');
+    const smsBefore = (await outbox(citizen.phone)).length;
+    await press('Continua');
+    await shown(page.getByText('Inserimento codice temporaneo OTP'));
+    const smsCode = await latestCode(citizen.phone, smsBefore);
+    expect(smsCode).toMatch(/^[0-9]{4}$/);
+    await snapshot(page, '04-otp-sms');
+    await page.getByLabel('Codice di verifica OTP', { exact: true }).fill(otherCode(smsCode));
+    await press('Continua');
+    await shown(alert());
+    expect(await alert().innerText()).toMatch(/codice|OTP/i);
+    await snapshot(page, '04-otp-sms-errore');
+    await page.getByLabel('Codice di verifica OTP', { exact: true }).fill(smsCode);
+    await press('Continua');
+
+    // 2.2 — optional email, prefilled from the card; verified with its own OTP.
+    await shown(heading('2.2 Verifica Indirizzo E-mail'));
+    await shown(page.getByText(/Passaggio FACOLTATIVO/i));
+    expect(await page.getByLabel('Indirizzo email', { exact: true }).inputValue()).toBe(email);
+    await snapshot(page, '05-email');
+    await press('Invia codice');
+    await shown(button('Invia email di nuovo'));
+    const emailCode = await latestCode(email);
+    await page.getByLabel('Codice di verifica OTP', { exact: true }).fill(otherCode(emailCode));
+    await press('Continua');
+    await shown(alert());
+    expect(await alert().innerText()).toMatch(/codice|OTP/i);
+    await snapshot(page, '06-otp-email-errore');
+    await page.getByLabel('Codice di verifica OTP', { exact: true }).fill(emailCode);
+    await press('Continua');
+
+    // 2.3 — a weak password lists what it lacks; the GDPR acknowledgement stays ticked.
+    await shown(heading('2.3 Crea Credenziali'));
+    await snapshot(page, '07-password');
+    await page.getByLabel('Scegli Password', { exact: true }).fill('passwordpassword');
+    await page.getByLabel('Conferma Password', { exact: true }).fill('passwordpassword');
+    await tick(GDPR);
+    await press('Continua');
+    await shown(alert());
+    const violations = await alert().innerText();
+    expect(violations).toMatch(/maiuscola/i);
+    expect(violations).toMatch(/numero/i);
+    expect(violations).toMatch(/simbolo/i);
+    expect(await page.getByLabel(GDPR, { exact: true }).isChecked()).toBe(true);
+    expect(await page.getByLabel('Scegli Password', { exact: true }).inputValue()).toBe('');
+    await snapshot(page, '07-password-errore');
+    await page.getByLabel('Scegli Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Conferma Password', { exact: true }).fill(PASSWORD);
+    await press('Continua');
+
+    // 3 — level 2 by SMS.
+    await shown(heading('Scegli come autorizzare i tuoi accessi online'));
+    expect(await currentStep()).toMatch(/CONFIGURA/i);
+    await snapshot(page, '08-configura');
+    await tick('SMS');
+    await press('Continua');
+
+    // 4 — the summary names every username.
+    await shown(heading('Credenziali attivate'));
+    expect(await currentStep()).toMatch(/RIEPILOGO/i);
+    const summary = await page.locator('main').innerText();
+    expect(summary).toMatch(/ATTIVAZIONE COMPLETATA/i);
+    expect(summary).toContain(citizen.fiscalCode);
+    expect(summary).toContain(card.serial);
+    expect(summary).toContain(email);
+    expect(await page.getByRole('button', { name: 'Annulla attivazione' }).count()).toBe(0);
+    await snapshot(page, '09-riepilogo');
+  });
+});
