@@ -102,7 +102,8 @@ export class FlowSession extends DurableObject<Env> {
 
   /**
    * R-OTP-1/3: replaces the current code with a new one (hash only), unless the last was sent less
-   * than 30 s ago. The old code stops working at once.
+   * than 30 s ago. The old code stops working at once. The wrong-code count survives the new code:
+   * R-OTP-2 counts per flow, and a count reset by every resend would allow unbounded guessing.
    */
   async issueOtp(purpose: string, hash: string, now = Date.now()): Promise<OtpIssue> {
     const row = this.live(now);
@@ -111,7 +112,9 @@ export class FlowSession extends DurableObject<Env> {
     const wait = last && String(last.purpose) === purpose ? resendWaitSeconds(Number(last.sent_at), now) : 0;
     if (wait > 0) return { issued: false, waitSeconds: wait };
     this.sql.exec(
-      'INSERT OR REPLACE INTO otp (id, purpose, hash, expires_at, wrong, sent_at, used) VALUES (1, ?, ?, ?, 0, ?, 0)',
+      `INSERT INTO otp (id, purpose, hash, expires_at, wrong, sent_at, used) VALUES (1, ?, ?, ?, 0, ?, 0)
+       ON CONFLICT(id) DO UPDATE SET purpose = excluded.purpose, hash = excluded.hash,
+         expires_at = excluded.expires_at, sent_at = excluded.sent_at, used = 0`,
       purpose, hash, now + OTP_TTL_MS, now,
     );
     await this.touch(Number(row.idle_ms), now);
