@@ -89,6 +89,10 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)',
     await shown(heading('1.1 Inserisci i dati della tua CIE'));
     expect(await currentStep()).toMatch(/I TUOI DATI/i);
     await snapshot(page, '01-dati');
+    expect((await page.locator('ol li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim().toUpperCase())).toEqual(
+      expect.arrayContaining(['1 I TUOI DATI', '2 CONTATTI E PASSWORD', '3 CONFIGURA', '4 RIEPILOGO']),
+    );
+    await shown(button('Annulla attivazione'));
     const wrongSerial = card.serial.startsWith('CA00000') ? 'CA99999ZZ' : 'CA00000ZZ';
     await page.getByLabel('Codice Fiscale', { exact: true }).fill(citizen.fiscalCode);
     await page.getByLabel('Numero di serie', { exact: true }).fill(wrongSerial);
@@ -126,6 +130,8 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)',
     const smsCode = await latestCode(citizen.phone, smsBefore);
     expect(smsCode).toMatch(/^[0-9]{4}$/);
     await snapshot(page, '04-otp-sms');
+    await shown(button('Invia SMS di nuovo'));
+    await shown(button('Annulla attivazione'));
     await page.getByLabel('Codice di verifica OTP', { exact: true }).fill(otherCode(smsCode));
     await press('Continua');
     await shown(alert());
@@ -139,6 +145,8 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)',
     await shown(page.getByText(/Passaggio FACOLTATIVO/i));
     expect(await page.getByLabel('Indirizzo email', { exact: true }).inputValue()).toBe(email);
     await snapshot(page, '05-email');
+    await shown(button('Non adesso'));
+    await shown(button('Annulla attivazione'));
     await press('Invia codice');
     await shown(button('Invia email di nuovo'));
     const emailCode = await latestCode(email);
@@ -173,6 +181,7 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)',
     await shown(heading('Scegli come autorizzare i tuoi accessi online'));
     expect(await currentStep()).toMatch(/CONFIGURA/i);
     await snapshot(page, '08-configura');
+    await shown(button('Annulla attivazione'));
     await tick('SMS');
     await press('Continua');
 
