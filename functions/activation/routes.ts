@@ -1,6 +1,7 @@
 import type { RouterType, IRequest } from 'itty-router';
 import type { Env } from '../env';
 import { HttpError } from '../core/errors';
+import { redirect } from '../platform/http';
 import { clearFlowCookie, withCookies } from './flow';
 import { gonePage, requestErrorPage } from './views/pages';
 import { showActivation } from './steps/show';
@@ -47,5 +48,7 @@ export function activationRoutes(router: RouterType<IRequest, [Env, ExecutionCon
     .post('/attivazione/non-adesso', guard(postSkipEmail))
     .post('/attivazione/password', guard(postPassword))
     .post('/attivazione/configura', guard(postConfigura))
-    .post('/attivazione/annulla', guard(postAnnulla));
+    .post('/attivazione/annulla', guard(postAnnulla))
+    // A reload or a bookmark of a form's target lands on the current step instead of a 404.
+    .get('/attivazione/:action', () => redirect('/attivazione'));
 }

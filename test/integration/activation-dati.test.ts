@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Browser, issueCard, walkTo } from '../support/activation-client';
 import { cardSql, cardView, flowRows } from '../support/activation-state';
 import { newCitizen } from '../support/citizens';
-import { registry } from '../support/worker';
+import { ORIGIN, registry } from '../support/worker';
+import { env } from 'cloudflare:workers';
+import { createExecutionContext } from 'cloudflare:test';
+import handler from '../../functions/index';
+import type { Env } from '../../functions/env';
 
 const CF = 'Codice Fiscale';
 const SERIAL = 'Numero di serie';
@@ -136,5 +140,36 @@ describe('step 1.1: the card data (R-ACT-1, R-CARD-3/4/7)', () => {
     expect(again.heading).toBe('1.2 Inserisci codice PUK');
     expect(browser.cookies.get('cie_act')).not.toBe(first);
     expect(await flowRows(first)).toBe(0);
+  });
+
+  it('R-ACT-1: with the captcha on, step 1.1 shows Turnstile and refuses a post without a passing token', async () => {
+    const card = await issueCard();
+    const captchaEnv = { ...env, CAPTCHA: 'turnstile', TURNSTILE_SITE_KEY: '0x4AAAAAAA-test', TURNSTILE_SECRET: undefined } as Env;
+    const ctx = createExecutionContext();
+    const get = await handler.fetch(new Request(`${ORIGIN}/attivazione`), captchaEnv, ctx);
+    const html = await get.text();
+    expect(html).toContain('<div class="cf-turnstile" data-sitekey="0x4AAAAAAA-test"');
+    const csp = get.headers.get('Content-Security-Policy')!;
+    expect(csp).toContain("script-src 'self' https://challenges.cloudflare.com");
+    expect(csp).toContain('frame-src https://challenges.cloudflare.com');
+    const token = /^cie_act_csrf=([^;]+)/.exec(get.headers.getSetCookie()[0]!)![1]!;
+    const post = await handler.fetch(
+      new Request(`${ORIGIN}/attivazione/dati`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `cie_act_csrf=${token}`, Origin: ORIGIN },
+        body: new URLSearchParams({ csrf: token, fiscalCode: card.citizen.fiscalCode, serial: card.serial, 'cf-turnstile-response': 'forged' }),
+      }),
+      captchaEnv,
+      ctx,
+    );
+    expect(post.status).toBe(400);
+    expect(await post.text()).toContain('Non sono un robot');
+    expect(post.headers.getSetCookie().some((c) => c.startsWith('cie_act='))).toBe(false);
+  });
+
+  it('R-ACT-1: without the captcha (development), no Turnstile script is loaded', async () => {
+    const { page } = await firstStep();
+    expect(page.html).not.toContain('cf-turnstile');
+    expect(page.headers.get('Content-Security-Policy')).not.toContain('challenges.cloudflare.com');
   });
 });

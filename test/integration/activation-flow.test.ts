@@ -200,6 +200,15 @@ describe('the activation flow: cookie, expiry, order (R-ACT-8)', () => {
     expect((await cardView(card.serial)).credentials).toBeNull();
   });
 
+  it('R-ACT-8: a GET of a form target (reload, bookmark) lands on the current step', async () => {
+    const card = await issueCard();
+    const { browser } = await walkTo(card, 'puk');
+    const res = await browser.fetch('/attivazione/puk');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('Location')).toBe('/attivazione');
+    expect((await cardView(card.serial)).pukFailures).toBe(0);
+  });
+
   it('R-CARD-3: a card blocked during the flow stops it before any SMS and before saving', async () => {
     const card = await issueCard();
     const sms = await walkTo(card, 'cellulare');

@@ -252,4 +252,24 @@ describe('step 2.2: email (R-ACT-4, R-OTP-1..3)', () => {
     expect(closed.status).toBe(410);
     expect((await cardView(card.serial)).credentials).toBeNull();
   });
+
+  it('R-ACT-4/R-ACT-8: an address claimed by another identity meanwhile is not half-saved; step 3 goes on without it', async () => {
+    const first = await issueCard();
+    const second = await issueCard();
+    const email = `conteso.${first.serial.toLowerCase()}@example.it`;
+    const a = await walkTo(first, 'configura', { email });
+    const b = await walkTo(second, 'configura', { email });
+    await a.browser.submit(a.page, 'Continua', { SMS: true });
+    const taken = await b.browser.submit(b.page, 'Continua', { SMS: true });
+    expect(taken.status).toBe(409);
+    expect(taken.heading).toBe('Scegli come autorizzare i tuoi accessi online');
+    expect(taken.alert).toContain("associato a un'altra identità");
+    expect(taken.field('SMS').checked).toBe(true);
+    expect((await cardView(second.serial)).credentials).toBeNull();
+    const done = await b.browser.submit(taken, 'Continua');
+    expect(done.heading).toBe('Credenziali attivate');
+    expect(done.text).not.toContain(email);
+    expect((await cardView(second.serial)).credentials).toMatchObject({ verifiedEmail: null });
+    expect((await cardView(first.serial)).credentials).toMatchObject({ verifiedEmail: email });
+  });
 });
