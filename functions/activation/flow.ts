@@ -69,6 +69,15 @@ export function flowIdFrom(request: Request): string | null {
   return value;
 }
 
+/** For cleaning up: the flow id if the cookie holds a well-formed one, else null. */
+export function existingFlowId(request: Request): string | null {
+  try {
+    return flowIdFrom(request);
+  } catch {
+    return null;
+  }
+}
+
 export async function loadFlow(env: Env, id: string): Promise<LoadedFlow | null> {
   const stub = flowObject(env, id);
   // RPC typing cannot express `unknown` in the flow's data; the shape is ours, checked below.

@@ -2,7 +2,7 @@ import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { CSRF_FIELD, csrfTokenMatches } from '../../platform/csrf';
 import { readForm } from '../../platform/http';
-import { BAD_CSRF, clearFlowCookie, flowIdFrom, forbidden, loadFlow, refuseForeignOrigin, withCookies } from '../flow';
+import { BAD_CSRF, clearFlowCookie, existingFlowId, forbidden, loadFlow, refuseForeignOrigin, withCookies } from '../flow';
 import { cancelledPage } from '../views/pages';
 
 /**
@@ -12,12 +12,7 @@ import { cancelledPage } from '../views/pages';
 export async function postAnnulla(request: IRequest, env: Env): Promise<Response> {
   refuseForeignOrigin(request);
   const form = await readForm(request);
-  let id: string | null = null;
-  try {
-    id = flowIdFrom(request);
-  } catch {
-    id = null;
-  }
+  const id = existingFlowId(request);
   const flow = id ? await loadFlow(env, id) : null;
   if (flow) {
     if (!(await csrfTokenMatches(flow.csrf, form.get(CSRF_FIELD)))) throw forbidden(BAD_CSRF);

@@ -15,7 +15,7 @@ import {
   BAD_CSRF,
   PRE_FLOW_CSRF_COOKIE,
   flowCookie,
-  flowIdFrom,
+  existingFlowId,
   forbidden,
   refuseForeignOrigin,
   requireSecrets,
@@ -59,13 +59,7 @@ export async function postDati(request: IRequest, env: Env): Promise<Response> {
   if (refusal) return refusalPage(refusal);
 
   // A flow started earlier in this browser is abandoned for the new one, not left half-done.
-  const previous = (() => {
-    try {
-      return flowIdFrom(request);
-    } catch {
-      return null;
-    }
-  })();
+  const previous = existingFlowId(request);
   if (previous) await flowObject(env, previous).destroy();
 
   const flowId = randomId();
