@@ -1,0 +1,216 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { Card, CardRecord, PukAnswer } from '../../durable-objects/card';
+import { OTP_DAILY_CAP } from '../../functions/core/otp';
+import { PUK_MAX_WRONG } from '../../functions/core/puk-challenge';
+import { drawSerial } from '../../functions/core/serial';
+import { randomInt } from '../../functions/platform/crypto';
+import { sealCodes, unsealCodes } from '../../functions/registry/card-codes';
+
+const DAY = 24 * 3600_000;
+const PIN = '13572468';
+const PUK = '58201937'; // first half 5820: digits 2 and 3 are "8" and "2"
+const RIGHT: [string, string] = ['8', '2'];
+const WRONG: [string, string] = ['0', '0'];
+const POSITIONS: [number, number] = [2, 3];
+
+type CardStub = DurableObjectStub<Card>;
+const inCard = <R>(stub: CardStub, fn: (card: Card, state: DurableObjectState) => R | Promise<R>) => runInDurableObject(stub, fn);
+
+async function record(serial: string, overrides: Partial<CardRecord> = {}): Promise<CardRecord> {
+  const now = Date.now();
+  return {
+    serial,
+    fiscalCode: 'RSSMRA85H15H501D',
+    givenName: 'Mario',
+    familyName: 'Rossi',
+    birthDate: '1985-06-15',
+    phone: '+393331234567',
+    email: null,
+    publicKey: null,
+    issuedAt: now,
+    expiresAt: now + 3650 * DAY,
+    ...(await sealCodes(env.DATA_KEY!, serial, { pin: PIN, puk: PUK })),
+    ...overrides,
+  };
+}
+
+async function issued(overrides: Partial<CardRecord> = {}) {
+  const serial = drawSerial(randomInt);
+  const stub = env.CARD.get(env.CARD.idFromName(serial));
+  const rec = await record(serial, overrides);
+  expect(await inCard(stub, (c) => c.issue(rec))).toBe(true);
+  return { serial, stub, rec };
+}
+
+const status = async (stub: CardStub) => (await inCard(stub, (c) => c.view()))?.status;
+const failures = async (stub: CardStub) => (await inCard(stub, (c) => c.view()))?.pukFailures;
+
+describe('Card: issue and view (R-CARD-1, R-CARD-6)', () => {
+  it('R-CARD-1: a card is written once; a second issue for the serial is refused and changes nothing', async () => {
+    const { stub, rec } = await issued();
+    expect(await inCard(stub, (c) => c.issue({ ...rec, givenName: 'Altro' }))).toBe(false);
+    const view = await inCard(stub, (c) => c.view());
+    expect(view).toMatchObject({ serial: rec.serial, givenName: 'Mario', status: 'issued', pukFailures: 0, credentials: null, blockedReason: null });
+  });
+
+  it('R-CARD-6: the view never carries the sealed codes; only sealedCodes does, and they open to the same PIN/PUK', async () => {
+    const { stub, serial } = await issued();
+    const view = await inCard(stub, (c) => c.view());
+    expect(Object.keys(view!)).not.toEqual(expect.arrayContaining(['sealedPin']));
+    expect(JSON.stringify(view)).not.toMatch(/sealed|13572468|58201937/);
+    const sealed = await inCard(stub, (c) => c.sealedCodes());
+    expect(await unsealCodes(env.DATA_KEY!, serial, sealed!)).toEqual({ pin: PIN, puk: PUK });
+  });
+
+  it('R-CARD-1: a card never issued has no view and no codes', async () => {
+    const stub = env.CARD.get(env.CARD.idFromName(drawSerial(randomInt)));
+    expect(await inCard(stub, (c) => c.view())).toBeNull();
+    expect(await inCard(stub, (c) => c.sealedCodes())).toBeNull();
+    expect(await inCard(stub, (c) => c.block('lost'))).toBeNull();
+  });
+
+  it('R-CARD-2: an expired card shows as expired from its expiry instant on', async () => {
+    const now = Date.now();
+    const { stub } = await issued({ expiresAt: now + DAY });
+    expect((await inCard(stub, (c) => c.view(now + DAY - 1)))?.status).toBe('issued');
+    expect((await inCard(stub, (c) => c.view(now + DAY)))?.status).toBe('expired');
+  });
+});
+
+describe('Card: block and supersede (R-CARD-3, R-CARD-7)', () => {
+  it('R-CARD-3: an issued card is blocked with its reason, and the event is in the access log', async () => {
+    const { stub } = await issued();
+    const view = await inCard(stub, (c) => c.block('stolen'));
+    expect(view).toMatchObject({ status: 'blocked', blockedReason: 'stolen' });
+    const events = await inCard(stub, (c) => c.events());
+    expect(events.map((e) => e.kind)).toEqual(['card_blocked']);
+    expect(events[0]!.detail).toEqual({ reason: 'stolen' });
+  });
+
+  it('R-CARD-3: an active card can be blocked too', async () => {
+    const { stub } = await issued();
+    expect(await inCard(stub, (c) => c.activate({ passwordHash: 'h', mode: 'sms', verifiedEmail: null }))).toEqual({ ok: true });
+    expect(await status(stub)).toBe('active');
+    expect((await inCard(stub, (c) => c.block('lost')))?.status).toBe('blocked');
+  });
+
+  it('R-CARD-3: blocking again keeps the first reason and logs nothing more', async () => {
+    const { stub } = await issued();
+    await inCard(stub, (c) => c.block('lost'));
+    const again = await inCard(stub, (c) => c.block('stolen'));
+    expect(again).toMatchObject({ status: 'blocked', blockedReason: 'lost' });
+    expect(await inCard(stub, (c) => c.events())).toHaveLength(1);
+  });
+
+  it('R-CARD-3: permanent states are not turned into blocked', async () => {
+    const superseded = await issued();
+    await inCard(superseded.stub, (c) => c.supersede());
+    expect((await inCard(superseded.stub, (c) => c.block('lost')))?.status).toBe('superseded');
+
+    const pukBlocked = await issued();
+    for (let i = 0; i <= PUK_MAX_WRONG; i++) await inCard(pukBlocked.stub, (c) => c.answerPuk(POSITIONS, WRONG));
+    expect(await status(pukBlocked.stub)).toBe('puk_blocked');
+    expect((await inCard(pukBlocked.stub, (c) => c.block('lost')))?.status).toBe('puk_blocked');
+  });
+
+  it('R-CARD-7: a superseded card loses its level 1/2 credentials and cannot be activated again', async () => {
+    const { stub } = await issued();
+    await inCard(stub, (c) => c.activate({ passwordHash: 'h', mode: 'app', verifiedEmail: 'm@example.it' }));
+    await inCard(stub, (c) => c.supersede());
+    const view = await inCard(stub, (c) => c.view());
+    expect(view).toMatchObject({ status: 'superseded', credentials: null });
+    expect(await inCard(stub, (c) => c.activate({ passwordHash: 'h2', mode: 'sms', verifiedEmail: null }))).toEqual({ ok: false, status: 'superseded' });
+    expect(await inCard(stub, (c) => c.answerPuk(POSITIONS, RIGHT))).toEqual({ outcome: 'unusable', status: 'superseded' });
+  });
+});
+
+describe('Card: PUK answers (R-ACT-2, R-PUK-3)', () => {
+  it('R-ACT-2: the right digits are accepted and count nothing', async () => {
+    const { stub } = await issued();
+    expect(await inCard(stub, (c) => c.answerPuk(POSITIONS, RIGHT))).toEqual({ outcome: 'ok' });
+    expect(await inCard(stub, (c) => c.answerPuk([1, 4], ['5', '0']))).toEqual({ outcome: 'ok' });
+    expect(await failures(stub)).toBe(0);
+  });
+
+  it('R-ACT-2: digits swapped or from other positions are wrong', async () => {
+    const { stub } = await issued();
+    expect(await inCard(stub, (c) => c.answerPuk(POSITIONS, ['2', '8']))).toEqual({ outcome: 'wrong', remaining: 10 });
+    expect(await inCard(stub, (c) => c.answerPuk([1, 2], RIGHT))).toEqual({ outcome: 'wrong', remaining: 9 });
+    expect(await failures(stub)).toBe(2);
+  });
+
+  it('R-PUK-3: each wrong answer counts; the 10th leaves one more try, the 11th blocks for good', async () => {
+    const { stub } = await issued();
+    const outcomes: PukAnswer[] = [];
+    for (let i = 1; i <= PUK_MAX_WRONG; i++) outcomes.push(await inCard(stub, (c) => c.answerPuk(POSITIONS, WRONG)));
+    expect(outcomes).toEqual(Array.from({ length: 10 }, (_, i) => ({ outcome: 'wrong', remaining: 10 - i })));
+    expect(await status(stub)).toBe('issued');
+    expect(await inCard(stub, (c) => c.answerPuk(POSITIONS, WRONG))).toEqual({ outcome: 'blocked' });
+    expect(await status(stub)).toBe('puk_blocked');
+    expect(await failures(stub)).toBe(11);
+    // For good: the right digits no longer help and nothing more is counted.
+    expect(await inCard(stub, (c) => c.answerPuk(POSITIONS, RIGHT))).toEqual({ outcome: 'blocked' });
+    expect(await inCard(stub, (c) => c.answerPuk(POSITIONS, WRONG))).toEqual({ outcome: 'blocked' });
+    expect(await failures(stub)).toBe(11);
+    expect(await inCard(stub, (c) => c.activate({ passwordHash: 'h', mode: 'sms', verifiedEmail: null }))).toEqual({ ok: false, status: 'puk_blocked' });
+  });
+
+  it('R-PUK-3: 100 concurrent wrong answers on one stub record exactly 11 failures and block the card', async () => {
+    const { stub } = await issued();
+    const answers = await Promise.all(Array.from({ length: 100 }, () => stub.answerPuk(POSITIONS, WRONG)));
+    expect(await failures(stub)).toBe(PUK_MAX_WRONG + 1);
+    expect(await status(stub)).toBe('puk_blocked');
+    expect(answers.filter((a) => a.outcome === 'wrong')).toHaveLength(PUK_MAX_WRONG);
+    expect(answers.filter((a) => a.outcome === 'blocked')).toHaveLength(100 - PUK_MAX_WRONG);
+    const remaining = answers.flatMap((a) => (a.outcome === 'wrong' ? [a.remaining] : [])).sort((a, b) => a - b);
+    expect(remaining).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('R-PUK-3: 100 concurrent answers inside the object, mixed right and wrong, still stop at 11 failures', async () => {
+    const { stub } = await issued();
+    const answers = await inCard(stub, (c) =>
+      Promise.all(Array.from({ length: 100 }, (_, i) => c.answerPuk(POSITIONS, i % 10 === 0 ? RIGHT : WRONG))),
+    );
+    expect(await failures(stub)).toBe(PUK_MAX_WRONG + 1);
+    expect(await status(stub)).toBe('puk_blocked');
+    expect(answers.filter((a) => a.outcome === 'wrong')).toHaveLength(PUK_MAX_WRONG);
+  });
+
+  it('R-CARD-3: a blocked or expired card answers no PUK question and counts nothing', async () => {
+    const blocked = await issued();
+    await inCard(blocked.stub, (c) => c.block('lost'));
+    expect(await inCard(blocked.stub, (c) => c.answerPuk(POSITIONS, WRONG))).toEqual({ outcome: 'unusable', status: 'blocked' });
+    expect(await failures(blocked.stub)).toBe(0);
+
+    const now = Date.now();
+    const expired = await issued({ expiresAt: now - 1 });
+    expect(await inCard(expired.stub, (c) => c.answerPuk(POSITIONS, RIGHT))).toEqual({ outcome: 'unusable', status: 'expired' });
+    expect(await failures(expired.stub)).toBe(0);
+  });
+});
+
+describe('Card: daily cap of codes sent (R-OTP-3)', () => {
+  it(`R-OTP-3: ${OTP_DAILY_CAP} sends a day are allowed, the next is refused`, async () => {
+    const { stub } = await issued();
+    const day = Date.UTC(2026, 2, 10, 8);
+    for (let i = 0; i < OTP_DAILY_CAP; i++) expect(await inCard(stub, (c) => c.countSend(day + i))).toEqual({ allowed: true });
+    expect(await inCard(stub, (c) => c.countSend(day + 60_000))).toEqual({ allowed: false });
+    expect(await inCard(stub, (c) => c.countSend(Date.UTC(2026, 2, 10, 23, 59, 59)))).toEqual({ allowed: false });
+  });
+
+  it('R-OTP-3: a new UTC day starts a new count, and old days are forgotten', async () => {
+    const { stub } = await issued();
+    const day = Date.UTC(2026, 2, 10, 8);
+    for (let i = 0; i <= OTP_DAILY_CAP; i++) await inCard(stub, (c) => c.countSend(day));
+    expect(await inCard(stub, (c) => c.countSend(Date.UTC(2026, 2, 11, 0, 0, 0)))).toEqual({ allowed: true });
+    const rows = await inCard(stub, (_c, state) => state.storage.sql.exec('SELECT day, count FROM sends').toArray());
+    expect(rows).toEqual([{ day: '2026-03-11', count: 1 }]);
+  });
+
+  it('R-OTP-3: concurrent sends never pass the cap', async () => {
+    const { stub } = await issued();
+    const results = await Promise.all(Array.from({ length: 40 }, () => stub.countSend()));
+    expect(results.filter((r) => r.allowed)).toHaveLength(OTP_DAILY_CAP);
+  });
+});
