@@ -11,7 +11,7 @@ import {
   resendWaitSeconds,
 } from '../../functions/core/otp';
 import { randomInt } from '../../functions/platform/crypto';
-import { scriptedRandomInt } from './support/random';
+import { scriptedRandomInt } from '../support/random';
 
 describe('one-time codes (R-OTP-1..3)', () => {
   it('R-OTP-1: codes are 4 digits, valid 5 minutes', () => {

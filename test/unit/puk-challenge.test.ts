@@ -9,7 +9,7 @@ import {
   pukDigitsMatch,
 } from '../../functions/core/puk-challenge';
 import { randomInt } from '../../functions/platform/crypto';
-import { scriptedRandomInt, seededRandomInt } from './support/random';
+import { scriptedRandomInt, seededRandomInt } from '../support/random';
 
 const ALL_PAIRS = ['1,2', '1,3', '1,4', '2,3', '2,4', '3,4'];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERIAL_PATTERN, drawSerial, isSerial, normalizeSerial } from '../../functions/core/serial';
 import { randomInt } from '../../functions/platform/crypto';
-import { scriptedRandomInt, seededRandomInt } from './support/random';
+import { scriptedRandomInt, seededRandomInt } from '../support/random';
 
 describe('serial number (R-CARD-1)', () => {
   it('R-CARD-1: two letters, five digits, two letters', () => {

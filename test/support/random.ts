@@ -1,4 +1,4 @@
-import type { RandomInt } from '../../../functions/core/random';
+import type { RandomInt } from '../../functions/core/random';
 
 /** mulberry32: a small seeded generator, so a "random" test draws the same sequence every run. */
 export function seededRandomInt(seed: number): RandomInt {
