@@ -94,9 +94,10 @@ export function parseCardRequest(
   const birthDate = text(body, 'birthDate', problems) ?? '';
   const birth = birthDate ? parseIsoDate(birthDate) : null;
   if (birthDate && !birth) problems.push({ field: 'birthDate', message: 'data non valida, formato AAAA-MM-GG' });
-  if (birth && birth.getTime() > now.getTime()) problems.push({ field: 'birthDate', message: 'data nel futuro' });
-  if (birth && birth.getUTCFullYear() < 1900) problems.push({ field: 'birthDate', message: 'data troppo lontana' });
-  if (birth && isValidFiscalCode(fiscalCode) && !fiscalCodeMatchesBirthDate(fiscalCode, birthDate)) {
+  else if (birth && birth.getTime() > now.getTime()) problems.push({ field: 'birthDate', message: 'data nel futuro' });
+  else if (birth && birth.getUTCFullYear() < 1900) problems.push({ field: 'birthDate', message: 'data troppo lontana' });
+  // Only a plausible date is compared with the code: one problem per field, the most basic first.
+  else if (birth && isValidFiscalCode(fiscalCode) && !fiscalCodeMatchesBirthDate(fiscalCode, birthDate)) {
     problems.push({ field: 'birthDate', message: 'non coerente con il codice fiscale' });
   }
   const rawPhone = text(body, 'phone', problems);

@@ -92,7 +92,7 @@ describe('card request parsing (R-CARD-1, R-CARD-5)', () => {
 
   it('R-CARD-1: a birth date in another format, impossible, in the future or before 1900 is named', () => {
     for (const bad of ['15/06/1985', '1985-6-15', '1985-02-30', '2027-01-01', '1885-06-15', '1985-06-15T00:00:00Z']) {
-      expect(fieldsOf({ ...VALID, birthDate: bad }), bad).toContain('birthDate');
+      expect(fieldsOf({ ...VALID, birthDate: bad }), bad).toEqual(['birthDate']);
     }
   });
 
