@@ -21,7 +21,7 @@ import { requireSecrets } from './flow';
 export const PASSWORD_FIELD_MAX = 128;
 
 /** The right shape and cost, and no password can match it (its hash is not a PBKDF2 output of anything known). */
-const DUMMY_HASH = `pbkdf2-sha256$${PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
+export const DUMMY_HASH = `pbkdf2-sha256$${PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
 
 export type PasswordCheck =
   | { outcome: 'ok'; serial: string; card: CardView }
