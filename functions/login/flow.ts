@@ -2,7 +2,7 @@ import type { Env } from '../env';
 import { secretsOf, type Secrets } from '../env';
 import { HttpError } from '../core/errors';
 import type { Level, LoginMethod, Refusal } from '../core/login-levels';
-import { FORM_TOKEN_FIELD, formTokenMatches, isCrossSitePost } from '../platform/post-guard';
+import { CSRF_FIELD, csrfTokenMatches, isForeignOrigin } from '../platform/csrf';
 import { readForm, redirect } from '../platform/http';
 import { flowObject } from '../platform/objects';
 import type { FlowState } from '../../durable-objects/flow-session';
@@ -77,10 +77,10 @@ export interface LoginPost {
  * the flow has left (back button, second tab, double click) goes back to the current page.
  */
 export async function loginPost(request: Request, env: Env, flowId: string, steps: readonly LoginStep[]): Promise<LoginPost | Response> {
-  if (isCrossSitePost(request)) throw forbidden('Richiesta rifiutata: proviene da un sito diverso da questo.');
+  if (isForeignOrigin(request)) throw forbidden('Richiesta rifiutata: proviene da un sito diverso da questo.');
   const form = await readForm(request);
   const flow = await loadLoginFlow(env, request, flowId);
-  if (!(await formTokenMatches(flow.csrf, form.get(FORM_TOKEN_FIELD)))) {
+  if (!(await csrfTokenMatches(flow.csrf, form.get(CSRF_FIELD)))) {
     throw forbidden('La pagina non è più valida: torna alla richiesta di accesso e ripeti l\'operazione.');
   }
   if (!steps.includes(flow.step)) return redirect(loginPath(flow.id));

@@ -1,6 +1,6 @@
 import { LEVEL_NAMES } from '../../core/login-levels';
 import { type SafeHtml, html, page } from '../../platform/html';
-import { FORM_TOKEN_FIELD } from '../../platform/post-guard';
+import { CSRF_FIELD } from '../../platform/csrf';
 import type { LoginRequest } from '../oidc-port';
 
 /** R-LOG-1: every login page names the level and the requesting service. */
@@ -22,7 +22,7 @@ export function alert(message: string | undefined, kind: 'danger' | 'info' = 'da
 }
 
 export function csrfField(csrf: string): SafeHtml {
-  return html`<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${csrf}">`;
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">`;
 }
 
 /** A button that posts to one of the flow's actions (Annulla, Torna al servizio, Invia di nuovo). */
@@ -32,7 +32,7 @@ export function actionButton(action: string, csrf: string, label: string, kind: 
 
 /**
  * The login pages post only to themselves; `same-origin` (instead of the site-wide `no-referrer`)
- * lets browsers send a real `Origin` on those posts, which platform/post-guard checks.
+ * lets browsers send a real `Origin` on those posts, which platform/csrf checks.
  */
 export function loginPage(request: LoginRequest, body: SafeHtml, status = 200, headers: Record<string, string> = {}): Response {
   return page(
