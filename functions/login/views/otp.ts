@@ -29,7 +29,7 @@ ${csrfField(csrf)}
 </div>
 <button type="submit" class="btn btn-primary">Prosegui</button>
 </form>
-<p class="mt-3">Non hai ricevuto il codice? ${actionButton(loginPath(flowId, 'otp/invia'), csrf, 'Invia di nuovo', 'link')}</p>
+<div class="mt-3">Non hai ricevuto il codice? ${actionButton(loginPath(flowId, 'otp/invia'), csrf, 'Invia di nuovo', 'link')}</div>
 <div>${actionButton(loginPath(flowId, 'annulla'), csrf, 'Annulla')}</div>
 </section>`;
   return loginPage(request, body, status, headers);
