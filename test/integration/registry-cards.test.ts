@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call, registry } from '../support/worker';
 import { newCitizen } from '../support/citizens';
+import type { CardEvent } from '../../durable-objects/card';
 
 interface Issued {
   serial: string;
@@ -133,7 +134,8 @@ describe('registry API: blocking a card (R-CARD-3)', () => {
   it('R-CARD-3: the block is in the holder\'s access log', async () => {
     const card = await issue();
     await registry(`/cards/${card.serial}/block`, { reason: 'stolen' });
-    const events = await cardStub(card.serial).events();
+    // The RPC typing cannot express Record<string, unknown>; the value is plain JSON.
+    const events = (await cardStub(card.serial).events()) as unknown as CardEvent[];
     expect(events.map((e) => ({ kind: e.kind, detail: e.detail }))).toContainEqual({ kind: 'card_blocked', detail: { reason: 'stolen' } });
   });
 
