@@ -106,3 +106,21 @@ describe('codice fiscale (R-CARD-1)', () => {
     expect(fiscalCodeMatchesBirthDate(withCheck('RSSMRA85B31H501'), '1985-03-03')).toBe(false);
   });
 });
+
+describe('codice-fiscale-js shim (R-CARD-1)', () => {
+  it('R-CARD-1: the library class is reachable whatever the bundle exports, and computes what we validate', () => {
+    expect(typeof CodiceFiscale.check).toBe('function');
+    const code = CodiceFiscale.compute({
+      name: 'Maria',
+      surname: 'Rossi',
+      gender: 'F',
+      day: 15,
+      month: 6,
+      year: 1985,
+      birthplace: 'Roma',
+      birthplaceProvincia: 'RM',
+    });
+    expect(code).toBe(MARIA);
+    expect(isValidFiscalCode(code)).toBe(true);
+  });
+});
