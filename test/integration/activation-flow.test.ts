@@ -16,7 +16,7 @@ describe('the activation flow: CSRF, origin, bodies (R-ACT-8)', () => {
     const { browser, page } = await walkTo(card, 'puk');
     const missing = await browser.submit(page, 'Continua', pukDigits(page, card.puk, true), { raw: { csrf: null } });
     expect(missing.status).toBe(403);
-    const wrong = await browser.submit(page, 'Continua', pukDigits(page, card.puk, true), { raw: { csrf: `${page.csrf.slice(0, -1)}A` } });
+    const wrong = await browser.submit(page, 'Continua', pukDigits(page, card.puk, true), { raw: { csrf: `${page.csrf.slice(0, -1)}${page.csrf.endsWith('A') ? 'B' : 'A'}` } });
     expect(wrong.status).toBe(403);
     const huge = await browser.submit(page, 'Continua', pukDigits(page, card.puk, true), { raw: { csrf: 'x'.repeat(10_000) } });
     expect(huge.status).toBe(403);

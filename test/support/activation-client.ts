@@ -228,8 +228,16 @@ export interface IssuedCard {
   pin: string;
 }
 
+/**
+ * Random test names give only some 50,000 codici fiscali per birth date; a repeat would make the
+ * registry supersede an earlier card of the same file, so the helper never issues one twice.
+ */
+const issuedCodes = new Set<string>();
+
 export async function issueCard(options: { age?: number; email?: string } = {}): Promise<IssuedCard> {
-  const citizen = newCitizen(options);
+  let citizen = newCitizen(options);
+  while (issuedCodes.has(citizen.fiscalCode)) citizen = newCitizen(options);
+  issuedCodes.add(citizen.fiscalCode);
   const res = await registry('/cards', citizen);
   if (res.status !== 201) throw new Error(`registry refused the card: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { serial: string; puk: string; pin: string };
