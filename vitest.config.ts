@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { randomBytes } from 'node:crypto';
+import { generateOidcKeys } from './scripts/oidc-keys.mjs';
 
 const secret = () => randomBytes(32).toString('base64url');
 
@@ -17,6 +18,7 @@ export default defineConfig({
           REGISTRY_TOKEN: 'test-registry-token',
           PEPPER: secret(),
           DATA_KEY: secret(),
+          OIDC_KEYS: generateOidcKeys(),
         },
       },
     }),

@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../functions/env';
 import type { AttemptDecision } from '../functions/core/password-throttle';
 import { type FailureRecord, PasswordThrottleTable } from './password-throttle-table';
+import { ExpiringKeysTable } from './expiring-keys-table';
 
 /**
  * One shard of the embedded directory: a small key → value table with an owner per key, so that
@@ -11,6 +12,7 @@ import { type FailureRecord, PasswordThrottleTable } from './password-throttle-t
 export class DirectoryShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly unknownUsernames: PasswordThrottleTable;
+  private readonly expiring: ExpiringKeysTable;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -19,6 +21,7 @@ export class DirectoryShard extends DurableObject<Env> {
       key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL
     )`);
     this.unknownUsernames = new PasswordThrottleTable(this.sql, 'unknown_password_failures');
+    this.expiring = new ExpiringKeysTable(this.sql);
   }
 
   get(key: string): string | null {
@@ -68,5 +71,30 @@ export class DirectoryShard extends DurableObject<Env> {
   unknownUsernameFailure(key: string, now = Date.now()): FailureRecord {
     this.unknownUsernames.prune(now);
     return this.unknownUsernames.recordFailure(key, now);
+  }
+
+  /** Removes the key whatever it is bound to; true when there was one. */
+  remove(key: string): boolean {
+    return this.sql.exec('DELETE FROM entries WHERE key = ? RETURNING key', key).toArray().length === 1;
+  }
+
+  /**
+   * Takes a single-use key until `expiresAt` (C-17 nonces, C-27 assertion ids); false when it is
+   * already taken and has not expired. The alarm deletes what has expired.
+   */
+  async insertNewUntil(key: string, value: string, expiresAt: number, now = Date.now()): Promise<boolean> {
+    const taken = this.expiring.insertNew(key, value, expiresAt, now);
+    if (taken) {
+      const alarm = await this.ctx.storage.getAlarm();
+      if (alarm === null || alarm > expiresAt) await this.ctx.storage.setAlarm(expiresAt);
+    }
+    return taken;
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.expiring.purge(now);
+    const next = this.expiring.nextExpiry();
+    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, now + 1000));
   }
 }

@@ -20,6 +20,22 @@ export interface Env {
   /** Production SMS/email provider (JSON POST, bearer token). */
   NOTIFIER_URL?: string;
   NOTIFIER_TOKEN?: string;
+  /**
+   * The OpenID Provider's signing keys (secret): `{"current": [jwk…], "next": [jwk…]}`, private JWKs
+   * with kid, alg (RS256 required; RS512, PS256, PS512, ES256 allowed) and use "sig". See core/oidc-keyset.
+   */
+  OIDC_KEYS?: string;
+  /** The OP's issuer (https origin). Required in production; elsewhere the request's origin. */
+  ISSUER?: string;
+  /** The federation entity's organization data (C-2); development defaults when absent. */
+  FEDERATION_ORGANIZATION_NAME?: string;
+  FEDERATION_HOMEPAGE_URI?: string;
+  FEDERATION_POLICY_URI?: string;
+  FEDERATION_LOGO_URI?: string;
+  /** Comma-separated contacts (the institutional PEC address). */
+  FEDERATION_CONTACTS?: string;
+  /** Comma-separated superiors in the federation (trust anchor or intermediate entity ids). */
+  FEDERATION_AUTHORITY_HINTS?: string;
   CARD: DurableObjectNamespace<Card>;
   FLOW: DurableObjectNamespace<FlowSession>;
   DIRECTORY: DurableObjectNamespace<DirectoryShard>;

@@ -10,6 +10,8 @@ import { requireRegistryToken } from './registry/auth';
 import { readOutbox } from './test-hooks/outbox';
 import { activationRoutes } from './activation/routes';
 import { loginRoutes } from './login/routes';
+import { oidcRoutes } from './oidc/routes';
+import { clientRegistryRoutes } from './registry/clients';
 
 export { Card } from '../durable-objects/card';
 export { FlowSession } from '../durable-objects/flow-session';
@@ -42,6 +44,8 @@ router
   .get('/__test/outbox', testHook(readOutbox));
 activationRoutes(router);
 loginRoutes(router);
+oidcRoutes(router);
+clientRegistryRoutes(router);
 
 /** Machines get JSON; citizens' pages get a page. */
 function wantsJson(request: Request): boolean {

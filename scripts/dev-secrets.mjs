@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateOidcKeys } from './oidc-keys.mjs';
 
 /**
  * Development secrets: PEPPER and DATA_KEY are generated once into .dev.vars and kept (what was
@@ -23,6 +24,11 @@ export function devSecrets(dir, perRun) {
       values.set(key, randomBytes(32).toString('base64url'));
       changed = true;
     }
+  }
+  // The OpenID Provider's signing keys: kept like the others, so RPs' cached JWKS stay valid.
+  if (!values.get('OIDC_KEYS')) {
+    values.set('OIDC_KEYS', generateOidcKeys());
+    changed = true;
   }
   if (changed || !existsSync(persistent)) {
     writeFileSync(persistent, [...values].map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });

@@ -1,5 +1,6 @@
 import type { Env } from '../env';
 import { isSerial } from '../core/serial';
+import type { RegisteredClient } from '../core/oidc-client';
 
 /**
  * The directory: who is who across cards. Usernames (codice fiscale, serial, verified email) resolve
@@ -7,7 +8,8 @@ import { isSerial } from '../core/serial';
  * once. Two adapters are planned: Durable Object shards (embedded, the default) and Upstash Redis.
  *
  * Keys (docs/state.md): `cf:<CF>` → current serial · `serial:<S>` → CF · `phone:<E164>` → CF ·
- * `email:<address>` → CF.
+ * `email:<address>` → CF · `client:<client_id>` → registered RP (JSON) · with a lifetime:
+ * `nonce:["<client_id>","<nonce>"]`, `jti:["<client_id>","<jti>"]` (single use until they expire).
  */
 export interface Directory {
   /** Reserves a freshly drawn serial for a holder; false if the serial was taken. */
@@ -23,6 +25,15 @@ export interface Directory {
   releaseEmail(email: string, fiscalCode: string): Promise<void>;
   /** The current card's serial for a username, or null (unknown, or an old superseded serial). */
   resolveUsername(username: string): Promise<string | null>;
+  /** Records a relying party; false if one with this client_id is already registered. */
+  registerClient(client: RegisteredClient): Promise<boolean>;
+  client(clientId: string): Promise<RegisteredClient | null>;
+  /** Forgets a relying party; false if there was none. */
+  removeClient(clientId: string): Promise<boolean>;
+  /** C-17: true the first time a client uses this nonce, false on a replay before `expiresAt`. */
+  useNonce(clientId: string, nonce: string, expiresAt: number): Promise<boolean>;
+  /** C-27: the same for the `jti` of a client assertion. */
+  useAssertionId(clientId: string, jti: string, expiresAt: number): Promise<boolean>;
 }
 
 export const DIRECTORY_SHARDS = 16;
@@ -95,6 +106,34 @@ export class DurableObjectDirectory implements Directory {
       return cf ? this.currentCard(cf) : null;
     }
     return this.currentCard(upper);
+  }
+
+  async registerClient(client: RegisteredClient) {
+    const key = `client:${client.client_id}`;
+    return this.shard(key).insertNew(key, JSON.stringify(client));
+  }
+
+  async client(clientId: string) {
+    const key = `client:${clientId}`;
+    const value = await this.shard(key).get(key);
+    return value ? (JSON.parse(value) as RegisteredClient) : null;
+  }
+
+  async removeClient(clientId: string) {
+    const key = `client:${clientId}`;
+    return this.shard(key).remove(key);
+  }
+
+  private useOnce(key: string, expiresAt: number) {
+    return this.shard(key).insertNewUntil(key, '1', expiresAt);
+  }
+
+  async useNonce(clientId: string, nonce: string, expiresAt: number) {
+    return this.useOnce(`nonce:${JSON.stringify([clientId, nonce])}`, expiresAt);
+  }
+
+  async useAssertionId(clientId: string, jti: string, expiresAt: number) {
+    return this.useOnce(`jti:${JSON.stringify([clientId, jti])}`, expiresAt);
   }
 }
 

@@ -1,0 +1,76 @@
+import type { IRequest, RouterType } from 'itty-router';
+import { importJWK } from 'jose';
+import type { Env } from '../env';
+import { isProduction } from '../env';
+import { badRequest, conflict, notFound, type Problem } from '../core/errors';
+import { parseClientRegistration, type RegisteredClient } from '../core/oidc-client';
+import { directoryFor } from '../platform/directory';
+import { json, readJsonObject } from '../platform/http';
+import { requireRegistryToken } from './auth';
+
+/**
+ * The registry of relying parties (the issuer's back office): an RP is registered before it may
+ * send anyone to /oidc/authorize. Validation lives in core/oidc-client; here only I/O.
+ */
+const PATH = '/registry/clients';
+
+/** A key that passes the shape checks but that WebCrypto cannot load (an EC point off the curve). */
+async function unloadableKeys(client: RegisteredClient): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  await Promise.all(
+    client.jwks.keys.map(async (jwk, i) => {
+      try {
+        await importJWK({ ...jwk }, jwk.kty === 'EC' ? 'ES256' : 'RS256');
+      } catch {
+        problems.push({ field: `jwks.keys[${i}]`, message: 'chiave non utilizzabile' });
+      }
+    }),
+  );
+  return problems;
+}
+
+function clientIdParam(request: IRequest): string {
+  try {
+    return decodeURIComponent(String(request.params.clientId ?? ''));
+  } catch {
+    throw notFound('Relying party non trovata');
+  }
+}
+
+async function registerClient(request: IRequest, env: Env): Promise<Response> {
+  const parsed = parseClientRegistration(await readJsonObject(request), { allowLoopbackHttp: !isProduction(env) }, new Date());
+  if (!parsed.ok) throw badRequest('Registrazione della relying party non valida', parsed.problems);
+  const problems = await unloadableKeys(parsed.value);
+  if (problems.length) throw badRequest('Registrazione della relying party non valida', problems);
+  if (!(await directoryFor(env).registerClient(parsed.value))) {
+    throw conflict('Relying party già registrata', [{ field: 'client_id', message: 'già registrato' }]);
+  }
+  return json(parsed.value, 201, { Location: `${PATH}/${encodeURIComponent(parsed.value.client_id)}` });
+}
+
+async function getClient(request: IRequest, env: Env): Promise<Response> {
+  const client = await directoryFor(env).client(clientIdParam(request));
+  if (!client) throw notFound('Relying party non trovata');
+  return json(client);
+}
+
+async function deleteClient(request: IRequest, env: Env): Promise<Response> {
+  if (!(await directoryFor(env).removeClient(clientIdParam(request)))) throw notFound('Relying party non trovata');
+  return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+}
+
+type Handler = (request: IRequest, env: Env) => Promise<Response>;
+
+const withRegistryToken =
+  (handler: Handler): Handler =>
+  async (request, env) => {
+    await requireRegistryToken(request, env);
+    return handler(request, env);
+  };
+
+export function clientRegistryRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>): void {
+  router
+    .post(PATH, withRegistryToken(registerClient))
+    .get(`${PATH}/:clientId`, withRegistryToken(getClient))
+    .delete(`${PATH}/:clientId`, withRegistryToken(deleteClient));
+}
