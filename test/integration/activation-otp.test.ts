@@ -84,6 +84,19 @@ describe('step 2.1: SMS code (R-ACT-3, R-OTP-1..3)', () => {
     expect(late.status).toBe(410);
   });
 
+  it('R-OTP-2: wrong codes count per flow — a new code does not reset the count', async () => {
+    const card = await issueCard();
+    let { browser, page } = await walkTo(card, 'otp-sms');
+    const first = await latestCode(card.citizen.phone);
+    for (let i = 0; i < 4; i++) page = await browser.submit(page, 'Continua', { [OTP]: otherCode(first) });
+    await age(browser, 31_000);
+    page = await browser.submit(page, 'Invia SMS di nuovo');
+    expect(page.status).toBe(200);
+    const second = await latestCode(card.citizen.phone);
+    const closed = await browser.submit(page, 'Continua', { [OTP]: otherCode(second) });
+    expect(closed.status).toBe(410);
+  });
+
   it('R-OTP-3: "Invia SMS di nuovo" within 30 s is refused with 429 and sends nothing', async () => {
     const card = await issueCard();
     const { browser, page } = await walkTo(card, 'otp-sms');
