@@ -11,6 +11,8 @@ export interface Env {
   /** "off" (development and tests only) or "turnstile". */
   CAPTCHA?: string;
   TURNSTILE_SECRET?: string;
+  /** Turnstile's public site key, shown in the widget (plain configuration, not a secret). */
+  TURNSTILE_SITE_KEY?: string;
   /** Bearer token of the issuer's back office (registry API). */
   REGISTRY_TOKEN?: string;
   /** Secret mixed into every password hash (base64url, ≥ 32 bytes). */

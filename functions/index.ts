@@ -8,6 +8,7 @@ import { errorPage } from './platform/html';
 import { blockCard, getCard, issueCard, reprintCodes } from './registry/cards';
 import { requireRegistryToken } from './registry/auth';
 import { readOutbox } from './test-hooks/outbox';
+import { homePage } from './home/page';
 import { activationRoutes } from './activation/routes';
 import { loginRoutes } from './login/routes';
 import { oidcRoutes } from './oidc/routes';
@@ -36,6 +37,7 @@ const testHook =
 
 const router = Router<IRequest, [Env, ExecutionContext]>();
 router
+  .get('/', homePage)
   .get('/health', () => json({ status: 'ok' }))
   .post('/registry/cards', registry(issueCard))
   .get('/registry/cards/:serial', registry(getCard))
