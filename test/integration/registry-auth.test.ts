@@ -25,20 +25,20 @@ async function expect401(res: Response) {
   expect(typeof body.error_description).toBe('string');
 }
 
-describe('registry API: bearer token (R-CARD-1..7 are the back office\'s alone)', () => {
+describe('registry API: bearer token (DESIGN: the issuer\'s back office only)', () => {
   for (const route of ROUTES) {
-    it(`R-CARD-3: ${route.method} ${route.path} without Authorization is 401`, async () => {
+    it(`DESIGN registry token: ${route.method} ${route.path} without Authorization is 401`, async () => {
       await expect401(await attempt(route));
     });
 
-    it(`R-CARD-3: ${route.method} ${route.path} with a wrong token is 401`, async () => {
+    it(`DESIGN registry token: ${route.method} ${route.path} with a wrong token is 401`, async () => {
       await expect401(await attempt(route, 'Bearer not-the-token'));
       await expect401(await attempt(route, `Bearer ${REGISTRY_TOKEN}x`));
       await expect401(await attempt(route, `Bearer ${REGISTRY_TOKEN.slice(0, -1)}`));
     });
   }
 
-  it('R-CARD-3: malformed Authorization headers are 401', async () => {
+  it('DESIGN registry token: malformed Authorization headers are 401', async () => {
     for (const header of [
       '',
       'Bearer',
@@ -56,17 +56,17 @@ describe('registry API: bearer token (R-CARD-1..7 are the back office\'s alone)'
     }
   });
 
-  it('R-CARD-3: authentication comes before validation — an invalid body without a token is 401, not 400', async () => {
+  it('DESIGN registry token: authentication comes before validation — an invalid body without a token is 401, not 400', async () => {
     await expect401(await call('/registry/cards', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'nonsense' }));
     await expect401(await call('/registry/cards/not-a-serial', { headers: { Authorization: 'Bearer nope' } }));
   });
 
-  it('R-CARD-1: the right token is let through', async () => {
+  it('DESIGN registry token: the right token is let through', async () => {
     const res = await registry('/cards', newCitizen());
     expect(res.status).toBe(201);
   });
 
-  it('R-CARD-1: a 401 says nothing about the card asked for', async () => {
+  it('DESIGN registry token: a 401 says nothing about the card asked for', async () => {
     const issued = (await (await registry('/cards', newCitizen())).json()) as { serial: string };
     const known = await call(`/registry/cards/${issued.serial}`);
     const unknown = await call('/registry/cards/CA00000AA');

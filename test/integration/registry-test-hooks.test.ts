@@ -19,7 +19,7 @@ async function deliver(to: string, code: string) {
 }
 
 describe('test hook /__test/outbox (DESIGN: development stand-in for SMS and email, R-OTP-1)', () => {
-  it('R-OTP-1: a missing or malformed "to" is 400 naming it', async () => {
+  it('DESIGN test hooks: a missing or malformed "to" is 400 naming it', async () => {
     for (const query of ['', '?to=', '?to=abc', '?to=06%201234567', '?to=mario%40', '?to=%40example.it', `?to=${'9'.repeat(40)}`, '?to=a&to=b']) {
       const res = await call(`/__test/outbox${query}`);
       expect(res.status, query).toBe(400);
@@ -29,13 +29,13 @@ describe('test hook /__test/outbox (DESIGN: development stand-in for SMS and ema
     }
   });
 
-  it('R-OTP-1: an empty mailbox is an empty list', async () => {
+  it('DESIGN test hooks: an empty mailbox is an empty list', async () => {
     const res = await call(`/__test/outbox?to=${encodeURIComponent(randomPhone())}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([]);
   });
 
-  it('R-OTP-1: messages are listed newest first, whichever way the number is written', async () => {
+  it('DESIGN test hooks: messages are listed newest first, whichever way the number is written', async () => {
     const phone = randomPhone();
     await deliver(phone, '1111');
     await deliver(phone, '2222');
@@ -47,7 +47,7 @@ describe('test hook /__test/outbox (DESIGN: development stand-in for SMS and ema
     }
   });
 
-  it('DESIGN: the hooks answer 404 when ENVIRONMENT=production, even with TEST_HOOKS set', async () => {
+  it('DESIGN test hooks: the hooks answer 404 when ENVIRONMENT=production, even with TEST_HOOKS set', async () => {
     const phone = randomPhone();
     await deliver(phone, '4321');
     const dev = await fetchWith({ ENVIRONMENT: 'development', TEST_HOOKS: '1' }, `/__test/outbox?to=${encodeURIComponent(phone)}`);
@@ -59,14 +59,14 @@ describe('test hook /__test/outbox (DESIGN: development stand-in for SMS and ema
     expect(text).not.toContain('4321');
   });
 
-  it('DESIGN: the hooks answer 404 when TEST_HOOKS is not set', async () => {
+  it('DESIGN test hooks: the hooks answer 404 when TEST_HOOKS is not set', async () => {
     const res = await fetchWith({ ENVIRONMENT: 'development', TEST_HOOKS: undefined }, `/__test/outbox?to=${encodeURIComponent(randomPhone())}`);
     expect(res.status).toBe(404);
     const empty = await fetchWith({ ENVIRONMENT: 'test', TEST_HOOKS: '' }, `/__test/outbox?to=${encodeURIComponent(randomPhone())}`);
     expect(empty.status).toBe(404);
   });
 
-  it('DESIGN: in production an invalid "to" is 404 as well — nothing tells that the hook exists', async () => {
+  it('DESIGN test hooks: in production an invalid "to" is 404 as well — nothing tells that the hook exists', async () => {
     const res = await fetchWith({ ENVIRONMENT: 'production', TEST_HOOKS: '1' }, '/__test/outbox?to=abc');
     expect(res.status).toBe(404);
   });
