@@ -2,6 +2,8 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../functions/env';
 import { OTP_MAX_WRONG, OTP_TTL_MS, resendWaitSeconds } from '../functions/core/otp';
 import { fromBase64Url } from '../functions/platform/encoding';
+import type { GrantDecision, GrantRecord, TokenRecord, TokenStatus } from '../functions/core/grant';
+import { GrantTable } from './grant-table';
 
 /**
  * A flow in progress (activation now; login, device certification and recovery later), keyed by a
@@ -163,5 +165,60 @@ export class FlowSession extends DurableObject<Env> {
     }
     await this.ctx.storage.deleteAll();
     this.schema();
+  }
+
+  // ——— The grant (docs/login-handoff.md): a finished login lives on as the grant it gave the RP. ———
+
+  /** Steps of a login flow once the login pages are done with it. */
+  static readonly GRANT_STEPS: ReadonlySet<string> = new Set(['code_issued', 'granted']);
+
+  private grants(): GrantTable {
+    // Created on use: deleteAll() drops the tables, and only login flows ever need them.
+    return new GrantTable(this.sql);
+  }
+
+  /**
+   * Ends the login: records the grant and its code, and the flow now lives only as long as the code
+   * (until it is redeemed). False when the flow is gone, is not a login, or already ended.
+   */
+  async openGrant(grant: GrantRecord, codeHash: string, codeChallenge: string, codeExpiresAt: number, now = Date.now()): Promise<boolean> {
+    const row = this.live(now);
+    if (!row || String(row.type) !== 'login' || FlowSession.GRANT_STEPS.has(String(row.step))) return false;
+    if (!this.grants().open(grant, codeHash, codeChallenge, codeExpiresAt)) return false;
+    this.sql.exec(`UPDATE flow SET step = 'code_issued', expires_at = ? WHERE id = 1`, codeExpiresAt);
+    await this.ctx.storage.setAlarm(codeExpiresAt);
+    return true;
+  }
+
+  /** The flow (and the grant in it) is kept while a token it issued may still be used. */
+  private async keepWhileTokensLive(now: number) {
+    const last = this.grants().lastExpiry();
+    if (last === null || last <= now) return;
+    this.sql.exec(`UPDATE flow SET step = 'granted', expires_at = MAX(expires_at, ?) WHERE id = 1`, last);
+    await this.ctx.storage.setAlarm(Number(this.sql.exec('SELECT expires_at FROM flow WHERE id = 1').one().expires_at));
+  }
+
+  async redeemCode(codeHash: string, clientId: string, challenge: string, redirectUri: string | null, tokens: TokenRecord[], now = Date.now()): Promise<GrantDecision> {
+    const decision = this.grants().redeemCode(codeHash, clientId, challenge, redirectUri, tokens, now);
+    if (decision.outcome === 'ok') await this.keepWhileTokensLive(now);
+    return decision;
+  }
+
+  async rotateRefresh(jti: string, clientId: string, tokens: TokenRecord[], now = Date.now()): Promise<GrantDecision> {
+    const decision = this.grants().rotateRefresh(jti, clientId, tokens, now);
+    if (decision.outcome === 'ok') await this.keepWhileTokensLive(now);
+    return decision;
+  }
+
+  tokenStatus(jti: string, now = Date.now()): TokenStatus {
+    return this.grants().status(jti, now);
+  }
+
+  revokeToken(jti: string, clientId: string): void {
+    this.grants().revoke(jti, clientId);
+  }
+
+  revokeGrant(): void {
+    this.grants().revokeAll();
   }
 }

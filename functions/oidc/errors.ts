@@ -1,6 +1,7 @@
 import { HttpError } from '../core/errors';
 import { json } from '../platform/http';
 import { errorPage } from '../platform/html';
+import { authorizationResponse, type ResponseTarget } from './authorization-response';
 
 /**
  * One class per OAuth / OpenID Connect error, thrown anywhere in functions/oidc/ and rendered here
@@ -10,7 +11,12 @@ import { errorPage } from '../platform/html';
  * error_description is English on purpose: RFC 6749 allows only printable ASCII there, so Italian
  * accented words would make it invalid. Citizens never read it; the 400 page speaks Italian.
  */
-const asciiDescription = (text: string) => text.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
+/** Accents are dropped ("è" → "e") and anything else outside the allowed set becomes "?". */
+const asciiDescription = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
 
 export class OAuthError extends Error {
   constructor(
@@ -32,6 +38,12 @@ export class InvalidRequest extends OAuthError {
 export class InvalidRequestObject extends OAuthError {
   constructor(description: string) {
     super('invalid_request_object', description);
+  }
+}
+
+export class RequestUriNotSupported extends OAuthError {
+  constructor(description: string) {
+    super('request_uri_not_supported', description);
   }
 }
 
@@ -134,8 +146,13 @@ export function oauthErrorJson(err: OAuthError): Response {
 /** The 400 page: the request cannot be sent back to the service, so the citizen is told here. */
 export function authorizationErrorPage(err: OAuthError): Response {
   return errorPage(
-    400,
+    err.status,
     'Richiesta di accesso non valida',
     `Il servizio che ti ha inviato qui ha fatto una richiesta che non può essere accolta (${err.error}: ${err.message}). Torna al sito del servizio e riprova.`,
   );
+}
+
+/** An error sent back to the RP's registered redirect_uri, with state and iss (C-5…C-21). */
+export function authorizationErrorRedirect(target: ResponseTarget, err: OAuthError): Promise<Response> {
+  return authorizationResponse(target, { error: err.error, error_description: err.message });
 }

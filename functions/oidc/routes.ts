@@ -3,6 +3,7 @@ import type { Env } from '../env';
 import { asOAuthError, oauthErrorJson } from './errors';
 import { PATHS } from './issuer';
 import { jwks, openidConfiguration, openidFederation } from './discovery';
+import { authorize } from './authorize';
 
 type Handler = (request: IRequest, env: Env) => Promise<Response>;
 
@@ -21,5 +22,8 @@ export function oidcRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>
   router
     .get(PATHS.discovery, oauthEndpoint(openidConfiguration))
     .get(PATHS.federation, oauthEndpoint(openidFederation))
-    .get(PATHS.jwks, oauthEndpoint(jwks));
+    .get(PATHS.jwks, oauthEndpoint(jwks))
+    // Renders its own errors: a page, or a redirect to the RP (authorize/index.ts).
+    .get(PATHS.authorization, authorize)
+    .post(PATHS.authorization, authorize);
 }

@@ -268,3 +268,41 @@ export async function verifyOp(token: string, options: { typ?: string; audience?
 }
 
 export const claimsOf = (jwt: string) => decodeJwt(jwt);
+
+// ——— Driving a login to its end without the pages: the handoff functions, as the pages call them. ———
+
+export interface Started {
+  res: Response;
+  flowId: string;
+  /** The binding cookie the authorize endpoint set. */
+  cookie: string;
+  auth: AuthorizeRequest & { request: string };
+}
+
+/** A request the authorize endpoint accepts: 303 to /login/<flowId>. */
+export async function startLogin(rp: TestRp, overrides: Record<string, unknown> = {}, method: 'GET' | 'POST' = 'GET'): Promise<Started> {
+  const auth = await rp.authorizeRequest(overrides);
+  const res = await rp.send(auth.params, method);
+  const location = res.headers.get('Location') ?? '';
+  const match = /^\/login\/([A-Za-z0-9_-]+)$/.exec(location);
+  if (res.status !== 303 || !match) throw new Error(`authorize refused: ${res.status} ${location} ${await res.text()}`);
+  const cookie = /cie_login=([^;]+)/.exec(res.headers.get('Set-Cookie') ?? '')?.[1] ?? '';
+  return { res, flowId: match[1]!, cookie, auth };
+}
+
+/** The RP's view of the redirect that ends a login: the parameters of a 302, or of a form_post page. */
+export async function rpAnswer(res: Response): Promise<URLSearchParams & { target: string }> {
+  if (res.status === 302) {
+    const url = new URL(res.headers.get('Location')!);
+    const target = `${url.origin}${url.pathname}`;
+    return Object.assign(url.searchParams, { target });
+  }
+  const page = await res.text();
+  const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
+  if (res.status !== 200 || !action) throw new Error(`not an answer to the RP: ${res.status} ${page.slice(0, 200)}`);
+  const params = new URLSearchParams();
+  for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    params.set(m[1]!, m[2]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+  }
+  return Object.assign(params, { target: action.replace(/&amp;/g, '&') });
+}

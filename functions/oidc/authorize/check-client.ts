@@ -1,0 +1,17 @@
+import { directoryFor } from '../../platform/directory';
+import { InvalidRequest } from '../errors';
+import type { AuthorizeContext } from './context';
+
+/**
+ * C-7: the client must be registered. Until it is known (and its redirect_uri checked) an error can
+ * only be the 400 page. The query's client_id names it, or else the request object's.
+ */
+export async function checkClient(ctx: AuthorizeContext): Promise<void> {
+  const fromObject = ctx.unverified?.client_id ?? ctx.unverified?.iss;
+  const clientId = ctx.params.get('client_id') ?? (typeof fromObject === 'string' ? fromObject : undefined);
+  if (!clientId) throw new InvalidRequest('client_id is missing');
+  if (clientId.length > 1024) throw new InvalidRequest('client_id is not registered');
+  const client = await directoryFor(ctx.env).client(clientId);
+  if (!client) throw new InvalidRequest('client_id is not registered');
+  ctx.client = client;
+}

@@ -1,0 +1,130 @@
+import type { Env } from '../env';
+import { HttpError } from '../core/errors';
+import type { GrantRecord } from '../core/grant';
+import { loginRefusal, satisfies } from '../core/login-levels';
+import type { LoginDenial, LoginOutcome, LoginRequest } from '../core/login-request';
+import { CODE_TTL_SECONDS } from '../core/oidc-lifetimes';
+import { readCookie } from '../platform/cookies';
+import { constantTimeEqual, randomId } from '../platform/crypto';
+import { toBase64Url, utf8 } from '../platform/encoding';
+import { cardObject, flowObject, grantIdOf } from '../platform/objects';
+import { FlowSession, type FlowState } from '../../durable-objects/flow-session';
+import { authorizationResponse, type ResponseTarget } from './authorization-response';
+import { AccessDenied, LoginRequired, authorizationErrorRedirect } from './errors';
+
+/**
+ * The interface between the OpenID Provider and the login pages (docs/login-handoff.md): the pages
+ * read the request with readLoginRequest and end the login with completeLogin or denyLogin. Nothing
+ * else of functions/oidc/ is theirs to know.
+ */
+export type { LoginDenial, LoginOutcome, LoginRequest };
+
+export const LOGIN_FLOW_TYPE = 'login';
+/** Base name of the cookie binding a login flow to the browser that started it (platform/cookies adds __Host-). */
+export const LOGIN_COOKIE = 'cie_login';
+/** Long enough for any login; the flow itself expires after 10 idle minutes. */
+export const LOGIN_COOKIE_MAX_AGE_SECONDS = 3600;
+
+/** Flow ids are 32 random bytes in base64url; anything else names no flow. */
+const FLOW_ID = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** What /oidc/authorize stores in the flow: the request, plus what only this side reads. */
+interface LoginFlowData extends LoginRequest {
+  issuer: string;
+  browserBinding: string;
+}
+
+/**
+ * The browser binding stored in the flow: a hash of the cookie's value, so the flow's storage alone
+ * cannot be turned into a working cookie. The value is 32 random bytes, so a plain hash suffices.
+ */
+export async function browserBindingOf(cookieValue: string): Promise<string> {
+  return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(`${LOGIN_COOKIE}:${cookieValue}`))));
+}
+
+const flowGone = () =>
+  new HttpError(410, 'flow_gone', "La richiesta di accesso è scaduta o è già stata conclusa. Torna al sito del servizio e ripeti l'accesso.");
+
+/** A login flow the pages may still act on: live, of type login, not yet ended. */
+async function openLoginFlow(env: Env, flowId: string) {
+  if (!FLOW_ID.test(flowId)) return null;
+  const stub = flowObject(env, flowId);
+  // The RPC stub types `data: Record<string, unknown>` as never; the value is the FlowState.
+  const state = (await stub.read()) as unknown as FlowState | null;
+  if (!state || state.type !== LOGIN_FLOW_TYPE || FlowSession.GRANT_STEPS.has(state.step)) return null;
+  return { stub, data: state.data as unknown as LoginFlowData };
+}
+
+const REQUEST_FIELDS = [
+  'clientId', 'clientName', 'redirectUri', 'responseMode', 'state', 'nonce', 'acr', 'scope', 'claims', 'codeChallenge', 'prompt',
+] as const satisfies readonly (keyof LoginRequest)[];
+
+/**
+ * The login request of a live flow opened by this browser, or null: unknown, expired or ended flow,
+ * or a browser without the cookie that /oidc/authorize set.
+ */
+export async function readLoginRequest(env: Env, flowId: string, request: Request): Promise<LoginRequest | null> {
+  const flow = await openLoginFlow(env, flowId);
+  const cookie = readCookie(request, LOGIN_COOKIE);
+  if (!flow || !cookie || typeof flow.data.browserBinding !== 'string') return null;
+  if (!(await constantTimeEqual(await browserBindingOf(cookie), flow.data.browserBinding))) return null;
+  return Object.fromEntries(REQUEST_FIELDS.map((f) => [f, flow.data[f]])) as unknown as LoginRequest;
+}
+
+const targetOf = (data: LoginFlowData): ResponseTarget => ({
+  redirectUri: data.redirectUri,
+  responseMode: data.responseMode,
+  state: data.state,
+  issuer: data.issuer,
+});
+
+async function deny(stub: ReturnType<typeof flowObject>, data: LoginFlowData, err: AccessDenied | LoginRequired): Promise<Response> {
+  // R-ACT-8 in spirit: a login that ends without a grant keeps nothing.
+  await stub.destroy();
+  return authorizationErrorRedirect(targetOf(data), err);
+}
+
+/** The code's secret part is kept only as a hash: the flow's storage alone cannot redeem it. */
+export async function codeHashOf(secret: string): Promise<string> {
+  return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(secret))));
+}
+
+/**
+ * The citizen has authenticated and consented: issue the authorization code (single use, 60 s) and
+ * send the browser back to the RP with code, state and iss (C-5). The level and the card are checked
+ * once more here (R-LVL-4, C-21), so no path through the pages can yield a code they should not.
+ */
+export async function completeLogin(env: Env, flowId: string, outcome: LoginOutcome, now = Date.now()): Promise<Response> {
+  const flow = await openLoginFlow(env, flowId);
+  if (!flow) throw flowGone();
+  const { stub, data } = flow;
+  if (!satisfies(outcome.level, data.acr)) return deny(stub, data, new AccessDenied('authentication level lower than requested'));
+  const card = await cardObject(env, outcome.serial).view();
+  const refusal = card && card.fiscalCode === outcome.fiscalCode ? loginRefusal(card, outcome.level, new Date(now)) : 'blocked';
+  if (refusal) return deny(stub, data, new AccessDenied(`the card cannot be used (${refusal})`));
+
+  const grant: GrantRecord = {
+    clientId: data.clientId,
+    redirectUri: data.redirectUri,
+    scope: data.scope,
+    claims: data.claims,
+    nonce: data.nonce,
+    requestedLevel: data.acr,
+    level: outcome.level,
+    method: outcome.method,
+    authTime: outcome.authTime,
+    serial: outcome.serial,
+    fiscalCode: outcome.fiscalCode,
+  };
+  const secret = randomId();
+  const opened = await stub.openGrant(grant, await codeHashOf(secret), data.codeChallenge, now + CODE_TTL_SECONDS * 1000, now);
+  if (!opened) throw flowGone();
+  return authorizationResponse(targetOf(data), { code: `${grantIdOf(env, flowId)}.${secret}` });
+}
+
+/** The login ends without a grant: back to the RP with the error and the state (C-20, C-21). */
+export async function denyLogin(env: Env, flowId: string, error: LoginDenial, description: string): Promise<Response> {
+  const flow = await openLoginFlow(env, flowId);
+  if (!flow) throw flowGone();
+  return deny(flow.stub, flow.data, error === 'login_required' ? new LoginRequired(description) : new AccessDenied(description));
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:test';
+import { completeLogin, denyLogin, readLoginRequest } from '../../functions/oidc/handoff';
+import type { LoginOutcome } from '../../functions/core/login-request';
+import { HttpError } from '../../functions/core/errors';
+import { issueCard, type IssuedCard } from '../support/activation-client';
+import { registry } from '../support/worker';
+import { ACR, ISSUER, TestRp, rpAnswer, startLogin } from '../support/rp';
+
+const outcome = (card: IssuedCard, level: 1 | 2 | 3 = 2): LoginOutcome => ({
+  serial: card.serial,
+  fiscalCode: card.citizen.fiscalCode,
+  level,
+  method: level === 3 ? 'card' : level === 2 ? 'sms' : 'password',
+  authTime: Date.now(),
+});
+
+const readAs = (flowId: string, cookie: string) =>
+  readLoginRequest(env, flowId, new Request(`${ISSUER}/login/${flowId}`, { headers: { Cookie: `cie_login=${cookie}` } }));
+
+async function expectDenied(res: Response, rp: TestRp, state: string, error = 'access_denied') {
+  const answer = await rpAnswer(res);
+  expect(answer.target).toBe(rp.redirectUri);
+  expect(answer.get('error')).toBe(error);
+  expect(answer.get('state')).toBe(state);
+  expect(answer.get('iss')).toBe(ISSUER);
+  expect(answer.get('code')).toBeNull();
+}
+
+describe('handoff: completeLogin (C-5, C-14, R-LVL-4)', () => {
+  it('C-5: issues a code once; the flow is then closed to the pages and a second completion is refused (410)', async () => {
+    const rp = await TestRp.create();
+    const card = await issueCard();
+    const { flowId, cookie, auth } = await startLogin(rp);
+    const answer = await rpAnswer(await completeLogin(env, flowId, outcome(card)));
+    expect(answer.get('code')).toBeTruthy();
+    expect(answer.get('state')).toBe(auth.state);
+    expect(await readAs(flowId, cookie)).toBeNull();
+    const again = await completeLogin(env, flowId, outcome(card)).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(HttpError);
+    expect((again as HttpError).status).toBe(410);
+  });
+
+  it('C-14: a login at a higher level than asked satisfies the request', async () => {
+    const rp = await TestRp.create();
+    const card = await issueCard();
+    const { flowId } = await startLogin(rp, { acr_values: ACR[1] });
+    expect((await rpAnswer(await completeLogin(env, flowId, outcome(card, 2)))).get('code')).toBeTruthy();
+  });
+
+  it('R-LVL-4: a login at a lower level than asked is denied, never a code', async () => {
+    const rp = await TestRp.create();
+    const card = await issueCard();
+    const { flowId, auth } = await startLogin(rp, { acr_values: ACR[2] });
+    await expectDenied(await completeLogin(env, flowId, outcome(card, 1)), rp, auth.state);
+  });
+
+  it('an unknown flow id is refused (410)', async () => {
+    const card = await issueCard();
+    for (const id of ['nope', 'A'.repeat(43)]) {
+      const err = await completeLogin(env, id, outcome(card)).catch((e: unknown) => e);
+      expect((err as HttpError).status).toBe(410);
+    }
+  });
+});
+
+describe('handoff: denyLogin (C-20)', () => {
+  it('C-20: "Annulla" → access_denied with state and iss, and the flow is gone', async () => {
+    const rp = await TestRp.create();
+    const { flowId, cookie, auth } = await startLogin(rp);
+    await expectDenied(await denyLogin(env, flowId, 'access_denied', "Accesso annullato dall'utente"), rp, auth.state);
+    expect(await readAs(flowId, cookie)).toBeNull();
+    const err = await denyLogin(env, flowId, 'access_denied', 'again').catch((e: unknown) => e);
+    expect((err as HttpError).status).toBe(410);
+  });
+
+  it('C-20: login_required is passed on as such; an Italian description stays ASCII', async () => {
+    const rp = await TestRp.create();
+    const { flowId, auth } = await startLogin(rp);
+    const res = await denyLogin(env, flowId, 'login_required', 'Sessione è scaduta');
+    await expectDenied(res.clone(), rp, auth.state, 'login_required');
+    expect((await rpAnswer(res)).get('error_description')).toBe('Sessione e scaduta');
+  });
+
+  it('C-20: with form_post the denial is a self-posting form', async () => {
+    const rp = await TestRp.create();
+    const { flowId, auth } = await startLogin(rp, { response_mode: 'form_post' });
+    const res = await denyLogin(env, flowId, 'access_denied', 'Annullato');
+    expect(res.status).toBe(200);
+    await expectDenied(res, rp, auth.state);
+  });
+});
+
+describe('handoff: cards that cannot pass (C-21, R-CARD-3, R-CARD-4)', () => {
+  it('C-21 / R-CARD-3: a blocked card → access_denied', async () => {
+    const rp = await TestRp.create();
+    const card = await issueCard();
+    expect((await registry(`/cards/${card.serial}/block`, { reason: 'stolen' })).status).toBe(200);
+    const { flowId, auth } = await startLogin(rp);
+    await expectDenied(await completeLogin(env, flowId, outcome(card)), rp, auth.state);
+  });
+
+  it('C-21 / R-CARD-4: a minor cannot pass at level 3, but can at level 2', async () => {
+    const rp = await TestRp.create();
+    const card = await issueCard({ age: 12 });
+    const l3 = await startLogin(rp, { acr_values: ACR[3] });
+    await expectDenied(await completeLogin(env, l3.flowId, outcome(card, 3)), rp, l3.auth.state);
+    const l2 = await startLogin(rp, { acr_values: ACR[2] });
+    expect((await rpAnswer(await completeLogin(env, l2.flowId, outcome(card, 2)))).get('code')).toBeTruthy();
+  });
+
+  it('C-21 / R-CARD-4: under 5, no digital identity at all', async () => {
+    const rp = await TestRp.create();
+    const card = await issueCard({ age: 3 });
+    const { flowId, auth } = await startLogin(rp, { acr_values: ACR[1] });
+    await expectDenied(await completeLogin(env, flowId, outcome(card, 1)), rp, auth.state);
+  });
+
+  it('C-21: an outcome whose fiscal code is not the card holder\'s → access_denied', async () => {
+    const rp = await TestRp.create();
+    const card = await issueCard();
+    const other = await issueCard();
+    const { flowId, auth } = await startLogin(rp);
+    await expectDenied(await completeLogin(env, flowId, { ...outcome(card), fiscalCode: other.citizen.fiscalCode }), rp, auth.state);
+  });
+});

@@ -1,0 +1,43 @@
+import { env } from 'cloudflare:test';
+import { completeLogin } from '../../functions/oidc/handoff';
+import type { LoginOutcome } from '../../functions/core/login-request';
+import { issueCard, type IssuedCard } from './activation-client';
+import { TestRp, rpAnswer, startLogin, type Started } from './rp';
+
+/**
+ * A whole login as the OP sees it: the authorize request, then completeLogin as the login pages call
+ * it when the citizen has authenticated and consented (docs/login-handoff.md), then the RP's view.
+ */
+export interface LoggedIn extends Started {
+  card: IssuedCard;
+  answer: URLSearchParams & { target: string };
+  code: string;
+}
+
+export async function loginThrough(
+  rp: TestRp,
+  options: { overrides?: Record<string, unknown>; card?: IssuedCard; level?: 1 | 2 | 3; method?: 'GET' | 'POST' } = {},
+): Promise<LoggedIn> {
+  const card = options.card ?? (await issueCard());
+  const started = await startLogin(rp, options.overrides, options.method);
+  const outcome: LoginOutcome = {
+    serial: card.serial,
+    fiscalCode: card.citizen.fiscalCode,
+    level: options.level ?? 2,
+    method: (options.level ?? 2) === 1 ? 'password' : 'sms',
+    authTime: Date.now(),
+  };
+  const answer = await rpAnswer(await completeLogin(env, started.flowId, outcome));
+  const code = answer.get('code');
+  if (!code) throw new Error(`no code: ${answer.toString()}`);
+  return { ...started, card, answer, code };
+}
+
+/** A login and the code exchange: the token response's JSON. */
+export async function tokensFor(rp: TestRp, options: Parameters<typeof loginThrough>[1] = {}) {
+  const login = await loginThrough(rp, options);
+  const res = await rp.exchange(login.code, login.auth.verifier);
+  if (res.status !== 200) throw new Error(`token exchange refused: ${res.status} ${await res.text()}`);
+  const tokens = (await res.json()) as { access_token: string; id_token?: string; refresh_token?: string; token_type: string; expires_in: number };
+  return { login, tokens };
+}
