@@ -1,43 +1,29 @@
-/**
- * R-LOG-7: the consent page names, in Italian, the attributes the relying party is about to receive.
- * Claims come from the requested scopes and from the `claims` parameter (id_token and userinfo); the
- * companion `*_verified` flags travel with their attribute and are not listed on their own.
- */
-export const FISCAL_NUMBER_CLAIM = 'https://attributes.eid.gov.it/fiscal_number';
+import { FISCAL_NUMBER, SCOPE_CLAIMS, type ClaimsRequest } from './oidc-claims';
 
-/** Claim → the name the citizen reads, in the order the page lists them. */
+/**
+ * R-LOG-7: the consent page names, in Italian, the attributes the relying party is about to receive —
+ * exactly the claims the OpenID Provider will release (scope-implied ones and those asked through
+ * `claims`, core/oidc-claims). The companion `*_verified` flags travel with their attribute and are
+ * not listed on their own. The guides' "default" list (Nome, Cognome, Data di nascita, Codice fiscale)
+ * is what the usual `profile` scope yields; a request for none of them lists none.
+ */
 export const CLAIM_LABELS: ReadonlyArray<readonly [claim: string, label: string]> = [
   ['given_name', 'Nome'],
   ['family_name', 'Cognome'],
   ['birthdate', 'Data di nascita'],
-  [FISCAL_NUMBER_CLAIM, 'Codice fiscale'],
+  [FISCAL_NUMBER, 'Codice fiscale'],
   ['email', 'Email'],
   ['phone_number', 'Numero di cellulare'],
   ['document_details', 'Dati del documento'],
 ];
-
-/** Claims each scope stands for (CIE OIDC profile). */
-export const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
-  profile: ['given_name', 'family_name', 'birthdate', FISCAL_NUMBER_CLAIM],
-  email: ['email', 'email_verified'],
-  phone: ['phone_number', 'phone_number_verified'],
-};
-
-/** What the guides show when a service asks for nothing in particular (R-LOG-7 "default"). */
-export const DEFAULT_CLAIMS: readonly string[] = SCOPE_CLAIMS.profile!;
 
 const COMPANION: Readonly<Record<string, string>> = {
   email_verified: 'email',
   phone_number_verified: 'phone_number',
 };
 
-export interface RequestedClaims {
-  id_token: readonly string[];
-  userinfo: readonly string[];
-}
-
-/** Every attribute claim the request asks for, companions folded into their attribute. */
-export function requestedClaims(scope: readonly string[], claims: RequestedClaims): Set<string> {
+/** Every attribute claim the request will receive, companions folded into their attribute. */
+export function requestedAttributes(scope: readonly string[], claims: ClaimsRequest): Set<string> {
   const out = new Set<string>();
   const add = (claim: string) => out.add(COMPANION[claim] ?? claim);
   for (const s of scope) for (const c of SCOPE_CLAIMS[s] ?? []) add(c);
@@ -46,12 +32,8 @@ export function requestedClaims(scope: readonly string[], claims: RequestedClaim
   return out;
 }
 
-/**
- * The Italian names to list, in page order. Claims we have no name for are not attributes of the
- * citizen (e.g. `sub`, `acr`) and are not listed; when nothing is asked for, the default set is shown.
- */
-export function consentLabels(scope: readonly string[], claims: RequestedClaims): string[] {
-  let wanted = requestedClaims(scope, claims);
-  if (![...wanted].some((c) => CLAIM_LABELS.some(([claim]) => claim === c))) wanted = new Set(DEFAULT_CLAIMS);
+/** The Italian names to list, in page order; claims with no name here are no attribute of the citizen. */
+export function consentLabels(scope: readonly string[], claims: ClaimsRequest): string[] {
+  const wanted = requestedAttributes(scope, claims);
   return CLAIM_LABELS.filter(([claim]) => wanted.has(claim)).map(([, label]) => label);
 }

@@ -2,7 +2,7 @@ import type { Env } from '../env';
 import type { AccessOutcome } from '../../durable-objects/card';
 import type { LoginMethod } from '../core/login-levels';
 import { cardObject } from '../platform/objects';
-import type { LoginRequest } from './oidc-port';
+import type { LoginRequest } from '../core/login-request';
 
 /**
  * R-LOG-9: one line in the holder's "Elenco accessi" per attempt. Attempts on a username that names

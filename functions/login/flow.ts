@@ -6,7 +6,8 @@ import { CSRF_FIELD, csrfTokenMatches, isForeignOrigin } from '../platform/csrf'
 import { readForm, redirect } from '../platform/http';
 import { flowObject } from '../platform/objects';
 import type { FlowState } from '../../durable-objects/flow-session';
-import { LOGIN_FLOW_TYPE, type LoginRequest, readLoginRequest } from './oidc-port';
+import type { LoginRequest } from '../core/login-request';
+import { LOGIN_FLOW_TYPE, readLoginRequest } from '../oidc/handoff';
 
 /**
  * The citizen's side of a login flow: which step it is at and what has been proven so far, kept in

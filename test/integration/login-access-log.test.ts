@@ -5,7 +5,7 @@ import { OTP_LABEL, accessLog, env, holder, openLogin, rpRedirect, signIn } from
 import { cardObject } from '../../functions/platform/objects';
 import { LOCK_AFTER_FAILURES } from '../../functions/core/password-throttle';
 
-const RP = { clientId: 'https://servizi.inps.example.it', clientName: 'INPS' };
+const RP = { clientName: 'INPS' };
 
 describe('login access log (R-LOG-9)', () => {
   it('R-LOG-9: a granted level 2 login is logged with time, service, level, method and outcome', async () => {
@@ -17,7 +17,7 @@ describe('login access log (R-LOG-9)', () => {
     rpRedirect(await login.browser.submit(consent, 'Prosegui'));
     const log = await accessLog(h.serial);
     expect(log).toHaveLength(1);
-    expect(log[0]).toEqual({ at: expect.any(Number), rp: RP.clientId, rpName: 'INPS', level: 2, method: 'sms', outcome: 'granted' });
+    expect(log[0]).toEqual({ at: expect.any(Number), rp: login.request.clientId, rpName: 'INPS', level: 2, method: 'sms', outcome: 'granted' });
     expect(log[0]!.at).toBeGreaterThanOrEqual(before);
   });
 
@@ -32,9 +32,9 @@ describe('login access log (R-LOG-9)', () => {
     rpRedirect(await login.browser.submit(page, 'Annulla'));
     const outcomes = (await accessLog(h.serial)).map((e) => [e.outcome, e.method, e.level, e.rp]).reverse();
     expect(outcomes).toEqual([
-      ['wrong_password', 'password', 2, RP.clientId],
-      ['wrong_otp', 'sms', 2, RP.clientId],
-      ['cancelled', 'sms', 2, RP.clientId],
+      ['wrong_password', 'password', 2, login.request.clientId],
+      ['wrong_otp', 'sms', 2, login.request.clientId],
+      ['cancelled', 'sms', 2, login.request.clientId],
     ]);
   });
 

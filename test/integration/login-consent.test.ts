@@ -32,6 +32,12 @@ describe('login consent (R-LOG-7)', () => {
     expect(listed(page)).toEqual(['Nome', 'Cognome', 'Data di nascita', 'Codice fiscale', 'Email', 'Numero di cellulare']);
   });
 
+  it('R-LOG-7: a request for no attribute says that only an identifier is sent', async () => {
+    const { page } = await consentFor({ scope: ['openid'] });
+    expect(listed(page)).toEqual([]);
+    expect(page.text).toContain('Nessun dato personale: solo un codice identificativo riservato a questo servizio.');
+  });
+
   it('R-LOG-7: the service name on the consent page is escaped', async () => {
     const { page } = await consentFor({ clientName: '<script>alert(1)</script> Comune' });
     expect(page.html).not.toContain('<script>alert(1)</script>');
@@ -42,7 +48,7 @@ describe('login consent (R-LOG-7)', () => {
     const { login, page } = await consentFor({ state: 'stato-annulla-0123456789abcdefghijklmnop' });
     const back = await login.browser.submit(page, 'Annulla');
     const params = rpRedirect(back);
-    expect(params.origin + params.path).toBe('https://rp.example.it/callback');
+    expect(params.origin + params.path).toBe(login.request.redirectUri);
     expect(params.get('error')).toBe('access_denied');
     expect(params.get('state')).toBe('stato-annulla-0123456789abcdefghijklmnop');
     expect(params.get('code')).toBeNull();

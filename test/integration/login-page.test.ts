@@ -50,7 +50,7 @@ describe('login page (R-LOG-1)', () => {
     expect(login.page.text).toContain('non è ancora disponibile');
     const back = await login.browser.submit(login.page, 'Torna al servizio');
     const params = rpRedirect(back);
-    expect(params.origin + params.path).toBe('https://rp.example.it/callback');
+    expect(params.origin + params.path).toBe(login.request.redirectUri);
     expect(params.get('error')).toBe('access_denied');
     expect(params.get('state')).toBe('stato-livello-3-abcdefghijklmnopqrstuvwxyz');
   });

@@ -1,15 +1,15 @@
 import { env as workerEnv } from 'cloudflare:workers';
 import type { Env } from '../../functions/env';
-import { randomId } from '../../functions/platform/crypto';
-import { cardObject, flowObject } from '../../functions/platform/objects';
+import type { LoginRequest } from '../../functions/core/login-request';
+import { cardObject } from '../../functions/platform/objects';
 import { hashPassword } from '../../functions/platform/password-hash';
-import { type LoginRequest, browserBindingOf } from '../../functions/login/oidc-port';
 import { Browser, type IssuedCard, type Page, issueCard } from './activation-client';
+import { ACR, TestRp } from './rp';
 
 /**
  * Logins for the tests: a citizen whose credentials are set on the card directly (no activation
- * pages), and a login flow opened the way /oidc/authorize opens one (docs/login-handoff.md) in a
- * browser bound to it.
+ * pages), and a login started by a registered relying party through /oidc/authorize, in a browser
+ * that keeps the binding cookie (docs/login-handoff.md).
  */
 export const env = workerEnv as unknown as Env;
 
@@ -33,48 +33,58 @@ export async function holder(options: { age?: number; mode?: 'app' | 'sms'; pass
 
 export interface LoginOptions {
   acr?: 1 | 2 | 3;
+  /** The RP's registered client_name; one RP per name and test file. */
   clientName?: string;
-  clientId?: string;
   scope?: string[];
+  /** Claims asked for through the `claims` parameter, by name. */
   claims?: { id_token: string[]; userinfo: string[] };
-  redirectUri?: string;
   state?: string;
 }
 
 export interface OpenLogin {
   browser: Browser;
   flowId: string;
-  request: LoginRequest;
+  rp: TestRp;
+  /** What the RP sent, as the login pages receive it. */
+  request: Pick<LoginRequest, 'clientId' | 'clientName' | 'redirectUri' | 'state' | 'acr'>;
   page: Page;
 }
 
+const rps = new Map<string, Promise<TestRp>>();
+
+export function relyingParty(clientName = 'Comune di Prova'): Promise<TestRp> {
+  let rp = rps.get(clientName);
+  if (!rp) {
+    rp = TestRp.create({ clientName });
+    rps.set(clientName, rp);
+  }
+  return rp;
+}
+
+const nulls = (names: string[]) => Object.fromEntries(names.map((n) => [n, null]));
+
+/** A login as an RP starts it: a signed request to /oidc/authorize, followed to /login/<flowId>. */
 export async function openLogin(options: LoginOptions = {}, browser = new Browser()): Promise<OpenLogin> {
-  const request: LoginRequest = {
-    clientId: options.clientId ?? 'https://rp.example.it',
-    clientName: options.clientName ?? 'Comune di Prova',
-    redirectUri: options.redirectUri ?? 'https://rp.example.it/callback',
-    responseMode: 'query',
-    state: options.state ?? randomId(24),
-    nonce: randomId(24),
-    acr: options.acr ?? 2,
-    scope: options.scope ?? ['openid', 'profile'],
-    claims: options.claims ?? { id_token: [], userinfo: [] },
-    codeChallenge: randomId(32),
-    prompt: ['consent', 'login'],
+  const clientName = options.clientName ?? 'Comune di Prova';
+  const rp = await relyingParty(clientName);
+  const acr = options.acr ?? 2;
+  const overrides: Record<string, unknown> = { acr_values: ACR[acr] };
+  if (options.scope) overrides.scope = options.scope.join(' ');
+  if (options.claims) overrides.claims = { id_token: nulls(options.claims.id_token), userinfo: nulls(options.claims.userinfo) };
+  if (options.state) overrides.state = options.state;
+  const auth = await rp.authorizeRequest(overrides, options.scope ? { scope: options.scope.join(' ') } : {});
+  const res = await browser.fetch(`/oidc/authorize?${new URLSearchParams(auth.params)}`);
+  const location = res.headers.get('Location') ?? '';
+  const match = /^\/login\/([A-Za-z0-9_-]+)$/.exec(location);
+  if (res.status !== 303 || !match) throw new Error(`authorize refused: ${res.status} ${location} ${await res.text()}`);
+  const page = await browser.open(location);
+  return {
+    browser,
+    flowId: match[1]!,
+    rp,
+    request: { clientId: rp.clientId, clientName, redirectUri: rp.redirectUri, state: auth.state, acr },
+    page,
   };
-  const flowId = randomId();
-  const cookie = randomId();
-  browser.cookies.set('cie_login', cookie);
-  const started = await flowObject(env, flowId).start(
-    'login',
-    'credentials',
-    { ...request, browserBinding: await browserBindingOf(cookie) },
-    randomId(),
-    10 * 60_000,
-  );
-  if (!started) throw new Error('flow id collision');
-  const page = await browser.open(`/login/${flowId}`);
-  return { browser, flowId, request, page };
 }
 
 export const USERNAME_LABEL = 'Numero CIE o Codice fiscale o Email';

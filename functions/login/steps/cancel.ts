@@ -2,7 +2,7 @@ import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { logAccess } from '../access-log';
 import { loginPost } from '../flow';
-import { denyLogin } from '../oidc-port';
+import { denyLogin } from '../../oidc/handoff';
 
 /**
  * POST /login/:flowId/annulla — "Annulla" on any page, and "Torna al servizio" after a refusal:

@@ -5,7 +5,7 @@ import { redirect } from '../../platform/http';
 import { cardObject } from '../../platform/objects';
 import { logAccess } from '../access-log';
 import { flowGone, forbidden, loginPath, loginPost } from '../flow';
-import { completeLogin } from '../oidc-port';
+import { completeLogin } from '../../oidc/handoff';
 
 /** POST /login/:flowId/consenso — "Prosegui" on the consent page (R-LOG-7): the RP gets its code. */
 export async function postConsent(request: IRequest, env: Env): Promise<Response> {

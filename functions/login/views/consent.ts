@@ -1,5 +1,5 @@
 import { html } from '../../platform/html';
-import type { LoginRequest } from '../oidc-port';
+import type { LoginRequest } from '../../core/login-request';
 import { loginPath } from '../flow';
 import { actionButton, loginPage, requestHeader } from './page';
 
@@ -17,7 +17,9 @@ export function consentPage(view: ConsentView): Response {
 <section aria-labelledby="consent-title">
 <h2 class="h4" id="consent-title">Richiesta di accesso CIE Livello ${request.acr}</h2>
 <p>I seguenti dati stanno per essere inviati a: <strong>${request.clientName}</strong></p>
-<ul id="attributi">${view.labels.map((label) => html`<li>${label}</li>`)}</ul>
+${view.labels.length
+  ? html`<ul id="attributi">${view.labels.map((label) => html`<li>${label}</li>`)}</ul>`
+  : html`<p id="attributi">Nessun dato personale: solo un codice identificativo riservato a questo servizio.</p>`}
 <div class="d-flex gap-2">
 ${actionButton(loginPath(flowId, 'annulla'), csrf, 'Annulla')}
 ${actionButton(loginPath(flowId, 'consenso'), csrf, 'Prosegui', 'primary')}

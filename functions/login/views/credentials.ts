@@ -1,6 +1,6 @@
 import { type SafeHtml, html } from '../../platform/html';
 import { USERNAME_MAX } from '../../core/login-username';
-import type { LoginRequest } from '../oidc-port';
+import type { LoginRequest } from '../../core/login-request';
 import { loginPath } from '../flow';
 import { PASSWORD_FIELD_MAX } from '../password-check';
 import { actionButton, alert, csrfField, loginPage, requestHeader } from './page';

@@ -1,6 +1,6 @@
 import { html } from '../../platform/html';
 import { OTP_DIGITS } from '../../core/otp';
-import type { LoginRequest } from '../oidc-port';
+import type { LoginRequest } from '../../core/login-request';
 import { loginPath } from '../flow';
 import { actionButton, alert, csrfField, loginPage, requestHeader } from './page';
 

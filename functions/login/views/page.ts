@@ -1,7 +1,7 @@
 import { LEVEL_NAMES } from '../../core/login-levels';
 import { type SafeHtml, html, page } from '../../platform/html';
 import { CSRF_FIELD } from '../../platform/csrf';
-import type { LoginRequest } from '../oidc-port';
+import type { LoginRequest } from '../../core/login-request';
 
 /** R-LOG-1: every login page names the level and the requesting service. */
 export function requestTitle(request: LoginRequest): string {

@@ -1,6 +1,6 @@
 import { html } from '../../platform/html';
 import type { Refusal } from '../../core/login-levels';
-import type { LoginRequest } from '../oidc-port';
+import type { LoginRequest } from '../../core/login-request';
 import { loginPath } from '../flow';
 import { actionButton, loginPage, requestHeader } from './page';
 
