@@ -1,4 +1,4 @@
-import type { GrantDecision, GrantRecord, TokenRecord, TokenStatus } from '../functions/core/grant';
+import { wantsRefreshToken, type GrantDecision, type GrantRecord, type TokenRecord, type TokenStatus } from '../functions/core/grant';
 import { fromBase64Url } from '../functions/platform/encoding';
 
 /**
@@ -32,8 +32,9 @@ export class GrantTable {
     return JSON.parse(String(row.record)) as GrantRecord;
   }
 
-  private insertTokens(tokens: TokenRecord[]) {
-    for (const t of tokens) {
+  /** A refresh token is recorded only for a grant that may have one (C-36): the caller need not know. */
+  private insertTokens(grant: GrantRecord, tokens: TokenRecord[]) {
+    for (const t of tokens.filter((token) => token.kind !== 'refresh' || wantsRefreshToken(grant))) {
       this.sql.exec('INSERT INTO grant_tokens (jti, kind, expires_at) VALUES (?, ?, ?)', t.jti, t.kind, t.expiresAt);
     }
   }
@@ -76,7 +77,7 @@ export class GrantTable {
     const grant = this.record(row);
     if (redirectUri !== null && redirectUri !== grant.redirectUri) return { outcome: 'refused', reason: 'redirect_uri does not match' };
     this.sql.exec('UPDATE grant_state SET code_redeemed_at = ? WHERE id = 1', now);
-    this.insertTokens(tokens);
+    this.insertTokens(grant, tokens);
     return { outcome: 'ok', grant };
   }
 
@@ -96,9 +97,10 @@ export class GrantTable {
       return { outcome: 'replayed' };
     }
     if (Number(token.expires_at) <= now) return { outcome: 'refused', reason: 'refresh token expired' };
+    const grant = this.record(row);
     this.sql.exec('UPDATE grant_tokens SET revoked = 1');
-    this.insertTokens(tokens);
-    return { outcome: 'ok', grant: this.record(row) };
+    this.insertTokens(grant, tokens);
+    return { outcome: 'ok', grant };
   }
 
   status(jti: string, now: number): TokenStatus {

@@ -4,6 +4,11 @@ import { asOAuthError, oauthErrorJson } from './errors';
 import { PATHS } from './issuer';
 import { jwks, openidConfiguration, openidFederation } from './discovery';
 import { authorize } from './authorize';
+import { MethodNotAllowed } from './errors';
+import { introspect } from './introspect';
+import { revoke } from './revoke';
+import { token } from './token';
+import { userinfo } from './userinfo';
 
 type Handler = (request: IRequest, env: Env) => Promise<Response>;
 
@@ -25,5 +30,14 @@ export function oidcRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>
     .get(PATHS.jwks, oauthEndpoint(jwks))
     // Renders its own errors: a page, or a redirect to the RP (authorize/index.ts).
     .get(PATHS.authorization, authorize)
-    .post(PATHS.authorization, authorize);
+    .post(PATHS.authorization, authorize)
+    .post(PATHS.token, oauthEndpoint(token))
+    .post(PATHS.introspection, oauthEndpoint(introspect))
+    .post(PATHS.revocation, oauthEndpoint(revoke))
+    .get(PATHS.userinfo, oauthEndpoint(userinfo))
+    .post(PATHS.userinfo, oauthEndpoint(userinfo));
+  // C-23: the back-channel endpoints take a form POST only.
+  for (const path of [PATHS.token, PATHS.introspection, PATHS.revocation]) {
+    router.all(path, oauthEndpoint(async () => Promise.reject(new MethodNotAllowed('POST'))));
+  }
 }

@@ -35,7 +35,7 @@ export async function constantTimeEqual(a: string, b: string): Promise<boolean> 
 }
 
 /** Purpose-bound subkeys, so one leaked use cannot be replayed as another. */
-export type KeyPurpose = 'otp' | 'secrets-at-rest' | 'registry-token' | 'username-throttle';
+export type KeyPurpose = 'otp' | 'secrets-at-rest' | 'registry-token' | 'username-throttle' | 'pairwise-subject';
 
 const hkdfCache = new Map<string, Promise<CryptoKey>>();
 

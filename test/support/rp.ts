@@ -3,6 +3,7 @@ import {
   compactDecrypt,
   decodeJwt,
   exportJWK,
+  importJWK,
   generateKeyPair,
   jwtVerify,
   createLocalJWKSet,
@@ -255,7 +256,9 @@ export class TestRp {
 
   /** Decrypts a JWE addressed to this RP and returns the protected header and the plaintext. */
   async decrypt(jwe: string) {
-    const { plaintext, protectedHeader } = await compactDecrypt(jwe, this.enc.privateKey);
+    // A WebCrypto RSA key is bound to one OAEP hash: load the private JWK for the alg the OP chose.
+    const privateJwk = await exportJWK(this.enc.privateKey);
+    const { plaintext, protectedHeader } = await compactDecrypt(jwe, (header) => importJWK(privateJwk, header.alg!));
     return { header: protectedHeader, plaintext: new TextDecoder().decode(plaintext) };
   }
 }
