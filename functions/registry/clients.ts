@@ -37,15 +37,24 @@ function clientIdParam(request: IRequest): string {
   }
 }
 
-async function registerClient(request: IRequest, env: Env): Promise<Response> {
-  const parsed = parseClientRegistration(await readJsonObject(request), { allowLoopbackHttp: !isProduction(env) }, new Date());
+/**
+ * Validates and records a relying party: the registry API's path, also taken by the development
+ * demo RP (functions/demo) so that it is held to exactly the same rules. Throws 400 or 409.
+ */
+export async function registerRelyingParty(env: Env, body: Record<string, unknown>): Promise<RegisteredClient> {
+  const parsed = parseClientRegistration(body, { allowLoopbackHttp: !isProduction(env) }, new Date());
   if (!parsed.ok) throw badRequest('Registrazione della relying party non valida', parsed.problems);
   const problems = await unloadableKeys(parsed.value);
   if (problems.length) throw badRequest('Registrazione della relying party non valida', problems);
   if (!(await directoryFor(env).registerClient(parsed.value))) {
     throw conflict('Relying party già registrata', [{ field: 'client_id', message: 'già registrato' }]);
   }
-  return json(parsed.value, 201, { Location: `${PATH}/${encodeURIComponent(parsed.value.client_id)}` });
+  return parsed.value;
+}
+
+async function registerClient(request: IRequest, env: Env): Promise<Response> {
+  const client = await registerRelyingParty(env, await readJsonObject(request));
+  return json(client, 201, { Location: `${PATH}/${encodeURIComponent(client.client_id)}` });
 }
 
 async function getClient(request: IRequest, env: Env): Promise<Response> {
