@@ -2,6 +2,7 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { randomBytes } from 'node:crypto';
 import { generateOidcKeys } from './scripts/oidc-keys.mjs';
+import { generateDemoRpKeys } from './scripts/demo-rp-keys.mjs';
 
 const secret = () => randomBytes(32).toString('base64url');
 
@@ -19,6 +20,7 @@ export default defineConfig({
           PEPPER: secret(),
           DATA_KEY: secret(),
           OIDC_KEYS: generateOidcKeys(),
+          DEMO_RP_KEYS: generateDemoRpKeys(),
         },
       },
     }),

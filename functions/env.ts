@@ -27,6 +27,11 @@ export interface Env {
    * with kid, alg (RS256 required; RS512, PS256, PS512, ES256 allowed) and use "sig". See core/oidc-keyset.
    */
   OIDC_KEYS?: string;
+  /**
+   * Private keys of the demo relying party at /demo (development only): `{"sig": jwk, "enc": jwk}`,
+   * generated once by scripts/dev-secrets.mjs. Never set in production, where /demo does not exist.
+   */
+  DEMO_RP_KEYS?: string;
   /** The OP's issuer (https origin). Required in production; elsewhere the request's origin. */
   ISSUER?: string;
   /** The federation entity's organization data (C-2); development defaults when absent. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateDemoRpKeys } from './demo-rp-keys.mjs';
 import { generateOidcKeys } from './oidc-keys.mjs';
 
 /**
@@ -28,6 +29,11 @@ export function devSecrets(dir, perRun) {
   // The OpenID Provider's signing keys: kept like the others, so RPs' cached JWKS stay valid.
   if (!values.get('OIDC_KEYS')) {
     values.set('OIDC_KEYS', generateOidcKeys());
+    changed = true;
+  }
+  // The /demo relying party's keys: kept too, since the demo registers its public half once.
+  if (!values.get('DEMO_RP_KEYS')) {
+    values.set('DEMO_RP_KEYS', generateDemoRpKeys());
     changed = true;
   }
   if (changed || !existsSync(persistent)) {

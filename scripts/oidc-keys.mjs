@@ -5,7 +5,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
  * functions/core/oidc-keyset.ts): a current and a next set, each with RS256 (the profile's
  * mandatory algorithm), RS512 and ES256. Production keys are made the same way, offline.
  */
-function thumbprint(jwk) {
+export function thumbprint(jwk) {
   // RFC 7638: the required members, in lexicographic order, without whitespace.
   const members = jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
