@@ -52,6 +52,18 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     expect(skipped.text).not.toContain('I seguenti dati stanno per essere inviati a');
   });
 
+  it('R-OTP-3: a double submit of the password sends one code, and both tabs land on the code page', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    const body = new URLSearchParams({ csrf: login.page.csrf, username: h.citizen.fiscalCode, password: h.password });
+    const pages = await Promise.all([1, 2].map(() => login.browser.post(`/login/${login.flowId}/credenziali`, body)));
+    for (const page of pages) {
+      expect(page.postStatus).toBe(303);
+      expect(page.field(OTP_LABEL).name).toBe('otp');
+    }
+    expect(await outboxCount(h.citizen.phone)).toBe(1);
+  });
+
   it('R-LOG-2: an identity in App mode gets the SMS code too, for now', async () => {
     const h = await holder({ mode: 'app' });
     const login = await openLogin({ acr: 2 });

@@ -22,7 +22,8 @@ export async function postConsent(request: IRequest, env: Env): Promise<Response
   const refusal = card ? loginRefusal(card, req.acr, new Date()) : 'blocked';
   if (refusal) {
     await logAccess(env, login.serial, req, login.proven.method, 'card_refused', refusal);
-    if (!(await flow.stub.advance('consent', 'refused', { login: { ...login, refusal } }))) throw flowGone();
+    // A double submit or a second tab may have moved the flow on: either way the current page follows.
+    await flow.stub.advance('consent', 'refused', { login: { ...login, refusal } });
     return redirect(loginPath(flow.id));
   }
 

@@ -6,7 +6,7 @@ import { USERNAME_MAX } from '../../core/login-username';
 import { throttleMessage } from '../../core/password-throttle';
 import { redirect } from '../../platform/http';
 import { logAccess } from '../access-log';
-import { type LoginState, flowGone, loginPath, loginPost } from '../flow';
+import { type LoginState, loginPath, loginPost } from '../flow';
 import { sendLoginOtp, otpSendProblem } from '../otp-send';
 import { PASSWORD_FIELD_MAX, checkPassword } from '../password-check';
 import { credentialsPage } from '../views/credentials';
@@ -54,7 +54,8 @@ export async function postCredentials(request: IRequest, env: Env): Promise<Resp
   const refusal = loginRefusal(card, req.acr, new Date());
   if (refusal) {
     await logAccess(env, serial, req, 'password', 'card_refused', refusal);
-    if (!(await flow.stub.advance('credentials', 'refused', { login: { ...base, refusal } }))) throw flowGone();
+    // A double submit or a second tab may have moved the flow on: either way the current page follows.
+    await flow.stub.advance('credentials', 'refused', { login: { ...base, refusal } });
     return redirect(loginPath(flowId));
   }
 
@@ -62,14 +63,15 @@ export async function postCredentials(request: IRequest, env: Env): Promise<Resp
   if (second === 'unavailable') return redirect(loginPath(flowId));
   if (second === 'none') {
     const proven = { ...provenBy(second), authTime: Date.now() };
-    if (!(await flow.stub.advance('credentials', 'consent', { login: { ...base, proven } }))) throw flowGone();
+    await flow.stub.advance('credentials', 'consent', { login: { ...base, proven } });
     return redirect(loginPath(flowId));
   }
 
   // R-LVL-2: a level 2 request always goes through the possession factor. Identities in App mode
   // get the SMS code too until the App branch of R-LOG-2 (push, QR) is built.
   const login: LoginState = { ...base, maskedPhone: maskPhone(card.phone) };
-  if (!(await flow.stub.advance('credentials', 'otp', { login }))) throw flowGone();
+  // Only the submit that moved the flow sends the first code; a concurrent double submit just follows.
+  if (!(await flow.stub.advance('credentials', 'otp', { login }))) return redirect(loginPath(flowId));
   const sent = await sendLoginOtp(env, { ...flow, step: 'otp', login }, login);
   if (!sent.sent) {
     const problem = otpSendProblem(sent);

@@ -31,7 +31,8 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
   switch (check.outcome) {
     case 'ok': {
       const proven = { ...provenBy('sms'), authTime: Date.now() };
-      if (!(await flow.stub.advance('otp', 'consent', { login: { ...login, proven } }))) throw flowGone();
+      // A double submit or a second tab may have moved the flow on: either way the current page follows.
+      await flow.stub.advance('otp', 'consent', { login: { ...login, proven } });
       return redirect(loginPath(flowId));
     }
     case 'wrong':
