@@ -13,6 +13,7 @@ import { activationRoutes } from './activation/routes';
 import { loginRoutes } from './login/routes';
 import { oidcRoutes } from './oidc/routes';
 import { clientRegistryRoutes } from './registry/clients';
+import { demoRoutes } from './demo/routes';
 
 export { Card } from '../durable-objects/card';
 export { FlowSession } from '../durable-objects/flow-session';
@@ -48,6 +49,8 @@ activationRoutes(router);
 loginRoutes(router);
 oidcRoutes(router);
 clientRegistryRoutes(router);
+// The demo RP calls the provider through this Worker's own handler (declared below, hoisted).
+demoRoutes(router, handle);
 
 /** Machines get JSON; citizens' pages get a page. */
 function wantsJson(request: Request): boolean {
@@ -77,18 +80,18 @@ try {
   // env is not importable on older runtimes; the per-request check below still refuses the hooks.
 }
 
-export default {
-  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    try {
-      const response = await router.fetch(request, env, ctx);
-      if (response) return response;
-      if (env.ASSETS && (request.method === 'GET' || request.method === 'HEAD')) {
-        const asset = await env.ASSETS.fetch(request);
-        if (asset.status !== 404) return asset;
-      }
-      throw new HttpError(404, 'not_found', 'Pagina non trovata');
-    } catch (err) {
-      return renderError(request, err);
+async function handle(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  try {
+    const response = await router.fetch(request, env, ctx);
+    if (response) return response;
+    if (env.ASSETS && (request.method === 'GET' || request.method === 'HEAD')) {
+      const asset = await env.ASSETS.fetch(request);
+      if (asset.status !== 404) return asset;
     }
-  },
-} satisfies ExportedHandler<Env>;
+    throw new HttpError(404, 'not_found', 'Pagina non trovata');
+  } catch (err) {
+    return renderError(request, err);
+  }
+}
+
+export default { fetch: handle } satisfies ExportedHandler<Env>;
