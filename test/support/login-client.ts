@@ -46,7 +46,9 @@ export interface OpenLogin {
   flowId: string;
   rp: TestRp;
   /** What the RP sent, as the login pages receive it. */
-  request: Pick<LoginRequest, 'clientId' | 'clientName' | 'redirectUri' | 'state' | 'acr'>;
+  request: Pick<LoginRequest, 'clientId' | 'clientName' | 'redirectUri' | 'state' | 'nonce' | 'acr'>;
+  /** The PKCE verifier, for the RP's code exchange. */
+  verifier: string;
   page: Page;
 }
 
@@ -82,7 +84,8 @@ export async function openLogin(options: LoginOptions = {}, browser = new Browse
     browser,
     flowId: match[1]!,
     rp,
-    request: { clientId: rp.clientId, clientName, redirectUri: rp.redirectUri, state: auth.state, acr },
+    request: { clientId: rp.clientId, clientName, redirectUri: rp.redirectUri, state: auth.state, nonce: auth.nonce, acr },
+    verifier: auth.verifier,
     page,
   };
 }
