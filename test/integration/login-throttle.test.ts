@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Browser, type Page } from '../support/activation-client';
+import { Browser, issueCard, type Page } from '../support/activation-client';
 import { USERNAME_LABEL, env, holder, openLogin, signIn, type OpenLogin } from '../support/login-client';
 import { cardObject } from '../../functions/platform/objects';
 import { unknownUsernameThrottle } from '../../functions/platform/username-throttle';
@@ -53,6 +53,15 @@ describe('login: wrong passwords slow down, then lock (R-LOG-8)', () => {
     expect(withoutUsername(unknown, stranger)).toBe(withoutUsername(known, h.citizen.fiscalCode));
     expect(unknown.field(USERNAME_LABEL).value).toBe(stranger);
     expect(unknown.field('Password').value).toBe('');
+  });
+
+  it('R-LOG-8: a card without credentials answers like a wrong password, and counts the attempt', async () => {
+    const card = await issueCard();
+    const login = await openLogin({ acr: 2 });
+    const page = await attempt(login, card.citizen.fiscalCode, 'Qualsiasi!1');
+    expect(page.status).toBe(400);
+    expect(page.alert).toBe(WRONG);
+    expect((await cardObject(env, card.serial).passwordFailures()).failures).toBe(1);
   });
 
   it('R-LOG-8: an unknown username still costs a full PBKDF2 verification', () => {
