@@ -36,8 +36,14 @@ export function oidcRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>
     .post(PATHS.revocation, oauthEndpoint(revoke))
     .get(PATHS.userinfo, oauthEndpoint(userinfo))
     .post(PATHS.userinfo, oauthEndpoint(userinfo));
-  // C-23: the back-channel endpoints take a form POST only.
-  for (const path of [PATHS.token, PATHS.introspection, PATHS.revocation]) {
-    router.all(path, oauthEndpoint(async () => Promise.reject(new MethodNotAllowed('POST'))));
+  // C-23: any other method gets a JSON 405 saying which ones work, not the HTML 404 of unknown pages.
+  const allowed: [string, string][] = [
+    [PATHS.token, 'POST'],
+    [PATHS.introspection, 'POST'],
+    [PATHS.revocation, 'POST'],
+    [PATHS.userinfo, 'GET, POST'],
+  ];
+  for (const [path, methods] of allowed) {
+    router.all(path, oauthEndpoint(async () => Promise.reject(new MethodNotAllowed(methods))));
   }
 }
