@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { completeLogin, denyLogin, readLoginRequest } from '../../functions/oidc/handoff';
 import type { LoginOutcome } from '../../functions/core/login-request';
 import { HttpError } from '../../functions/core/errors';
@@ -96,6 +96,18 @@ describe('handoff: cards that cannot pass (C-21, R-CARD-3, R-CARD-4)', () => {
     const rp = await TestRp.create();
     const card = await issueCard();
     expect((await registry(`/cards/${card.serial}/block`, { reason: 'stolen' })).status).toBe(200);
+    const { flowId, auth } = await startLogin(rp);
+    await expectDenied(await completeLogin(env, flowId, outcome(card)), rp, auth.state);
+  });
+
+  it('C-21 / R-CARD-2: an expired card → access_denied', async () => {
+    const rp = await TestRp.create();
+    const card = await issueCard();
+    const stub = env.CARD.get(env.CARD.idFromName(card.serial));
+    await runInDurableObject(stub, (_, state) => {
+      state.storage.sql.exec(`UPDATE card SET record = json_set(record, '$.expiresAt', ?)`, Date.now() - 1000);
+    });
+    expect((await stub.view())?.status).toBe('expired');
     const { flowId, auth } = await startLogin(rp);
     await expectDenied(await completeLogin(env, flowId, outcome(card)), rp, auth.state);
   });
