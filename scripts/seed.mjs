@@ -2,21 +2,10 @@
 // (`npm start`) and prints what their receipt and letter would say. Nothing here bypasses the API.
 //   SEED_BASE_URL  default http://127.0.0.1:$PORT (8787)
 //   REGISTRY_TOKEN default: the one the running `npm start` wrote into .dev.vars.run
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import cf from 'codice-fiscale-js';
+import { birthDateForAge, citizen as computeCitizen } from './lib/citizens.mjs';
+import { runningToken } from './lib/dev-server.mjs';
 
-const { CodiceFiscale } = cf;
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const base = process.env.SEED_BASE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8787}`;
-
-function runningToken() {
-  const file = join(process.env.STATE_DIR ?? root, '.dev.vars.run');
-  if (!existsSync(file)) return null;
-  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('REGISTRY_TOKEN='));
-  return line ? line.slice('REGISTRY_TOKEN='.length).trim() : null;
-}
 
 const token = process.env.REGISTRY_TOKEN || runningToken();
 if (!token) {
@@ -24,20 +13,8 @@ if (!token) {
   process.exit(2);
 }
 
-function birthDate(years, days = 40) {
-  const now = new Date();
-  const d = new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate() - days));
-  return d.toISOString().slice(0, 10);
-}
-
-function citizen(givenName, familyName, gender, years, phone, email) {
-  const date = birthDate(years);
-  const [year, month, day] = date.split('-').map(Number);
-  const fiscalCode = CodiceFiscale.compute({
-    name: givenName, surname: familyName, gender, day, month, year, birthplace: 'Roma', birthplaceProvincia: 'RM',
-  });
-  return { fiscalCode, givenName, familyName, birthDate: date, phone, ...(email ? { email } : {}) };
-}
+const citizen = (givenName, familyName, gender, years, phone, email) =>
+  computeCitizen({ givenName, familyName, gender, birthDate: birthDateForAge(years), phone, email });
 
 // Phone numbers are drawn per run: one number belongs to one identity (R-CARD-5), and a re-run of
 // the seed issues renewal cards (R-CARD-7) for the same codici fiscali.
