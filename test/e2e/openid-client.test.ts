@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import * as client from 'openid-client';
+import { exportJWK, generateKeyPair } from 'jose';
+import { activate, issueCard, loginToRp } from '../../scripts/lib/citizen-flows.mjs';
+import { randomCitizen } from '../../scripts/lib/citizens.mjs';
+import { baseUrl } from './support/server';
+
+/**
+ * Interoperability: panva's openid-client (v6), a certified RP library, against the real server —
+ * discovery, a JAR request object with PKCE, private_key_jwt, its own ID token validation and an
+ * encrypted userinfo it decrypts itself. Only the citizen's part (login pages) is ours.
+ */
+const registryToken = inject('registryToken');
+const SPID_L2 = 'https://www.spid.gov.it/SpidL2';
+const FISCAL_NUMBER = 'https://attributes.eid.gov.it/fiscal_number';
+
+async function registerRp() {
+  const sig = await generateKeyPair('RS256', { extractable: true });
+  const enc = await generateKeyPair('RSA-OAEP-256', { extractable: true });
+  const clientId = `https://openid-client-${Date.now().toString(36)}.example.it`;
+  const redirectUri = `${clientId}/callback`;
+  const metadata = {
+    client_id: clientId,
+    client_name: 'openid-client',
+    redirect_uris: [redirectUri],
+    jwks: {
+      keys: [
+        { ...(await exportJWK(sig.publicKey)), kid: 'sig-1', use: 'sig', alg: 'RS256' },
+        { ...(await exportJWK(enc.publicKey)), kid: 'enc-1', use: 'enc', alg: 'RSA-OAEP-256' },
+      ],
+    },
+    userinfo_encrypted_response_alg: 'RSA-OAEP-256',
+    userinfo_encrypted_response_enc: 'A256CBC-HS512',
+  };
+  const res = await fetch(`${baseUrl}/registry/clients`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${registryToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(metadata),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return { clientId, redirectUri, signingKey: { key: sig.privateKey, kid: 'sig-1' }, decryptionKey: { key: enc.privateKey, kid: 'enc-1', alg: 'RSA-OAEP-256' } };
+}
+
+describe('openid-client (panva, v6) as the relying party', () => {
+  it('discovers, sends a signed request object with PKCE, redeems the code with private_key_jwt and reads encrypted userinfo', async () => {
+    const rp = await registerRp();
+    const citizen = randomCitizen();
+    const holder = await activate(baseUrl, { citizen, card: await issueCard(baseUrl, registryToken, citizen) });
+
+    const config = await client.discovery(
+      new URL(baseUrl),
+      rp.clientId,
+      {
+        redirect_uris: [rp.redirectUri],
+        token_endpoint_auth_method: 'private_key_jwt',
+        id_token_signed_response_alg: 'RS256',
+        userinfo_signed_response_alg: 'RS256',
+        userinfo_encrypted_response_alg: 'RSA-OAEP-256',
+        userinfo_encrypted_response_enc: 'A256CBC-HS512',
+      },
+      client.PrivateKeyJwt(rp.signingKey),
+      { execute: [client.allowInsecureRequests] },
+    );
+    client.enableDecryptingResponses(config, ['A256CBC-HS512'], rp.decryptionKey);
+    expect(config.serverMetadata().issuer).toBe(baseUrl);
+
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = await client.buildAuthorizationUrlWithJAR(
+      config,
+      {
+        redirect_uri: rp.redirectUri,
+        response_type: 'code',
+        scope: 'openid profile',
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+        prompt: 'consent login',
+        acr_values: SPID_L2,
+      },
+      rp.signingKey,
+    );
+    // JAR sends only client_id and request; the SPID/CIE profile also wants scope beside them (C-8).
+    url.searchParams.set('scope', 'openid profile');
+
+    const callback = await loginToRp(baseUrl, url, { username: citizen.fiscalCode, password: holder.password, phone: citizen.phone });
+    expect(`${callback.origin}${callback.pathname}`).toBe(rp.redirectUri);
+
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+      idTokenExpected: true,
+    });
+    expect(tokens.token_type.toLowerCase()).toBe('bearer');
+    const idToken = tokens.claims()!;
+    expect(idToken.acr).toBe(SPID_L2);
+    expect(idToken.aud).toBe(rp.clientId);
+    expect(idToken[FISCAL_NUMBER]).toBe(`TINIT-${citizen.fiscalCode}`);
+
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, idToken.sub);
+    expect(userinfo).toMatchObject({
+      sub: idToken.sub,
+      given_name: citizen.givenName,
+      family_name: citizen.familyName,
+      birthdate: citizen.birthDate,
+      [FISCAL_NUMBER]: `TINIT-${citizen.fiscalCode}`,
+    });
+  });
+});
