@@ -1,0 +1,126 @@
+// `npm run bench:local`: starts its own `wrangler dev` (fresh state, free port), runs the bench
+// three times and prints the median run, plus the CPU each process of the server spent per login.
+//   -n N (default 200)   -c C (default 8)   --runs R (default 3)
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { STEPS, benchOptions, printResult, runBench } from './bench.mjs';
+import { freePort, spawnDevServer, stopGroup, tail, waitForHealth } from './lib/dev-server.mjs';
+
+const options = benchOptions(process.argv.slice(2), { runs: { type: 'string', default: '3' } });
+const { n, concurrency } = options;
+const runs = Number(options.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** A process's command name, process group and CPU seconds (user + system), from /proc. */
+function procStat(pid) {
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    pgid: Number(fields[2]),
+    cpu: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+  };
+}
+
+const groupPids = (pgid) => readdirSync('/proc').filter((d) => /^\d+$/.test(d) && procStat(d)?.pgid === pgid);
+
+/** CPU seconds of every process in a process group, by command name. */
+function groupCpu(pgid) {
+  const byName = {};
+  for (const pid of groupPids(pgid)) {
+    const s = procStat(pid);
+    if (s) byName[s.name] = (byName[s.name] ?? 0) + s.cpu;
+  }
+  return byName;
+}
+
+/**
+ * The server's CPU per login step: sequential logins, the group's CPU time read as each step ends.
+ * /proc counts in 10 ms ticks, so only means over many logins say anything.
+ */
+async function cpuPerStep(baseUrl, registryToken, pgid, logins) {
+  const pids = groupPids(pgid);
+  const cpuNow = () => pids.reduce((sum, pid) => sum + (procStat(pid)?.cpu ?? 0), 0);
+  const spent = Object.fromEntries(STEPS.map((s) => [s, 0]));
+  let last = cpuNow();
+  const probe = (step) => {
+    const now = cpuNow();
+    if (step) spent[step] += now - last;
+    last = now;
+  };
+  const result = await runBench({ baseUrl, registryToken, n: logins, concurrency: 1, log: () => {}, probe });
+  return Object.fromEntries(STEPS.map((s) => [s, Math.round((spent[s] * 1000) / result.steps[s].count)]));
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const port = await freePort();
+const registryToken = randomBytes(24).toString('base64url');
+const stateDir = mkdtempSync(join(tmpdir(), 'cieid-bench-'));
+const log = join(stateDir, 'server.log');
+const out = createWriteStream(log);
+const child = spawnDevServer({ port, registryToken, stateDir });
+child.stdout.pipe(out);
+child.stderr.pipe(out);
+process.once('exit', () => {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+});
+
+const baseUrl = `http://127.0.0.1:${port}`;
+let code = 0;
+try {
+  await waitForHealth(baseUrl, child, { describe: () => tail(log) });
+  console.log(`bench:local — wrangler dev on ${baseUrl}, ${runs} runs of ${n} logins at concurrency ${concurrency}`);
+  const results = [];
+  for (let run = 1; run <= runs; run++) {
+    console.log(`\nrun ${run}/${runs}`);
+    const before = groupCpu(child.pid);
+    const result = await runBench({ baseUrl, registryToken, n, concurrency });
+    const after = groupCpu(child.pid);
+    // Setup (citizens' activation) is inside this window too; only the whole run's share is shown.
+    result.serverCpuSeconds = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Math.round((v - (before[k] ?? 0)) * 100) / 100]));
+    printResult(result);
+    console.log(`  server CPU during the run (setup included), seconds: ${JSON.stringify(result.serverCpuSeconds)}`);
+    results.push(result);
+    if (result.failed) code = 1;
+  }
+  const steps = Object.fromEntries(
+    STEPS.map((s) => [s, { p50: median(results.map((r) => r.steps[s].p50)), p95: median(results.map((r) => r.steps[s].p95)) }]),
+  );
+  const summary = {
+    runs,
+    n,
+    concurrency,
+    flowsPerSecond: median(results.map((r) => r.flowsPerSecond)),
+    allRuns: results.map((r) => r.flowsPerSecond),
+    flow: { p50: median(results.map((r) => r.flow.p50)), p95: median(results.map((r) => r.flow.p95)) },
+    steps,
+  };
+  console.log(`\nmedian of ${runs} runs: ${summary.flowsPerSecond} flows/s (runs: ${summary.allRuns.join(', ')})`);
+  for (const [step, s] of Object.entries(steps)) console.log(`  ${step.padEnd(11)}  p50 ${String(s.p50).padStart(6)} ms   p95 ${String(s.p95).padStart(6)} ms`);
+  const perStep = await cpuPerStep(baseUrl, registryToken, child.pid, Math.min(n, 40));
+  summary.serverCpuMsPerStep = perStep;
+  console.log(`server CPU per step (ms, mean of ${Math.min(n, 40)} sequential logins): ${JSON.stringify(perStep)}`);
+  console.log(JSON.stringify(summary));
+} catch (err) {
+  console.error(`bench:local: ${err instanceof Error ? err.message : String(err)}\n${tail(log)}`);
+  code = 2;
+} finally {
+  await stopGroup(child);
+  out.end();
+  rmSync(stateDir, { recursive: true, force: true });
+}
+process.exit(code);
