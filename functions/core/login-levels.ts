@@ -1,4 +1,5 @@
-import { digitalIdentityAllowed, level3Allowed, parseIsoDate } from './card-validity';
+import { level3Allowed, parseIsoDate } from './card-validity';
+import { cardRefusal, type CardRefusal, type CardStanding } from './card-standing';
 
 /** R-LVL-1…4: what a login at a requested level must prove, and what a proven level satisfies. */
 export type Level = 1 | 2 | 3;
@@ -30,28 +31,13 @@ export function provenBy(secondFactor: SecondFactor): { level: Level; method: Lo
 }
 
 /** Why a card whose password was right still cannot log in (R-CARD-3, R-CARD-4, R-CARD-7). */
-export type Refusal = 'blocked' | 'expired' | 'puk_blocked' | 'superseded' | 'underage' | 'level3_minor';
+export type Refusal = CardRefusal | 'level3_minor';
 
-export interface CardStanding {
-  status: string;
-  birthDate: string;
-}
+export type { CardStanding };
 
 export function loginRefusal(card: CardStanding, requested: Level, now: Date): Refusal | null {
-  switch (card.status) {
-    case 'issued':
-    case 'active':
-      break;
-    case 'blocked':
-    case 'expired':
-    case 'puk_blocked':
-    case 'superseded':
-      return card.status;
-    default:
-      return 'blocked';
-  }
-  const birth = parseIsoDate(card.birthDate);
-  if (!birth || !digitalIdentityAllowed(birth, now)) return 'underage';
-  if (requested === 3 && !level3Allowed(birth, now)) return 'level3_minor';
+  const refusal = cardRefusal(card, now);
+  if (refusal) return refusal;
+  if (requested === 3 && !level3Allowed(parseIsoDate(card.birthDate)!, now)) return 'level3_minor';
   return null;
 }

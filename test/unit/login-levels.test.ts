@@ -49,7 +49,7 @@ describe('R-CARD-3/4 login refusals after a right password', () => {
     expect(loginRefusal({ status: 'active', birthDate: born(18) }, 3, now)).toBeNull();
   });
 
-  it('treats an unknown status as blocked', () => {
-    expect(loginRefusal({ status: 'mystery', birthDate: born(40) }, 2, now)).toBe('blocked');
+  it('R-CARD-3: refuses a card in a status it does not know, as unusable (the same rule as activation)', () => {
+    expect(loginRefusal({ status: 'mystery', birthDate: born(40) }, 2, now)).toBe('unusable');
   });
 });

@@ -40,7 +40,7 @@ const REFUSALS: Record<ActivationRefusal, string> = {
   puk_blocked:
     "La carta è bloccata in modo permanente per l'identità digitale perché il codice PUK è stato inserito in modo errato troppe volte. Resta valida come documento di identità; per accedere ai servizi online serve una nuova CIE.",
   superseded: 'La carta è stata sostituita da una CIE più recente: usa i dati della nuova carta.',
-  too_young: "L'identità digitale CieID non è disponibile per i titolari con meno di 5 anni.",
+  underage: "L'identità digitale CieID non è disponibile per i titolari con meno di 5 anni.",
   unusable: 'La carta non può essere usata per attivare le credenziali. Per assistenza rivolgiti al tuo Comune.',
 };
 

@@ -13,6 +13,7 @@ export const REFUSAL_MESSAGES: Readonly<Record<Refusal, string>> = {
     "L'identità digitale della tua carta è bloccata definitivamente (troppi PUK errati). La carta resta un documento d'identità valido; per accedere di nuovo ai servizi online serve una nuova carta.",
   superseded: 'Questa carta è stata sostituita da una carta più recente: usa le credenziali della nuova carta.',
   underage: "L'identità digitale CIE non è disponibile per i minori di 5 anni.",
+  unusable: 'Questa carta non può essere usata per accedere ai servizi online. Per assistenza rivolgiti al tuo Comune.',
   level3_minor: "L'accesso con lettura della carta (livello 3) non è disponibile per i minori di 18 anni.",
 };
 
