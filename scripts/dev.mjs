@@ -28,6 +28,7 @@ const base = `http://127.0.0.1:${port}`;
 console.log(`
 CieID edge — development server
   Attivazione credenziali   ${base}/attivazione
+  Servizio di prova (RP)    ${base}/demo        ("Entra con CIE" dal Comune di Esempio)
   Registry API              ${base}/registry/cards   (Authorization: Bearer ${registryToken})
   Outbox (SMS/email)        ${base}/__test/outbox?to=<cellulare o email>
   Health                    ${base}/health
