@@ -76,9 +76,9 @@ const callback =
     const call = providerCall(fetchProvider, env, ctx);
     try {
       const provider = await discover(call, url.origin);
-      // RFC 9207: the answer says who sent it, so a mix-up with another provider is caught here.
+      // RFC 9207: the OP announces that its answers name it, so one that does not is not from it.
       const iss = params.get('iss');
-      if (iss !== null && iss !== provider.metadata.issuer) throw new ProviderError('authorize', `iss ${iss} non atteso`);
+      if (iss !== provider.metadata.issuer) throw new ProviderError('authorize', `iss ${iss ?? '(assente)'} non atteso`);
       const error = params.get('error');
       if (error) return withCookie(providerErrorPage(error, params.get('error_description')));
       const code = params.get('code');

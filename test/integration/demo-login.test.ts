@@ -1,5 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import worker from '../../functions/index';
 import type { Env } from '../../functions/env';
 import { outboxCount } from '../support/activation-client';
@@ -18,6 +19,12 @@ function claimsTable(html: string): Map<string, string> {
   const rows = new Map<string, string>();
   for (const m of html.matchAll(/<tr><td>[^<]*<\/td><td><code>([^<]+)<\/code><\/td><td>([^<]*)<\/td><\/tr>/g)) rows.set(m[1]!, m[2]!);
   return rows;
+}
+
+/** The state the demo put in its request object, as the OP would read it. */
+async function startedState(browser: DemoBrowser): Promise<string> {
+  const request = new URL((await sendDemoStart(browser)).headers.get('Location')!).searchParams.get('request')!;
+  return String(decodeJwt(request).state);
 }
 
 async function fetchWith(overrides: Partial<Env>, path: string, init: RequestInit = {}): Promise<Response> {
@@ -109,13 +116,22 @@ describe('demo relying party (/demo)', () => {
 
   it('shows a code the token endpoint refuses as a failed login, naming the OAuth error', async () => {
     const browser = new DemoBrowser();
-    const sent = await sendDemoStart(browser);
-    const request = new URL(sent.headers.get('Location')!).searchParams.get('request')!;
-    const state = JSON.parse(atob(request.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).state as string;
+    const state = await startedState(browser);
     const res = await browser.open(`/demo/callback?code=not-a-code&state=${state}&iss=${encodeURIComponent(ORIGIN)}`);
     expect(res.status).toBe(502);
     expect(res.alert).toContain('La risposta di CieID non è valida');
     expect(res.alert).toContain('invalid_grant');
+  });
+
+  it('refuses an answer that does not name this provider as its issuer (RFC 9207), even an error', async () => {
+    for (const iss of [null, 'https://other-op.example.it']) {
+      const browser = new DemoBrowser();
+      const state = await startedState(browser);
+      const res = await browser.open(`/demo/callback?error=access_denied&state=${state}${iss ? `&iss=${encodeURIComponent(iss)}` : ''}`);
+      expect(res.status).toBe(502);
+      expect(res.alert).toContain('La risposta di CieID non è valida');
+      expect(res.alert).not.toContain('Accesso non autorizzato');
+    }
   });
 
   it('sends a signed request object with PKCE S256, a 32+ character state and nonce, and a sealed HttpOnly cookie', async () => {
@@ -126,7 +142,8 @@ describe('demo relying party (/demo)', () => {
     expect(query.get('client_id')).toBe(CLIENT_ID);
     expect(query.get('code_challenge_method')).toBe('S256');
     expect(query.get('scope')).toBe('openid profile email');
-    const [header, payload] = query.get('request')!.split('.').slice(0, 2).map((p) => JSON.parse(atob(p.replace(/-/g, '+').replace(/_/g, '/'))));
+    const header = decodeProtectedHeader(query.get('request')!);
+    const payload = decodeJwt(query.get('request')!) as { state: string; nonce: string; code_challenge: string };
     expect(header.alg).toBe('RS256');
     expect(payload).toMatchObject({ iss: CLIENT_ID, aud: ORIGIN, redirect_uri: `${ORIGIN}/demo/callback`, acr_values: 'https://www.spid.gov.it/SpidL2' });
     expect(payload.state.length).toBeGreaterThanOrEqual(32);
