@@ -105,7 +105,7 @@ describe('handoff: cards that cannot pass (C-21, R-CARD-3, R-CARD-4)', () => {
     const card = await issueCard();
     const stub = env.CARD.get(env.CARD.idFromName(card.serial));
     await runInDurableObject(stub, (_, state) => {
-      state.storage.sql.exec(`UPDATE card SET record = json_set(record, '$.expiresAt', ?)`, Date.now() - 1000);
+      state.storage.sql.exec(`UPDATE card SET record = json_set(record, '$.expiresAt', ?)`, Date.now() - 3 * 86_400_000);
     });
     expect((await stub.view())?.status).toBe('expired');
     const { flowId, auth } = await startLogin(rp);
