@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../functions/env';
 import { PUK_MAX_WRONG, pukDigitsMatch } from '../functions/core/puk-challenge';
 import { OTP_DAILY_CAP, capDay } from '../functions/core/otp';
+import { isExpired } from '../functions/core/card-validity';
 import { decryptSecret } from '../functions/platform/crypto';
 import type { ThrottleState } from '../functions/core/password-throttle';
 import { type FailureRecord, type SuccessRecord, PasswordThrottleTable } from './password-throttle-table';
@@ -152,7 +153,7 @@ export class Card extends DurableObject<Env> {
   /** Stored status, with expiry applied by the clock (an expired card authenticates nobody). */
   private effectiveStatus(row: Row, record: CardRecord, now: number): CardStatus {
     const status = String(row.status) as CardStatus;
-    if ((status === 'issued' || status === 'active') && now >= record.expiresAt) return 'expired';
+    if ((status === 'issued' || status === 'active') && isExpired(record.expiresAt, now)) return 'expired';
     return status;
   }
 

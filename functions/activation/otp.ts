@@ -1,5 +1,6 @@
 import type { Env } from '../env';
-import { capDay, drawOtp, type OtpPurpose } from '../core/otp';
+import { drawOtp, type OtpPurpose } from '../core/otp';
+import { msToNextItalianMidnight } from '../core/civil-date';
 import { parseOtp } from '../core/activation-input';
 import { activationRefusal, type ActivationRefusal } from '../core/activation-eligibility';
 import { keyedHash, randomInt } from '../platform/crypto';
@@ -28,8 +29,7 @@ export type SendResult =
   | { sent: false; message: string; retryAfter: number };
 
 function secondsToNextDay(now: number): number {
-  const tomorrow = Date.parse(`${capDay(now)}T00:00:00Z`) + 24 * 3600_000;
-  return Math.max(1, Math.ceil((tomorrow - now) / 1000));
+  return Math.ceil(msToNextItalianMidnight(now) / 1000);
 }
 
 /**

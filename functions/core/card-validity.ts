@@ -1,4 +1,5 @@
 /** R-CARD-2 and R-CARD-4: what a card's holder's age means for the card and for digital identity. */
+import { italianDate } from './civil-date';
 
 /** Parses a strict ISO calendar date (YYYY-MM-DD) as UTC midnight; null for anything else. */
 export function parseIsoDate(text: string): Date | null {
@@ -11,8 +12,9 @@ export function parseIsoDate(text: string): Date | null {
   return d;
 }
 
-/** Completed years between birth and `at` (a birthday counts from its own day). */
-export function ageAt(birth: Date, at: Date): number {
+/** Completed years between birth and the Italian calendar date at `instant` (a birthday counts from its own day). */
+export function ageAt(birth: Date, instant: Date): number {
+  const at = italianDate(instant);
   let age = at.getUTCFullYear() - birth.getUTCFullYear();
   const beforeBirthday =
     at.getUTCMonth() < birth.getUTCMonth() ||
@@ -29,7 +31,8 @@ export function validityYears(ageAtIssue: number): number {
 }
 
 /** The card expires on the same calendar day `validityYears` later (29 Feb → 28 Feb). */
-export function expiryDate(issuedAt: Date, birth: Date): Date {
+export function expiryDate(issuedAtInstant: Date, birth: Date): Date {
+  const issuedAt = italianDate(issuedAtInstant);
   const years = validityYears(ageAt(birth, issuedAt));
   const y = issuedAt.getUTCFullYear() + years;
   const m = issuedAt.getUTCMonth();
@@ -48,4 +51,9 @@ export function digitalIdentityAllowed(birth: Date, at: Date): boolean {
 
 export function level3Allowed(birth: Date, at: Date): boolean {
   return ageAt(birth, at) >= MIN_AGE_LEVEL_3;
+}
+
+/** R-CARD-2: a card is valid through its expiry date (Italian calendar), expired from the day after. */
+export function isExpired(expiresAt: number, now: number): boolean {
+  return italianDate(now).getTime() > expiresAt;
 }

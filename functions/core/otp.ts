@@ -1,3 +1,4 @@
+import { italianDay } from './civil-date';
 import type { RandomInt } from './random';
 
 /** R-OTP-1..3: one-time codes by SMS or email. */
@@ -26,7 +27,7 @@ export function resendWaitSeconds(lastSentAt: number | null, now: number): numbe
   return wait > 0 ? Math.ceil(wait / 1000) : 0;
 }
 
-/** The day (UTC) a send counts against for the daily cap. */
+/** The day (Italian calendar) a send counts against for the daily cap. */
 export function capDay(now: number): string {
-  return new Date(now).toISOString().slice(0, 10);
+  return italianDay(now);
 }

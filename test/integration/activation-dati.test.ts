@@ -108,7 +108,7 @@ describe('step 1.1: the card data (R-ACT-1, R-CARD-3/4/7)', () => {
 
   it('R-CARD-2: an expired card is refused', async () => {
     const card = await issueCard();
-    await cardSql(card.serial, `UPDATE card SET record = json_set(record, '$.expiresAt', ?)`, Date.now() - 1000);
+    await cardSql(card.serial, `UPDATE card SET record = json_set(record, '$.expiresAt', ?)`, Date.now() - 2 * 86_400_000);
     expect((await cardView(card.serial)).status).toBe('expired');
     const { browser, page } = await firstStep();
     const res = await browser.submit(page, 'Continua', { [CF]: card.citizen.fiscalCode, [SERIAL]: card.serial });

@@ -29,7 +29,9 @@ describe('card validity by age (R-CARD-2)', () => {
     const birth = d('2008-06-15');
     expect(ageAt(birth, d('2026-06-14'))).toBe(17);
     expect(ageAt(birth, d('2026-06-15'))).toBe(18);
-    expect(ageAt(birth, new Date(Date.UTC(2026, 5, 14, 23, 59, 59)))).toBe(17);
+    // Ages follow the Italian calendar: 21:59:59 UTC on the 14th is 23:59:59 in Rome (CEST).
+    expect(ageAt(birth, new Date(Date.UTC(2026, 5, 14, 21, 59, 59)))).toBe(17);
+    expect(ageAt(birth, new Date(Date.UTC(2026, 5, 14, 22, 0, 0)))).toBe(18);
     expect(ageAt(birth, d('2008-06-15'))).toBe(0);
   });
 
@@ -51,7 +53,7 @@ describe('card validity by age (R-CARD-2)', () => {
   });
 
   it('R-CARD-2: the expiry is a calendar day, whatever the time of issue', () => {
-    const issued = new Date(Date.UTC(2026, 4, 10, 23, 59, 59, 999));
+    const issued = new Date(Date.UTC(2026, 4, 10, 21, 59, 59, 999)); // 23:59:59 in Rome
     expect(expiryDate(issued, d('1980-01-01')).toISOString()).toBe('2036-05-10T00:00:00.000Z');
   });
 

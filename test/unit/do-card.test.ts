@@ -70,11 +70,11 @@ describe('Card: issue and view (R-CARD-1, R-CARD-6)', () => {
     expect(await inCard(stub, (c) => c.block('lost'))).toBeNull();
   });
 
-  it('R-CARD-2: an expired card shows as expired from its expiry instant on', async () => {
-    const now = Date.now();
-    const { stub } = await issued({ expiresAt: now + DAY });
-    expect((await inCard(stub, (c) => c.view(now + DAY - 1)))?.status).toBe('issued');
-    expect((await inCard(stub, (c) => c.view(now + DAY)))?.status).toBe('expired');
+  it('R-CARD-2: a card is valid through its expiry date and expired from the next Italian day', async () => {
+    const expiresAt = Date.UTC(2030, 4, 10); // 10 May 2030
+    const { stub } = await issued({ expiresAt });
+    expect((await inCard(stub, (c) => c.view(Date.UTC(2030, 4, 10, 21, 59, 59))))?.status).toBe('issued'); // 23:59:59 in Rome
+    expect((await inCard(stub, (c) => c.view(Date.UTC(2030, 4, 10, 22, 0, 0))))?.status).toBe('expired'); // midnight in Rome
   });
 });
 
@@ -184,7 +184,7 @@ describe('Card: PUK answers (R-ACT-2, R-PUK-3)', () => {
     expect(await failures(blocked.stub)).toBe(0);
 
     const now = Date.now();
-    const expired = await issued({ expiresAt: now - 1 });
+    const expired = await issued({ expiresAt: now - 2 * DAY });
     expect(await inCard(expired.stub, (c) => c.answerPuk(POSITIONS, RIGHT))).toEqual({ outcome: 'unusable', status: 'expired' });
     expect(await failures(expired.stub)).toBe(0);
   });
@@ -196,10 +196,11 @@ describe('Card: daily cap of codes sent (R-OTP-3)', () => {
     const day = Date.UTC(2026, 2, 10, 8);
     for (let i = 0; i < OTP_DAILY_CAP; i++) expect(await inCard(stub, (c) => c.countSend(day + i))).toEqual({ allowed: true });
     expect(await inCard(stub, (c) => c.countSend(day + 60_000))).toEqual({ allowed: false });
-    expect(await inCard(stub, (c) => c.countSend(Date.UTC(2026, 2, 10, 23, 59, 59)))).toEqual({ allowed: false });
+    // 22:59:59 UTC is 23:59:59 in Rome (CET): still the same Italian day.
+    expect(await inCard(stub, (c) => c.countSend(Date.UTC(2026, 2, 10, 22, 59, 59)))).toEqual({ allowed: false });
   });
 
-  it('R-OTP-3: a new UTC day starts a new count, and old days are forgotten', async () => {
+  it('R-OTP-3: a new Italian day starts a new count, and old days are forgotten', async () => {
     const { stub } = await issued();
     const day = Date.UTC(2026, 2, 10, 8);
     for (let i = 0; i <= OTP_DAILY_CAP; i++) await inCard(stub, (c) => c.countSend(day));

@@ -62,11 +62,11 @@ describe('one-time codes (R-OTP-1..3)', () => {
     expect(resendWaitSeconds(t, t + 3_600_000)).toBe(0);
   });
 
-  it('R-OTP-3: the daily cap counts per UTC day', () => {
+  it('R-OTP-3: the daily cap counts per Italian calendar day', () => {
     expect(OTP_DAILY_CAP).toBe(10);
     expect(capDay(Date.UTC(2026, 2, 1, 0, 0, 0, 0))).toBe('2026-03-01');
-    expect(capDay(Date.UTC(2026, 2, 1, 23, 59, 59, 999))).toBe('2026-03-01');
-    expect(capDay(Date.UTC(2026, 2, 2, 0, 0, 0, 0))).toBe('2026-03-02');
+    expect(capDay(Date.UTC(2026, 2, 1, 22, 59, 59, 999))).toBe('2026-03-01'); // 23:59:59 in Rome
+    expect(capDay(Date.UTC(2026, 2, 1, 23, 0, 0, 0))).toBe('2026-03-02'); // midnight in Rome
     expect(capDay(Date.UTC(2028, 1, 29, 12))).toBe('2028-02-29');
   });
 });
