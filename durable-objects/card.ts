@@ -264,8 +264,14 @@ export class Card extends DurableObject<Env> {
         now,
       );
       this.sql.exec(`UPDATE card SET status = 'active' WHERE id = 1`);
+      this.logEvent('activation', { outcome: 'completed', mode: credentials.mode }, now);
     });
     return { ok: true };
+  }
+
+  /** R-CARD-3: a refused activation is in the holder's log too (the citizen proved CF and serial). */
+  logActivationRefused(reason: string, now = Date.now()): void {
+    this.logEvent('activation', { outcome: 'refused', reason }, now);
   }
 
   /** R-OTP-3: the daily cap of codes sent to this identity, counted and enforced in one statement. */

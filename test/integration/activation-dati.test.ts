@@ -104,6 +104,9 @@ describe('step 1.1: the card data (R-ACT-1, R-CARD-3/4/7)', () => {
     expect(res.status).toBe(403);
     expect(res.text).toContain('La carta risulta bloccata');
     expect(browser.cookies.has('cie_act')).toBe(false);
+    const log = await env.CARD.get(env.CARD.idFromName(card.serial)).events();
+    expect(log[0]).toMatchObject({ kind: 'activation', detail: { outcome: 'refused', reason: 'blocked' } });
+    expect(log[1]).toMatchObject({ kind: 'card_blocked', detail: { reason: 'stolen' } });
   });
 
   it('R-CARD-2: an expired card is refused', async () => {

@@ -88,6 +88,13 @@ describe('Card: block and supersede (R-CARD-3, R-CARD-7)', () => {
     expect(events[0]!.detail).toEqual({ reason: 'stolen' });
   });
 
+  it('R-LOG-9: an activation is in the holder\'s log, with the mode chosen', async () => {
+    const { stub } = await issued();
+    await inCard(stub, (c) => c.activate({ passwordHash: 'h', mode: 'app', verifiedEmail: null }));
+    const events = await inCard(stub, (c) => c.events());
+    expect(events[0]).toMatchObject({ kind: 'activation', detail: { outcome: 'completed', mode: 'app' } });
+  });
+
   it('R-CARD-3: an active card can be blocked too', async () => {
     const { stub } = await issued();
     expect(await inCard(stub, (c) => c.activate({ passwordHash: 'h', mode: 'sms', verifiedEmail: null }))).toEqual({ ok: true });

@@ -56,7 +56,10 @@ export async function postDati(request: IRequest, env: Env): Promise<Response> {
   if (!view || view.fiscalCode !== fiscalCode) return again([IDENTITY_MISMATCH]);
 
   const refusal = activationRefusal(view, new Date());
-  if (refusal) return refusalPage(refusal);
+  if (refusal) {
+    await cardObject(env, serial).logActivationRefused(refusal);
+    return refusalPage(refusal);
+  }
 
   // A flow started earlier in this browser is abandoned for the new one, not left half-done.
   const previous = existingFlowId(request);
