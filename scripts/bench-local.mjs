@@ -58,7 +58,13 @@ async function cpuPerStep(baseUrl, registryToken, pgid, logins) {
     last = now;
   };
   const result = await runBench({ baseUrl, registryToken, n: logins, concurrency: 1, log: () => {}, probe });
-  return Object.fromEntries(STEPS.map((s) => [s, Math.round((spent[s] * 1000) / result.steps[s].count)]));
+  const perStep = Object.fromEntries(STEPS.map((s) => [s, Math.round((spent[s] * 1000) / result.steps[s].count)]));
+  // What any request costs before our code does anything: the floor under each of a login's ~12.
+  const requests = 200;
+  const before = cpuNow();
+  for (let i = 0; i < requests; i++) await (await fetch(`${baseUrl}/health`)).arrayBuffer();
+  perStep.healthRequest = Math.round(((cpuNow() - before) * 1000 * 10) / requests) / 10;
+  return perStep;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -87,9 +93,14 @@ try {
   const results = [];
   for (let run = 1; run <= runs; run++) {
     console.log(`\nrun ${run}/${runs}`);
+    const pidsBefore = groupPids(child.pid).join();
     const before = groupCpu(child.pid);
     const result = await runBench({ baseUrl, registryToken, n, concurrency });
     const after = groupCpu(child.pid);
+    // wrangler dev restarts workerd when a source file changes (someone editing the tree): the run
+    // then paid for a rebuild, and the CPU counters of the old process are gone.
+    result.serverRestarted = groupPids(child.pid).join() !== pidsBefore;
+    if (result.serverRestarted) console.log('  warning: the server restarted during this run (a source file changed); its numbers are not comparable');
     // Setup (citizens' activation) is inside this window too; only the whole run's share is shown.
     result.serverCpuSeconds = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Math.round((v - (before[k] ?? 0)) * 100) / 100]));
     printResult(result);
