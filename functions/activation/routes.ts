@@ -1,6 +1,6 @@
 import type { RouterType, IRequest } from 'itty-router';
 import type { Env } from '../env';
-import { HttpError } from '../core/errors';
+import { pageGuard } from '../platform/page-guard';
 import { redirect } from '../platform/http';
 import { clearFlowCookie, withCookies } from './flow';
 import { gonePage, requestErrorPage } from './views/pages';
@@ -13,24 +13,15 @@ import { postPassword } from './steps/password';
 import { postConfigura } from './steps/configura';
 import { postAnnulla } from './steps/annulla';
 
-type Handler = (request: IRequest, env: Env) => Promise<Response>;
-
 /**
- * Refusals become activation pages here, in one place: a gone flow also loses its cookie (so
- * "Ricomincia" really starts again), and headers such as Retry-After survive. Anything else is
- * left to the Worker's own error rendering.
+ * A gone flow also loses its cookie (so "Ricomincia" really starts again), and headers such as
+ * Retry-After survive.
  */
-const guard =
-  (handler: Handler): Handler =>
-  async (request, env) => {
-    try {
-      return await handler(request, env);
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err;
-      if (err.status === 410) return withCookies(gonePage(err.message), clearFlowCookie(request));
-      return requestErrorPage(err.status, err.message, err.headers);
-    }
-  };
+const guard = pageGuard((err, request) =>
+  err.status === 410
+    ? withCookies(gonePage(err.message), clearFlowCookie(request))
+    : requestErrorPage(err.status, err.message, err.headers),
+);
 
 /** The activation of level 1/2 credentials (docs/activation-pages.md). */
 export function activationRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>): void {

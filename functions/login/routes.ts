@@ -1,14 +1,12 @@
 import type { RouterType, IRequest } from 'itty-router';
 import type { Env } from '../env';
-import { HttpError } from '../core/errors';
+import { pageGuard } from '../platform/page-guard';
 import { errorPage } from '../platform/html';
 import { showLogin } from './steps/show';
 import { postCredentials } from './steps/credentials';
 import { postOtp, postOtpResend } from './steps/otp';
 import { postConsent } from './steps/consent';
 import { postCancel } from './steps/cancel';
-
-type Handler = (request: IRequest, env: Env) => Promise<Response>;
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Richiesta non valida',
@@ -20,22 +18,12 @@ const TITLES: Readonly<Record<number, string>> = {
   503: 'Servizio non disponibile',
 };
 
-/**
- * Refusals become login pages here, in one place, keeping headers such as Retry-After. Anything else
- * is left to the Worker's own error rendering (a 500 that reveals nothing).
- */
-const guard =
-  (handler: Handler): Handler =>
-  async (request, env) => {
-    try {
-      return await handler(request, env);
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err;
-      const response = errorPage(err.status, TITLES[err.status] ?? 'Richiesta non valida', err.message);
-      for (const [name, value] of Object.entries(err.headers)) response.headers.set(name, value);
-      return response;
-    }
-  };
+/** Refusals become login pages, keeping headers such as Retry-After. */
+const guard = pageGuard((err) => {
+  const response = errorPage(err.status, TITLES[err.status] ?? 'Richiesta non valida', err.message);
+  for (const [name, value] of Object.entries(err.headers)) response.headers.set(name, value);
+  return response;
+});
 
 /** "Entra con CIE": the citizen's side of a login started by /oidc/authorize (docs/login-pages.md). */
 export function loginRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>): void {

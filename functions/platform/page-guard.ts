@@ -1,0 +1,21 @@
+import type { IRequest } from 'itty-router';
+import type { Env } from '../env';
+import { HttpError } from '../core/errors';
+
+export type PageHandler = (request: IRequest, env: Env) => Promise<Response>;
+
+/**
+ * Citizen-facing capabilities turn refusals (HttpError) into their own pages in one place; anything
+ * else is left to the Worker's error rendering (a 500 that reveals nothing).
+ */
+export function pageGuard(render: (err: HttpError, request: IRequest) => Response | Promise<Response>) {
+  return (handler: PageHandler): PageHandler =>
+    async (request, env) => {
+      try {
+        return await handler(request, env);
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        return render(err, request);
+      }
+    };
+}
