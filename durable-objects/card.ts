@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../functions/env';
+import type { CardRequest } from '../functions/core/card-request';
 import { PUK_MAX_WRONG, pukDigitsMatch } from '../functions/core/puk-challenge';
 import { OTP_DAILY_CAP, capDay } from '../functions/core/otp';
 import { isExpired } from '../functions/core/card-validity';
@@ -15,15 +16,9 @@ import { type FailureRecord, type SuccessRecord, PasswordThrottleTable } from '.
 export type CardStatus = 'issued' | 'active' | 'blocked' | 'expired' | 'puk_blocked' | 'superseded';
 export type L2Mode = 'app' | 'sms';
 
-export interface CardRecord {
+/** What the registry was told (core/card-request), plus what issuing the card added. */
+export interface CardRecord extends CardRequest {
   serial: string;
-  fiscalCode: string;
-  givenName: string;
-  familyName: string;
-  birthDate: string;
-  phone: string;
-  email: string | null;
-  publicKey: JsonWebKey | null;
   issuedAt: number;
   expiresAt: number;
   /** AES-GCM sealed, bound to the serial (see platform/crypto). */
@@ -31,14 +26,8 @@ export interface CardRecord {
   sealedPuk: string;
 }
 
-export interface CardView {
+export interface CardView extends Omit<CardRequest, 'publicKey'> {
   serial: string;
-  fiscalCode: string;
-  givenName: string;
-  familyName: string;
-  birthDate: string;
-  phone: string;
-  email: string | null;
   hasPublicKey: boolean;
   issuedAt: number;
   expiresAt: number;
