@@ -1,0 +1,9 @@
+import type { Check } from '../core/check.ts';
+import { activationChecks } from './activation.ts';
+import { metadataChecks } from './metadata.ts';
+
+/** Every suite by name: what `--suite` selects. */
+export const suites: Record<string, Check[]> = {
+  metadata: metadataChecks,
+  activation: activationChecks,
+};
