@@ -7,6 +7,7 @@ import { isExpired } from '../functions/core/card-validity';
 import { decryptSecret } from '../functions/platform/crypto';
 import type { ThrottleState } from '../functions/core/password-throttle';
 import { type FailureRecord, type SuccessRecord, PasswordThrottleTable } from './password-throttle-table';
+import { type Approval, type ApprovalOpening, type DeviceListing, type DeviceRecord, type NewDevice, DeviceTable } from './device-table';
 
 /**
  * One card, one writer (keyed by serial). It owns the card's status, its sealed PIN/PUK, the PUK
@@ -68,7 +69,9 @@ export type AccessOutcome =
   | 'wrong_otp'
   | 'otp_attempts_exhausted'
   | 'card_refused'
-  | 'cancelled';
+  | 'cancelled'
+  | 'app_denied'
+  | 'app_refused';
 
 export interface AccessLogEntry {
   at: number;
@@ -93,6 +96,7 @@ interface Row {
 export class Card extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly passwordThrottle: PasswordThrottleTable;
+  private readonly devices: DeviceTable;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -116,6 +120,7 @@ export class Card extends DurableObject<Env> {
       seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL
     )`);
     this.passwordThrottle = new PasswordThrottleTable(this.sql, 'password_failures');
+    this.devices = new DeviceTable(this.sql);
   }
 
   /** The holder's access log (R-LOG-9, R-CARD-3): what happened to this card, newest first. */
@@ -204,6 +209,7 @@ export class Card extends DurableObject<Env> {
   supersede(): void {
     this.sql.exec(`UPDATE card SET status = 'superseded' WHERE id = 1 AND status <> 'superseded'`);
     this.sql.exec('DELETE FROM credentials');
+    for (const d of this.devices.list()) this.devices.revoke(d.id, Date.now());
   }
 
   /**
@@ -309,5 +315,55 @@ export class Card extends DurableObject<Env> {
   logAccess(entry: AccessLogEntry): void {
     const { at, ...detail } = entry;
     this.logEvent('access', detail, at);
+  }
+
+  // ——— App CieID devices (R-APP-3/4) and their approvals (R-LOG-2/3): see device-table.ts. ———
+
+  addDevice(d: NewDevice, sessionHash: string, now = Date.now()): boolean {
+    const added = this.devices.add(d, sessionHash, now);
+    if (added) this.logEvent('device_certified', { device: d.id, name: d.name }, now);
+    return added;
+  }
+
+  deviceBySession(id: string, sessionHash: string): DeviceRecord | null {
+    return this.devices.bySession(id, sessionHash);
+  }
+
+  device(id: string): DeviceRecord | null {
+    return this.devices.live(id);
+  }
+
+  listDevices(): DeviceListing[] {
+    return this.devices.list();
+  }
+
+  liveDevices(): number {
+    return this.devices.liveCount();
+  }
+
+  revokeDevice(id: string, now = Date.now()): boolean {
+    const revoked = this.devices.revoke(id, now);
+    if (revoked) this.logEvent('device_revoked', { device: id }, now);
+    return revoked;
+  }
+
+  advanceDeviceCounter(id: string, presented: number): boolean {
+    return this.devices.advanceCounter(id, presented);
+  }
+
+  openApproval(a: Omit<Approval, 'openedAt' | 'expiresAt'>, now = Date.now()): ApprovalOpening {
+    return this.devices.open(a, now);
+  }
+
+  pendingApprovals(deviceId: string, now = Date.now()): Approval[] {
+    return this.devices.pending(deviceId, now);
+  }
+
+  findApproval(id: string, deviceId: string, now = Date.now()): Approval | null {
+    return this.devices.find(id, deviceId, now);
+  }
+
+  takeApproval(id: string, deviceId: string, now = Date.now()): boolean {
+    return this.devices.take(id, deviceId, now);
   }
 }

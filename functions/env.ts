@@ -43,6 +43,13 @@ export interface Env {
   FEDERATION_CONTACTS?: string;
   /** Comma-separated superiors in the federation (trust anchor or intermediate entity ids). */
   FEDERATION_AUTHORITY_HINTS?: string;
+  /**
+   * WebAuthn relying party of the App CieID (R-APP-3): the rpID its keys are scoped to and the origin
+   * its assertions carry (for an Android app, `android:apk-key-hash:…`). Required in production;
+   * elsewhere development defaults (platform/app-relying-party).
+   */
+  APP_RP_ID?: string;
+  APP_ORIGIN?: string;
   CARD: DurableObjectNamespace<Card>;
   FLOW: DurableObjectNamespace<FlowSession>;
   DIRECTORY: DurableObjectNamespace<DirectoryShard>;

@@ -14,6 +14,7 @@ import { loginRoutes } from './login/routes';
 import { oidcRoutes } from './oidc/routes';
 import { clientRegistryRoutes } from './registry/clients';
 import { demoRoutes } from './demo/routes';
+import { appRoutes } from './app/routes';
 
 export { Card } from '../durable-objects/card';
 export { FlowSession } from '../durable-objects/flow-session';
@@ -47,6 +48,7 @@ router
   .get('/__test/outbox', testHook(readOutbox));
 activationRoutes(router);
 loginRoutes(router);
+appRoutes(router);
 oidcRoutes(router);
 clientRegistryRoutes(router);
 // The demo RP calls the provider through this Worker's own handler (declared below, hoisted).
@@ -55,7 +57,7 @@ demoRoutes(router, handle);
 /** Machines get JSON; citizens' pages get a page. */
 function wantsJson(request: Request): boolean {
   const path = new URL(request.url).pathname;
-  return path.startsWith('/registry') || path.startsWith('/__test') || path === '/health';
+  return path.startsWith('/registry') || path.startsWith('/__test') || path.startsWith('/app/') || path === '/health';
 }
 
 function renderError(request: Request, err: unknown): Response {

@@ -8,7 +8,7 @@ export const OTP_MAX_WRONG = 5;
 export const OTP_RESEND_INTERVAL_MS = 30_000;
 export const OTP_DAILY_CAP = 10;
 
-export type OtpPurpose = 'activation-sms' | 'activation-email' | 'login-sms';
+export type OtpPurpose = 'activation-sms' | 'activation-email' | 'login-sms' | 'app-sms';
 
 export function drawOtp(randomInt: RandomInt): string {
   let code = '';
