@@ -145,6 +145,7 @@ describe('selectChecks', () => {
   it('refuses names that match nothing instead of running nothing', () => {
     expect(() => selectChecks(all, { suites: ['odic'] })).toThrow(new UsageError('unknown suite odic; the suites are: metadata, oidc, activation'));
     expect(() => selectChecks(all, { only: ['C-99'] })).toThrow(/no check has the id or covers C-99 \(see: cie-harness list\)/);
+    expect(() => selectChecks(all, { only: ['c-99'] })).toThrow(/covers c-99 /);
     expect(() => selectChecks(all, { suites: ['metadata'], only: ['C-5'] })).toThrow(/covers C-5 in suite metadata/);
   });
 });

@@ -23,9 +23,10 @@ export function selectChecks(all: readonly Check[], selection: Selection): Check
     }
     checks = checks.filter((c) => suites.includes(c.suite));
   }
-  const only = (selection.only ?? []).map((name) => name.toUpperCase());
+  const only = selection.only ?? [];
   if (only.length > 0) {
-    const hits = (c: Check, name: string) => c.id.toUpperCase() === name || c.covers.some((r) => r.toUpperCase() === name);
+    const same = (a: string, b: string) => a.toUpperCase() === b.toUpperCase();
+    const hits = (c: Check, name: string) => same(c.id, name) || c.covers.some((r) => same(r, name));
     const unmatched = only.filter((name) => !checks.some((c) => hits(c, name)));
     if (unmatched.length > 0) {
       const scope = suites.length > 0 ? ` in suite ${suites.join(', ')}` : '';
