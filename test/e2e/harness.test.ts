@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, inject, it } from 'vitest';
+import { root } from '../../scripts/lib/dev-server.mjs';
+
+/**
+ * The conformance harness, every suite, against this run's `wrangler dev`: the same command QA runs
+ * against a deployment, so a rule the service breaks fails `npm test` by the check's name.
+ */
+it('passes every conformance check of the harness', async () => {
+  const reportDir = join(root, 'test-results', 'harness');
+  const args = [
+    join(root, 'harness', 'bin', 'cie-harness.mjs'),
+    'run',
+    '--base-url', inject('baseUrl'),
+    '--registry-token', inject('registryToken'),
+    '--report', reportDir,
+    '--concurrency', '4',
+  ];
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('error', reject);
+    child.once('close', (exitCode) => resolve({ code: exitCode, output }));
+  });
+
+  // The harness's own lines say which check broke and why; the report has the HTTP exchanges.
+  expect(code, `${output}\nreport: ${join(reportDir, 'report.html')}`).toBe(0);
+  expect(output.trimEnd().split('\n').at(-1)).toMatch(/^harness: [1-9]\d* passed, 0 failed$/);
+  expect(existsSync(join(reportDir, 'junit.xml'))).toBe(true);
+  expect(existsSync(join(reportDir, 'report.html'))).toBe(true);
+}, 600_000);
