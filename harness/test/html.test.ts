@@ -32,10 +32,10 @@ describe('renderHtml', () => {
 
   it('shows each check with its outcome, what it covers and its duration', () => {
     const row = doc.getElementById('check-C-24')!;
-    expect(row.classList.contains('error')).toBe(true);
+    expect(row.classList.contains('is-error')).toBe(true);
     expect(row.querySelectorAll('code').map((c) => c.text)).toEqual(['C-24', 'R-TOK-1']);
     expect(row.querySelector('.time')?.text).toBe('2 ms');
-    expect(doc.getElementById('check-C-1')!.classList.contains('passed')).toBe(true);
+    expect(doc.getElementById('check-C-1')!.classList.contains('is-passed')).toBe(true);
     expect(doc.getElementById('check-C-23')!.querySelector('.time')?.text).toBe('1.5 s');
   });
 

@@ -54,7 +54,7 @@ function notPassed(results: CheckResult[]): string {
   const bad = results.filter((r) => r.outcome !== 'passed');
   if (bad.length === 0) return '';
   const items = bad.map(
-    (r) => `<li><a href="#check-${anchor(r.check.id)}">${h(r.check.id)}</a> ${h(r.check.title)} — <span class="${r.outcome}">${h(r.message ?? r.outcome)}</span></li>`,
+    (r) => `<li><a href="#check-${anchor(r.check.id)}">${h(r.check.id)}</a> ${h(r.check.title)} — <span class="txt-${r.outcome}">${h(r.message ?? r.outcome)}</span></li>`,
   );
   return `<section class="not-passed"><h2>Not passed</h2><ul>${items.join('')}</ul></section>`;
 }
@@ -72,7 +72,7 @@ ${results.map(checkRows).join('\n')}
 const MARK = { passed: '✓', failed: '✗', error: '!' } as const;
 
 function checkRows(r: CheckResult): string {
-  const row = `<tr id="check-${anchor(r.check.id)}" class="${r.outcome}"><td class="mark">${MARK[r.outcome]}</td><td><b>${h(r.check.id)}</b> ${h(r.check.title)}</td><td>${r.check.covers.map((c) => `<code>${h(c)}</code>`).join(' ')}</td><td class="time">${h(formatDuration(r.durationMs))}</td></tr>`;
+  const row = `<tr id="check-${anchor(r.check.id)}" class="is-${r.outcome}"><td class="mark">${MARK[r.outcome]}</td><td><b>${h(r.check.id)}</b> ${h(r.check.title)}</td><td>${r.check.covers.map((c) => `<code>${h(c)}</code>`).join(' ')}</td><td class="time">${h(formatDuration(r.durationMs))}</td></tr>`;
   const detail: string[] = [];
   if (r.message) detail.push(`<p class="message">${r.outcome === 'error' ? 'error: ' : ''}${h(r.message)}</p>`);
   if (r.logs.length > 0) detail.push(`<pre class="logs">${h(r.logs.join('\n'))}</pre>`);
@@ -85,7 +85,7 @@ function checkRows(r: CheckResult): string {
     );
   }
   if (detail.length === 0) return row;
-  return `${row}\n<tr class="detail ${r.outcome}"><td></td><td colspan="3">${detail.join('')}</td></tr>`;
+  return `${row}\n<tr class="detail is-${r.outcome}"><td></td><td colspan="3">${detail.join('')}</td></tr>`;
 }
 
 /** The last exchange is open: that is usually where the rule broke. */
@@ -122,14 +122,14 @@ h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:2rem 0 .5rem}h
 .total.passed b{color:var(--ok)}.total.failed b{color:var(--ko)}.total.error b{color:var(--err)}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 table.summary{width:auto}table.summary td+td,table.summary th+th{text-align:right}
-.checks tr.passed .mark{color:var(--ok)}.checks tr.failed .mark,.failed{color:var(--ko)}.checks tr.error .mark,.error{color:var(--err)}
+.is-passed .mark{color:var(--ok)}.is-failed .mark,.txt-failed,tr.detail.is-failed .message{color:var(--ko)}.is-error .mark,.txt-error,tr.detail.is-error .message{color:var(--err)}
 .mark{width:1.5rem;font-weight:bold}.time{white-space:nowrap;color:#5c6670}
 tr.detail td{background:var(--soft);border-bottom:2px solid var(--line)}tr.detail .message{font-weight:600;white-space:pre-wrap}
 code{background:var(--soft);padding:0 .25rem;border-radius:.2rem;font-size:.85em}
 pre{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid var(--line);padding:.5rem;font-size:.8rem;max-height:24rem;overflow:auto;margin:.25rem 0}
 .exchange{border:1px solid var(--line);border-radius:.35rem;background:#fff;margin:.35rem 0}.exchange summary{cursor:pointer;padding:.35rem .5rem;word-break:break-all}
 .http{display:grid;grid-template-columns:1fr 1fr;gap:.75rem;padding:.5rem}@media (max-width:800px){.http{grid-template-columns:1fr}}
-.headers th,.headers td{font-family:ui-monospace,monospace;font-size:.75rem;padding:.1rem .35rem;word-break:break-all}.headers th{white-space:nowrap;color:#5c6670}
+.headers th,.headers td{font-family:ui-monospace,monospace;font-size:.75rem;padding:.1rem .35rem;word-break:break-all}.headers th{white-space:nowrap;color:#5c6670;width:1%}
 .status{font-weight:bold}.status.bad{color:var(--ko)}.status.warn{color:var(--err)}.n{color:#5c6670}
 .not-passed ul{padding-left:1.25rem}
 `;
