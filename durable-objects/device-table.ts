@@ -24,6 +24,8 @@ export interface Approval {
   id: string;
   /** The login FlowSession's object id (never the flow id, which is the browser's secret). */
   flow: string;
+  /** The relying party's client_id, for the access log. */
+  rp: string;
   kind: 'push' | 'qr';
   /** A QR approval belongs to the device that scanned it; a push to every device of the identity. */
   deviceId: string | null;
@@ -53,6 +55,7 @@ const device = (r: Row): DeviceRecord => ({
 const approval = (r: Row): Approval => ({
   id: String(r.id),
   flow: String(r.flow),
+  rp: String(r.rp),
   kind: String(r.kind) as Approval['kind'],
   deviceId: r.device_id === null ? null : String(r.device_id),
   challenge: String(r.challenge),
@@ -71,7 +74,7 @@ export class DeviceTable {
       session_hash TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER
     )`);
     sql.exec(`CREATE TABLE IF NOT EXISTS approvals (
-      id TEXT PRIMARY KEY, flow TEXT NOT NULL, kind TEXT NOT NULL, device_id TEXT, challenge TEXT NOT NULL,
+      id TEXT PRIMARY KEY, flow TEXT NOT NULL, rp TEXT NOT NULL, kind TEXT NOT NULL, device_id TEXT, challenge TEXT NOT NULL,
       rp_name TEXT NOT NULL, level INTEGER NOT NULL, attributes TEXT NOT NULL,
       opened_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, decided_at INTEGER
     )`);
@@ -146,9 +149,9 @@ export class DeviceTable {
     if (wait > 0) return { opened: false, waitSeconds: wait };
     this.sql.exec('UPDATE approvals SET decided_at = ? WHERE flow = ? AND decided_at IS NULL', now, a.flow);
     this.sql.exec(
-      `INSERT INTO approvals (id, flow, kind, device_id, challenge, rp_name, level, attributes, opened_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      a.id, a.flow, a.kind, a.deviceId, a.challenge, a.rpName, a.level, JSON.stringify(a.attributes), now, now + APPROVAL_TTL_MS,
+      `INSERT INTO approvals (id, flow, rp, kind, device_id, challenge, rp_name, level, attributes, opened_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      a.id, a.flow, a.rp, a.kind, a.deviceId, a.challenge, a.rpName, a.level, JSON.stringify(a.attributes), now, now + APPROVAL_TTL_MS,
     );
     return { opened: true };
   }

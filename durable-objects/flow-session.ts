@@ -4,6 +4,7 @@ import { OTP_MAX_WRONG, OTP_TTL_MS, resendWaitSeconds } from '../functions/core/
 import { fromBase64Url } from '../functions/platform/encoding';
 import type { GrantDecision, GrantRecord, TokenRecord, TokenStatus } from '../functions/core/grant';
 import { GrantTable } from './grant-table';
+import { type AppChallenge, FlowAppTable, type QrClaim } from './flow-app-table';
 
 /**
  * A flow in progress (activation now; login, device certification and recovery later), keyed by a
@@ -59,9 +60,17 @@ export class FlowSession extends DurableObject<Env> {
   }
 
   private async touch(idleMs: number, now: number) {
-    const expiresAt = now + idleMs;
-    this.sql.exec('UPDATE flow SET expires_at = ? WHERE id = 1', expiresAt);
-    await this.ctx.storage.setAlarm(expiresAt);
+    this.sql.exec('UPDATE flow SET expires_at = ? WHERE id = 1', now + idleMs);
+    await this.scheduleAlarm();
+  }
+
+  /** One alarm serves two clocks: the flow's idle expiry and its QR code's 120 s. */
+  private async scheduleAlarm() {
+    const row = this.sql.exec('SELECT expires_at FROM flow WHERE id = 1').toArray()[0];
+    if (!row) return;
+    const qr = this.app().qrExpiry();
+    const flowExpiry = Number(row.expires_at);
+    await this.ctx.storage.setAlarm(qr === null ? flowExpiry : Math.min(flowExpiry, qr));
   }
 
   /** Creates the flow; false if this id is already in use. */
@@ -99,6 +108,7 @@ export class FlowSession extends DurableObject<Env> {
     const data = { ...(JSON.parse(String(row.data)) as Record<string, unknown>), ...patch };
     this.sql.exec('UPDATE flow SET step = ?, data = ? WHERE id = 1', toStep, JSON.stringify(data));
     await this.touch(Number(row.idle_ms), now);
+    this.announce({ step: toStep });
     return this.read(now);
   }
 
@@ -160,11 +170,93 @@ export class FlowSession extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const row = this.sql.exec('SELECT expires_at FROM flow WHERE id = 1').toArray()[0];
     if (row && Number(row.expires_at) > Date.now()) {
-      await this.ctx.storage.setAlarm(Number(row.expires_at));
+      if (this.app().dropExpiredQr(Date.now())) this.announce({ qr: 'expired' });
+      await this.scheduleAlarm();
       return;
     }
+    for (const ws of this.ctx.getWebSockets()) ws.close(1000, 'flow ended');
     await this.ctx.storage.deleteAll();
     this.schema();
+  }
+
+  // ——— The App side of a login (R-LOG-2 push, R-LOG-3 QR): see flow-app-table.ts. ———
+
+  private app(): FlowAppTable {
+    // Created on use, like the grant tables: only login flows need them.
+    return new FlowAppTable(this.sql);
+  }
+
+  /** Login steps an App approval or a QR scan may act on. */
+  static readonly APP_STEPS: ReadonlySet<string> = new Set(['credentials', 'app']);
+
+  openAppChallenge(challenge: AppChallenge, now = Date.now()): boolean {
+    const row = this.live(now);
+    if (!row || !FlowSession.APP_STEPS.has(String(row.step))) return false;
+    this.app().setChallenge(challenge);
+    return true;
+  }
+
+  /**
+   * The App's decision, once: the challenge is taken (bound to approval, identity and device) and the
+   * flow moves from the step the approval was opened at. False when any of that does not hold.
+   */
+  async settleApp(approvalId: string, challenge: string, serial: string, deviceId: string, toStep: 'consent' | 'refused', patch: Record<string, unknown>, now = Date.now()): Promise<boolean> {
+    const row = this.live(now);
+    if (!row) return false;
+    const from = this.app().takeChallenge(approvalId, challenge, serial, deviceId, now);
+    if (!from || !from.includes(String(row.step))) return false;
+    return (await this.advance(String(row.step), toStep, patch, now)) !== null;
+  }
+
+  clearAppChallenge(): void {
+    this.app().clearChallenge();
+  }
+
+  async issueQr(tokenHash: string, expiresAt: number, now = Date.now()): Promise<boolean> {
+    const row = this.live(now);
+    if (!row || !FlowSession.APP_STEPS.has(String(row.step))) return false;
+    this.app().issueQr(tokenHash, expiresAt);
+    await this.scheduleAlarm();
+    return true;
+  }
+
+  claimQr(tokenHash: string, deviceId: string, now = Date.now()): QrClaim {
+    const row = this.live(now);
+    if (!row || !FlowSession.APP_STEPS.has(String(row.step))) return { outcome: 'unknown' };
+    return this.app().claimQr(tokenHash, deviceId, now);
+  }
+
+  // ——— The waiting page's wake-up: a hibernating WebSocket per open page (docs/login-pages.md). ———
+
+  /** Only the Worker reaches this, after checking the browser binding; it forwards the upgrade as is. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket' || !this.live(Date.now())) {
+      return new Response(null, { status: 426 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  private announce(message: Record<string, unknown>) {
+    const text = JSON.stringify(message);
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.send(text);
+      } catch {
+        // A socket closing meanwhile needs nothing: its page polls or reloads.
+      }
+    }
+  }
+
+  /** Any message is a "where are we?": the answer is the current step. */
+  override webSocketMessage(ws: WebSocket): void {
+    const row = this.live(Date.now());
+    ws.send(JSON.stringify({ step: row ? String(row.step) : 'gone' }));
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    ws.close(code === 1005 ? 1000 : code, 'closed');
   }
 
   // ——— The grant (docs/login-handoff.md): a finished login lives on as the grant it gave the RP. ———

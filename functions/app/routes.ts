@@ -3,6 +3,7 @@ import type { Env } from '../env';
 import { postAppCode, postCertificationOtp, startCertification } from './certification';
 import { postDevice, postRegistration, registrationOptions } from './registration';
 import { listDevices, revokeDevice } from './devices';
+import { decideApproval, listApprovals } from './approvals';
 
 /** The API the App CieID calls (JSON in and out; errors as JSON from the Worker's edge). */
 export function appRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>): void {
@@ -15,5 +16,7 @@ export function appRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>)
     .post('/app/certificazione/:flowId/registrazione', postRegistration)
     .post('/app/certificazione/:flowId/dispositivo', postDevice)
     .get('/app/dispositivi', listDevices)
-    .delete('/app/dispositivi/:deviceId', revokeDevice);
+    .delete('/app/dispositivi/:deviceId', revokeDevice)
+    .get('/app/approvals', listApprovals)
+    .post('/app/approvals/:approvalId', decideApproval);
 }

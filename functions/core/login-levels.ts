@@ -14,20 +14,23 @@ export function satisfies(proven: Level, requested: Level): boolean {
 
 /**
  * What comes after a right password. Level 1 needs nothing more (R-LVL-1); level 2 always needs the
- * possession factor (R-LVL-2) — the App branch (R-LOG-2) is not built yet, so an identity in App mode
- * gets the SMS OTP for now; level 3 (card reading) is not built yet either.
+ * possession factor (R-LVL-2) in the identity's mode (R-ACT-6, R-LOG-2): a push to the App CieID, or
+ * the SMS code. An identity in App mode with no certified device left (all revoked, or never
+ * certified) gets the SMS code: a push nobody can receive would lock the citizen out. Level 3
+ * (card reading) is not built yet.
  */
-export type SecondFactor = 'none' | 'sms' | 'unavailable';
+export type SecondFactor = 'none' | 'sms' | 'app' | 'unavailable';
 
-export function secondFactorFor(requested: Level, _mode: 'app' | 'sms'): SecondFactor {
+export function secondFactorFor(requested: Level, mode: 'app' | 'sms', certifiedDevice: boolean): SecondFactor {
   if (requested === 1) return 'none';
-  if (requested === 2) return 'sms';
+  if (requested === 2) return mode === 'app' && certifiedDevice ? 'app' : 'sms';
   return 'unavailable';
 }
 
 /** The level a successful password (+ second factor) login proves, and the method the RP is told. */
 export function provenBy(secondFactor: SecondFactor): { level: Level; method: LoginMethod } {
-  return secondFactor === 'sms' ? { level: 2, method: 'sms' } : { level: 1, method: 'password' };
+  if (secondFactor === 'sms' || secondFactor === 'app') return { level: 2, method: secondFactor };
+  return { level: 1, method: 'password' };
 }
 
 /** Why a card whose password was right still cannot log in (R-CARD-3, R-CARD-4, R-CARD-7). */

@@ -13,15 +13,16 @@ import { LOGIN_FLOW_TYPE, readLoginRequest } from '../oidc/handoff';
  * The citizen's side of a login flow: which step it is at and what has been proven so far, kept in
  * the FlowSession's data under `login` (docs/login-handoff.md), next to the OIDC request.
  */
-export type LoginStep = 'credentials' | 'otp' | 'consent' | 'refused';
-const STEPS: ReadonlySet<string> = new Set<LoginStep>(['credentials', 'otp', 'consent', 'refused']);
+export type LoginStep = 'credentials' | 'otp' | 'app' | 'consent' | 'refused';
+const STEPS: ReadonlySet<string> = new Set<LoginStep>(['credentials', 'otp', 'app', 'consent', 'refused']);
 
 export interface LoginState {
   serial: string;
   fiscalCode: string;
   /** Set once the requested level has been proven (password, then the second factor if any). */
   proven?: { level: Level; method: LoginMethod; authTime: number };
-  refusal?: Refusal;
+  /** Why the login cannot go on: the card (R-CARD-3/4), or the citizen said no in the App (R-LOG-2). */
+  refusal?: Refusal | 'app_denied';
   /** The number the SMS codes go to, as the OTP page shows it. */
   maskedPhone?: string;
 }

@@ -7,6 +7,7 @@ import { postCredentials } from './steps/credentials';
 import { postOtp, postOtpResend } from './steps/otp';
 import { postConsent } from './steps/consent';
 import { postCancel } from './steps/cancel';
+import { getLoginStatus, postAppQr, postAppResend, postAppSms, waitSocket } from './steps/app';
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Richiesta non valida',
@@ -32,6 +33,11 @@ export function loginRoutes(router: RouterType<IRequest, [Env, ExecutionContext]
     .post('/login/:flowId/credenziali', guard(postCredentials))
     .post('/login/:flowId/otp', guard(postOtp))
     .post('/login/:flowId/otp/invia', guard(postOtpResend))
+    .post('/login/:flowId/app/invia', guard(postAppResend))
+    .post('/login/:flowId/app/sms', guard(postAppSms))
+    .post('/login/:flowId/app/qr', guard(postAppQr))
+    .get('/login/:flowId/stato', getLoginStatus)
+    .get('/login/:flowId/attesa', waitSocket)
     .post('/login/:flowId/consenso', guard(postConsent))
     .post('/login/:flowId/annulla', guard(postCancel));
 }

@@ -64,7 +64,7 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     expect(await outboxCount(h.citizen.phone)).toBe(1);
   });
 
-  it('R-LOG-2: an identity in App mode gets the SMS code too, for now', async () => {
+  it('R-LOG-2: an identity in App mode with no certified device gets the SMS code', async () => {
     const h = await holder({ mode: 'app' });
     const login = await openLogin({ acr: 2 });
     const otpPage = await signIn(login, h.citizen.fiscalCode, h.password);

@@ -6,18 +6,25 @@ const born = (years: number) => `${2026 - years}-01-10`;
 
 describe('R-LVL-1…4 levels', () => {
   it('R-LVL-1: a level 1 request needs the password only', () => {
-    expect(secondFactorFor(1, 'sms')).toBe('none');
+    expect(secondFactorFor(1, 'sms', false)).toBe('none');
+    expect(secondFactorFor(1, 'app', true)).toBe('none');
     expect(provenBy('none')).toEqual({ level: 1, method: 'password' });
   });
 
-  it('R-LVL-2: a level 2 request always needs the second factor, SMS for App identities too for now', () => {
-    expect(secondFactorFor(2, 'sms')).toBe('sms');
-    expect(secondFactorFor(2, 'app')).toBe('sms');
+  it('R-LVL-2 / R-LOG-2: a level 2 request always needs the second factor, in the identity\'s mode', () => {
+    expect(secondFactorFor(2, 'sms', false)).toBe('sms');
+    expect(secondFactorFor(2, 'sms', true)).toBe('sms');
+    expect(secondFactorFor(2, 'app', true)).toBe('app');
     expect(provenBy('sms')).toEqual({ level: 2, method: 'sms' });
+    expect(provenBy('app')).toEqual({ level: 2, method: 'app' });
+  });
+
+  it('R-LOG-2: an identity in App mode without a certified device gets the SMS code', () => {
+    expect(secondFactorFor(2, 'app', false)).toBe('sms');
   });
 
   it('R-LVL-3: level 3 is not available yet', () => {
-    expect(secondFactorFor(3, 'sms')).toBe('unavailable');
+    expect(secondFactorFor(3, 'sms', false)).toBe('unavailable');
   });
 
   it('R-LVL-4: a login at level N satisfies requests up to N, never above', () => {

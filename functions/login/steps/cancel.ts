@@ -9,7 +9,7 @@ import { denyLogin } from '../../oidc/handoff';
  * the citizen goes back to the service with `access_denied` (R-LOG-7, C-20, C-21).
  */
 export async function postCancel(request: IRequest, env: Env): Promise<Response> {
-  const posted = await loginPost(request, env, String(request.params.flowId ?? ''), ['credentials', 'otp', 'consent', 'refused']);
+  const posted = await loginPost(request, env, String(request.params.flowId ?? ''), ['credentials', 'otp', 'app', 'consent', 'refused']);
   if (posted instanceof Response) return posted;
   const { flow } = posted;
   const { login, request: req } = flow;
@@ -17,6 +17,6 @@ export async function postCancel(request: IRequest, env: Env): Promise<Response>
     return denyLogin(env, flow.id, 'access_denied', 'Accesso non consentito');
   }
   // Before a right password nobody is known, so there is no holder to log the cancellation for.
-  if (login) await logAccess(env, login.serial, req, login.proven?.method ?? 'sms', 'cancelled');
+  if (login) await logAccess(env, login.serial, req, login.proven?.method ?? (flow.step === 'app' ? 'app' : 'sms'), 'cancelled');
   return denyLogin(env, flow.id, 'access_denied', "Accesso annullato dall'utente");
 }

@@ -7,10 +7,11 @@ import { throttleMessage } from '../../core/password-throttle';
 import { redirect } from '../../platform/http';
 import { logAccess } from '../access-log';
 import { type LoginState, loginPath, loginPost } from '../flow';
-import { sendLoginOtp, otpSendProblem } from '../otp-send';
+import { cardObject } from '../../platform/objects';
+import { startPush } from './app';
+import { startSms } from './otp';
 import { PASSWORD_FIELD_MAX, checkPassword } from '../password-check';
 import { credentialsPage } from '../views/credentials';
-import { otpPage } from '../views/otp';
 
 /** One message for a wrong password and an unknown username (R-LOG-8: existence is not revealed). */
 export const WRONG_CREDENTIALS = 'Credenziali non valide: controlla il nome utente e la password e riprova.';
@@ -59,25 +60,15 @@ export async function postCredentials(request: IRequest, env: Env): Promise<Resp
     return redirect(loginPath(flowId));
   }
 
-  const second = secondFactorFor(req.acr, card.credentials?.mode ?? 'sms');
+  const certified = card.credentials?.mode === 'app' && (await cardObject(env, serial).liveDevices()) > 0;
+  const second = secondFactorFor(req.acr, card.credentials?.mode ?? 'sms', certified);
   if (second === 'unavailable') return redirect(loginPath(flowId));
   if (second === 'none') {
     const proven = { ...provenBy(second), authTime: Date.now() };
     await flow.stub.advance('credentials', 'consent', { login: { ...base, proven } });
     return redirect(loginPath(flowId));
   }
-
-  // R-LVL-2: a level 2 request always goes through the possession factor. Identities in App mode
-  // get the SMS code too until the App branch of R-LOG-2 (push, QR) is built.
+  // R-LVL-2: a level 2 request always goes through the possession factor, in the identity's mode.
   const login: LoginState = { ...base, maskedPhone: maskPhone(card.phone) };
-  // Only the submit that moved the flow sends the first code; a concurrent double submit just follows.
-  if (!(await flow.stub.advance('credentials', 'otp', { login }))) return redirect(loginPath(flowId));
-  const sent = await sendLoginOtp(env, { ...flow, step: 'otp', login }, login);
-  if (!sent.sent) {
-    const problem = otpSendProblem(sent);
-    return otpPage({ flowId, csrf, request: req, maskedPhone: login.maskedPhone!, error: problem.message }, 429, {
-      'Retry-After': String(problem.retryAfter),
-    });
-  }
-  return redirect(loginPath(flowId));
+  return second === 'app' ? startPush(env, flow, login) : startSms(env, flow, login, 'credentials');
 }

@@ -55,6 +55,23 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
   }
 }
 
+/**
+ * Into the SMS step (R-LOG-2), from the password or from the App's "Autorizza tramite SMS". Only the
+ * submit that moved the flow sends the first code; a concurrent double submit just follows.
+ */
+export async function startSms(env: Env, flow: LoginFlow, login: LoginState, from: 'credentials' | 'app'): Promise<Response> {
+  const { id: flowId, csrf, request: req } = flow;
+  if (!(await flow.stub.advance(from, 'otp', { login }))) return redirect(loginPath(flowId));
+  const sent = await sendLoginOtp(env, { ...flow, step: 'otp', login }, login);
+  if (!sent.sent) {
+    const problem = otpSendProblem(sent);
+    return otpPage({ flowId, csrf, request: req, maskedPhone: login.maskedPhone ?? '', error: problem.message }, 429, {
+      'Retry-After': String(problem.retryAfter),
+    });
+  }
+  return redirect(loginPath(flowId));
+}
+
 /** POST /login/:flowId/otp/invia — "Invia di nuovo" (R-OTP-3). */
 export async function postOtpResend(request: IRequest, env: Env): Promise<Response> {
   const posted = await loginPost(request, env, String(request.params.flowId ?? ''), ['otp']);

@@ -6,6 +6,7 @@ import { consentPage } from '../views/consent';
 import { credentialsPage } from '../views/credentials';
 import { otpPage } from '../views/otp';
 import { refusedPage } from '../views/refused';
+import { appWaitPage } from '../views/app-wait';
 
 /** GET /login/:flowId — the page of the step the flow is at. */
 export async function showLogin(request: IRequest, env: Env): Promise<Response> {
@@ -18,6 +19,8 @@ export async function showLogin(request: IRequest, env: Env): Promise<Response> 
       return credentialsPage({ flowId, csrf, request: req });
     case 'otp':
       return otpPage({ flowId, csrf, request: req, maskedPhone: login?.maskedPhone ?? '' });
+    case 'app':
+      return appWaitPage({ flowId, csrf, request: req });
     case 'consent':
       return consentPage({ flowId, csrf, request: req, labels: consentLabels(req.scope, req.claims) });
     case 'refused':

@@ -17,14 +17,16 @@ export const REFUSAL_MESSAGES: Readonly<Record<Refusal, string>> = {
   level3_minor: "L'accesso con lettura della carta (livello 3) non è disponibile per i minori di 18 anni.",
 };
 
-export type RefusedReason = Refusal | 'level3_unavailable';
+export type RefusedReason = Refusal | 'level3_unavailable' | 'app_denied';
 
 const LEVEL3_UNAVAILABLE =
   "L'accesso di livello 3 (lettura della carta) non è ancora disponibile su questo servizio. Torna al sito del servizio per scegliere un altro modo di accedere.";
 
+const APP_DENIED = "Hai negato l'autorizzazione dall'App CieID: l'accesso non è stato consentito. Torna al sito del servizio per riprovare.";
+
 /** A refusal: the citizen goes back to the service, which receives `access_denied`. */
 export function refusedPage(flowId: string, csrf: string, request: LoginRequest, reason: RefusedReason): Response {
-  const message = reason === 'level3_unavailable' ? LEVEL3_UNAVAILABLE : REFUSAL_MESSAGES[reason];
+  const message = reason === 'level3_unavailable' ? LEVEL3_UNAVAILABLE : reason === 'app_denied' ? APP_DENIED : REFUSAL_MESSAGES[reason];
   const body = html`${requestHeader(request)}
 <div class="alert alert-danger" role="alert" data-refusal="${reason}">
 <h2 class="h4">Accesso non consentito</h2>
