@@ -112,6 +112,16 @@ export class Citizen {
     return values;
   }
 
+  /** `count` wrong answers on the PUK page (R-ACT-2, R-PUK-3); returns the page after the last. */
+  async wrongPukAnswers(browser: Browser, page: Page, count: number, onEach?: (page: Page, n: number) => void): Promise<Page> {
+    let current = page;
+    for (let n = 1; n <= count; n++) {
+      current = await browser.submit(current, BUTTON.next, this.pukDigits(current, true));
+      onEach?.(current, n);
+    }
+    return current;
+  }
+
   /**
    * Walks the activation pages from the start, stopping on `stop`; each page must be the one the
    * contract says comes next, or the check fails naming the page that came instead.

@@ -1,9 +1,9 @@
-import { CheckFailure } from '../core/check.ts';
+import { CheckFailure, type CheckContext } from '../core/check.ts';
 import { Browser } from './browser.ts';
-import type { Citizen } from './citizen.ts';
+import { Citizen } from './citizen.ts';
 import type { Page } from './html-page.ts';
 import { BUTTON, LABEL, TEXT } from './login-pages.ts';
-import type { AuthorizeRequest, Callback, Overrides, RelyingParty, Tokens } from './relying-party.ts';
+import { RelyingParty, type AuthorizeRequest, type Callback, type Overrides, type RpOptions, type Tokens } from './relying-party.ts';
 
 /**
  * "Entra con CIE" as it happens: the RP sends the browser to /oidc/authorize (GET, or POST from
@@ -83,4 +83,10 @@ export async function login(rp: RelyingParty, citizen: Citizen, options: StartOp
 export async function loginWithTokens(rp: RelyingParty, citizen: Citizen, options: StartOptions & { username?: string } = {}): Promise<LoggedIn & { tokens: Tokens }> {
   const done = await login(rp, citizen, options);
   return { ...done, tokens: await rp.tokens(done.code, done.auth.verifier) };
+}
+
+/** A new RP and a new citizen with credentials, and a whole login between them. */
+export async function freshLogin(ctx: CheckContext, options: StartOptions & { rp?: RpOptions } = {}): Promise<LoggedIn & { rp: RelyingParty; citizen: Citizen }> {
+  const [rp, citizen] = await Promise.all([RelyingParty.create(ctx, options.rp), Citizen.withCredentials(ctx)]);
+  return { rp, citizen, ...(await login(rp, citizen, options)) };
 }

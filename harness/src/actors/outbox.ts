@@ -54,3 +54,6 @@ export class Outbox {
     }
   }
 }
+
+/** A well-formed code that is surely wrong: the given one plus one. */
+export const otherCode = (code: string): string => String((Number(code) + 1) % 10_000).padStart(code.length, '0');

@@ -288,8 +288,8 @@ export class RelyingParty {
     return res.json<Tokens>();
   }
 
-  refresh(refreshToken: string, extra: Record<string, string | undefined> = {}): Promise<HttpResponse> {
-    return this.post(this.discovery.token_endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
+  refresh(refreshToken: string, extra: Record<string, string | undefined> = {}, options: { assertion?: string | null } = {}): Promise<HttpResponse> {
+    return this.post(this.discovery.token_endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, options);
   }
 
   introspect(token: string, options: { assertion?: string | null } = {}): Promise<HttpResponse> {

@@ -2,6 +2,7 @@ import { expectEqual, expectIncludes, expectMatch, expectTrue, fail } from '../c
 import { defineCheck, type Check, type CheckContext } from '../core/check.ts';
 import { ACTIVATION_ENTRY, BUTTON, HEADING, LABEL, MISMATCH, PUK_DIGIT_LABEL, RESTART_LINK, STEPPER } from '../actors/activation-pages.ts';
 import { Browser } from '../actors/browser.ts';
+import { otherCode } from '../actors/outbox.ts';
 import { Citizen, GOOD_PASSWORD, expectHeading, newCardRequest, uniqueEmail } from '../actors/citizen.ts';
 import type { Page } from '../actors/html-page.ts';
 import { openLogin, signIn } from '../actors/login.ts';
@@ -15,8 +16,6 @@ const PUK_ATTEMPTS_LEFT = /Tentativi rimasti: (\d+)/;
 const OTP_ATTEMPTS = 5;
 const PUK_LIMIT = 10;
 
-/** A different 4-digit code. */
-const otherCode = (code: string) => String((Number(code) + 1) % 10_000).padStart(4, '0');
 
 /** A page the step re-rendered with an error: the status, the same heading, an alert. */
 function expectRefusedOn(page: Page, status: number, heading: string, what: string): string {
@@ -40,16 +39,6 @@ async function firstStep(ctx: CheckContext): Promise<{ browser: Browser; page: P
 
 function cardData(citizen: Citizen) {
   return { [LABEL.fiscalCode]: citizen.fiscalCode, [LABEL.serial]: citizen.serial };
-}
-
-/** Wrong PUK answers on the citizen's PUK page; returns the page after the last one. */
-async function wrongPukAnswers(citizen: Citizen, browser: Browser, page: Page, count: number, onEach?: (page: Page, n: number) => void): Promise<Page> {
-  let current = page;
-  for (let n = 1; n <= count; n++) {
-    current = await browser.submit(current, BUTTON.next, citizen.pukDigits(current, true));
-    onEach?.(current, n);
-  }
-  return current;
 }
 
 export const activationChecks: Check[] = [
@@ -129,7 +118,7 @@ export const activationChecks: Check[] = [
       const { browser, page } = await citizen.activation('puk');
       const seen = new Set<string>();
       // Five fresh draws of six possible pairs all equal to the first: about 1 in 7,800.
-      await wrongPukAnswers(citizen, browser, page, 5, (p) => seen.add(p.labels().filter((l) => PUK_DIGIT_LABEL.test(l)).join()));
+      await citizen.wrongPukAnswers(browser, page, 5, (p) => seen.add(p.labels().filter((l) => PUK_DIGIT_LABEL.test(l)).join()));
       seen.add(page.labels().filter((l) => PUK_DIGIT_LABEL.test(l)).join());
       expectTrue(seen.size > 1, `six PUK pages asked for the same positions every time: ${[...seen].join(' / ')}`);
     },
@@ -431,7 +420,7 @@ export const activationChecks: Check[] = [
     async run(ctx) {
       const citizen = await Citizen.issue(ctx);
       const { browser, page } = await citizen.activation('puk');
-      const last = await wrongPukAnswers(citizen, browser, page, PUK_LIMIT, (p, n) => {
+      const last = await citizen.wrongPukAnswers(browser, page, PUK_LIMIT, (p, n) => {
         expectRefusedOn(p, 400, HEADING.puk, `wrong PUK answer number ${n}`);
         expectEqual(attemptsLeft(p), PUK_LIMIT + 1 - n, `the attempts left after ${n} wrong answer(s)`);
       });
@@ -449,7 +438,7 @@ export const activationChecks: Check[] = [
     async run(ctx) {
       const citizen = await Citizen.issue(ctx);
       const { browser, page } = await citizen.activation('puk');
-      const blocked = await wrongPukAnswers(citizen, browser, page, PUK_LIMIT + 1);
+      const blocked = await citizen.wrongPukAnswers(browser, page, PUK_LIMIT + 1);
       expectEqual(blocked.status, 403, `the status of the eleventh wrong answer (${blocked.describe()})`);
       expectIncludes(blocked.text, 'bloccata in modo permanente', 'the refusal');
       const card = await new Registry(ctx).card(citizen.serial);
