@@ -5,6 +5,7 @@ import type { Check } from './core/check.ts';
 import { UsageError } from './core/usage-error.ts';
 import { writeReports } from './report/write-reports.ts';
 import { loadSuites } from './runner/load-suites.ts';
+import { countChecks } from './runner/count-checks.ts';
 import { createProgress } from './runner/progress.ts';
 import { exitCodeFor } from './runner/result.ts';
 import { runChecks } from './runner/run-checks.ts';
@@ -49,7 +50,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 async function run(command: RunCommand, checks: Check[], io: CliIo): Promise<number> {
   const out = io.stdout;
   const style = createStyle(wantsColor(out, io.env));
-  out.write(`cie-harness: ${checks.length} checks against ${command.baseUrl.origin}, concurrency ${command.concurrency}\n\n`);
+  out.write(`cie-harness: ${countChecks(checks.length)} against ${command.baseUrl.origin}, concurrency ${command.concurrency}\n\n`);
   const progress = createProgress(out, { total: checks.length, style, verbose: command.verbose });
   const report = await runChecks(checks, {
     baseUrl: command.baseUrl,

@@ -61,7 +61,7 @@ describe('cie-harness run', () => {
 
   it('runs only the suites and checks asked for', async () => {
     const { out } = await cli([...RUN, '--suite', 'oidc', '--only', 'C-23'], mixed());
-    expect(out).toContain('1 checks against http://127.0.0.1:9');
+    expect(out).toContain('1 check against http://127.0.0.1:9');
     expect(out).toContain('harness: 0 passed, 1 failed');
     expect(out).not.toContain('C-1 ');
   });

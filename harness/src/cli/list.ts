@@ -1,4 +1,5 @@
 import type { Check } from '../core/check.ts';
+import { countChecks } from '../runner/count-checks.ts';
 
 /** One line per check: id, suite, what it covers, its title — aligned, so the list reads as a table. */
 export function listLines(checks: readonly Check[]): string[] {
@@ -6,5 +7,5 @@ export function listLines(checks: readonly Check[]): string[] {
   const header = ['id', 'suite', 'covers', 'title'];
   const widths = [0, 1, 2].map((col) => Math.max(header[col]!.length, ...rows.map((r) => r[col]!.length)));
   const format = (row: string[]) => row.map((cell, col) => (col < 3 ? cell.padEnd(widths[col]!) : cell)).join('  ').trimEnd();
-  return [format(header), ...rows.map(format), '', `${checks.length} checks`];
+  return [format(header), ...rows.map(format), '', countChecks(checks.length)];
 }

@@ -1,3 +1,4 @@
+import { countChecks } from './count-checks.ts';
 import { formatDuration } from './format-duration.ts';
 import { bySuite, tally, type RunReport } from './result.ts';
 import type { Style } from './style.ts';
@@ -31,7 +32,7 @@ export function summaryLines(report: RunReport, style: Style): string[] {
       lines.push(`  ${mark} ${r.check.id} (${r.check.suite}) ${first}`);
     }
   }
-  lines.push('', style.dim(`${all.total} checks in ${formatDuration(report.durationMs)}, concurrency ${report.concurrency}, against ${report.baseUrl}`));
+  lines.push('', style.dim(`${countChecks(all.total)} in ${formatDuration(report.durationMs)}, concurrency ${report.concurrency}, against ${report.baseUrl}`));
   return lines;
 }
 
