@@ -15,7 +15,7 @@ let results: Map<string, CheckResult>;
 
 beforeAll(async () => {
   op = await startBrokenOp();
-  const checks = selectChecks(await loadSuites(), { only: ['C-1', 'C-2', 'C-3', 'C-4'] });
+  const checks = selectChecks(await loadSuites(), { only: ['C-1', 'C-2', 'C-3', 'C-4', 'C-13', 'C-23'] });
   const report = await runChecks(checks, { baseUrl: op.baseUrl, registryToken: 'unused', concurrency: 4, checkTimeoutMs: 10_000 });
   results = new Map(report.results.map((r) => [r.check.id, r]));
 });
@@ -46,6 +46,22 @@ describe('real checks against a broken provider', () => {
     const r = outcome('C-4');
     expect(r.outcome).toBe('failed');
     expect(r.message).toMatch(/id_token_signing_alg_values_supported lists none/);
+  });
+
+  it('C-13 fails on the redirect to an unregistered redirect_uri, after accepting the 400 page without one', () => {
+    const r = outcome('C-13');
+    expect(r.outcome).toBe('failed');
+    expect(r.message).toMatch(/^redirect_uri https:\/\/evil\.example\/cb: expected a 400 error page and no redirect, got 302 → https:\/\/evil\.example\/cb\?code=broken-code/);
+    const authorize = r.exchanges.filter((e) => new URL(e.url).pathname === '/authorize').map((e) => e.status);
+    expect(authorize).toEqual([400, 302]);
+  });
+
+  it('C-23 fails on the token endpoint answering a GET with 200', () => {
+    const r = outcome('C-23');
+    expect(r.outcome).toBe('failed');
+    expect(r.message).toBe(
+      `GET on the token endpoint: expected a 4xx JSON error, but ${op.baseUrl.origin}/token answered 200: {"access_token":"broken","token_type":"Bearer","expires_in":60}`,
+    );
   });
 
   it('passes what the broken provider gets right: C-2, C-1.keys, C-3.federation, C-4.keys', () => {

@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { sendJson, startFakeServer, type FakeServer } from './fake-server.ts';
 
 /**
@@ -6,7 +6,11 @@ import { sendJson, startFakeServer, type FakeServer } from './fake-server.ts';
  * judging it must fail exactly where it is wrong:
  * - the entity configuration is a valid signed statement, but served as application/json (C-1);
  * - discovery omits code_challenge_methods_supported (C-3) and offers alg `none` (C-4);
- * - the federation_entity metadata is complete (C-2 must pass).
+ * - the federation_entity metadata is complete (C-2 must pass);
+ * - the registry registers any relying party, as the real one would a valid one;
+ * - the authorization endpoint answers a request without redirect_uri with the 400 page, as it
+ *   should, but redirects to any redirect_uri it is given, registered or not (C-13);
+ * - the token endpoint hands out a token to a GET (C-23).
  */
 export async function startBrokenOp(): Promise<FakeServer> {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -65,6 +69,19 @@ export async function startBrokenOp(): Promise<FakeServer> {
           .sign(privateKey);
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(statement);
       }
+      case '/registry/clients':
+        return sendJson(res, 201, JSON.parse(req.body || '{}'));
+      case '/authorize': {
+        const request = url.searchParams.get('request');
+        const claims = request ? decodeJwt(request) : {};
+        const target = url.searchParams.get('redirect_uri') ?? (typeof claims.redirect_uri === 'string' ? claims.redirect_uri : null);
+        if (!target) return void res.writeHead(400, { 'content-type': 'text/html' }).end('<h1>Richiesta non valida</h1>');
+        const answer = new URL(target);
+        answer.search = new URLSearchParams({ code: 'broken-code', state: String(claims.state ?? ''), iss: origin }).toString();
+        return void res.writeHead(302, { location: answer.href }).end();
+      }
+      case '/token':
+        return sendJson(res, 200, { access_token: 'broken', token_type: 'Bearer', expires_in: 60 });
       default:
         return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
