@@ -2,7 +2,6 @@ import {
   SignJWT,
   compactDecrypt,
   createLocalJWKSet,
-  decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
   importJWK,
@@ -363,5 +362,3 @@ export class RelyingParty {
     return (await this.verify(jws, { audience: this.clientId, what: 'the ID token' })).payload;
   }
 }
-
-export const headerOf = (jwt: string) => decodeProtectedHeader(jwt);
