@@ -117,10 +117,10 @@ export const activationChecks: Check[] = [
       const citizen = await Citizen.issue(ctx);
       const { browser, page } = await citizen.activation('puk');
       const seen = new Set<string>();
-      // Five fresh draws of six possible pairs all equal to the first: about 1 in 7,800.
-      await citizen.wrongPukAnswers(browser, page, 5, (p) => seen.add(p.labels().filter((l) => PUK_DIGIT_LABEL.test(l)).join()));
+      // Eight fresh draws of six possible pairs all equal to the first: about 1 in 1.7 million.
+      await citizen.wrongPukAnswers(browser, page, 8, (p) => seen.add(p.labels().filter((l) => PUK_DIGIT_LABEL.test(l)).join()));
       seen.add(page.labels().filter((l) => PUK_DIGIT_LABEL.test(l)).join());
-      expectTrue(seen.size > 1, `six PUK pages asked for the same positions every time: ${[...seen].join(' / ')}`);
+      expectTrue(seen.size > 1, `nine PUK pages asked for the same positions every time: ${[...seen].join(' / ')}`);
     },
   }),
   defineCheck({
