@@ -57,7 +57,7 @@ export const metadataChecks: Check[] = [
     async run(ctx) {
       const { res, jwt } = await entityConfiguration(ctx);
       expectStatus(res, 200);
-      expectHeader(res, 'Content-Type', (v) => v.split(';')[0]!.trim() === 'application/entity-statement+jwt');
+      expectHeader(res, 'Content-Type', /^application\/entity-statement\+jwt\s*(;|$)/i);
       const claims = statementClaims(jwt);
       expectTrue(typeof claims.iss === 'string' && claims.iss.length > 0, `the entity configuration has no iss: ${JSON.stringify(claims.iss)}`);
       expectEqual(claims.sub, claims.iss, 'the entity configuration\'s sub (= iss)');
