@@ -4,6 +4,7 @@ import { postAppCode, postCertificationOtp, startCertification } from './certifi
 import { postDevice, postRegistration, registrationOptions } from './registration';
 import { listDevices, revokeDevice } from './devices';
 import { decideApproval, listApprovals } from './approvals';
+import { scanQr } from './qr';
 
 /** The API the App CieID calls (JSON in and out; errors as JSON from the Worker's edge). */
 export function appRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>): void {
@@ -18,5 +19,6 @@ export function appRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>)
     .get('/app/dispositivi', listDevices)
     .delete('/app/dispositivi/:deviceId', revokeDevice)
     .get('/app/approvals', listApprovals)
-    .post('/app/approvals/:approvalId', decideApproval);
+    .post('/app/approvals/:approvalId', decideApproval)
+    .post('/app/qr', scanQr);
 }

@@ -4,6 +4,7 @@ import { VirtualApp, api, expectStatus } from '../support/app-client';
 import { certifiedHolder, pending, waitingForApp } from '../support/app-login';
 import { OTP_LABEL, accessLog, holder, openLogin, rpRedirect, signIn } from '../support/login-client';
 import { APPROVAL_BURST } from '../../functions/core/app-approvals';
+import { call } from '../support/worker';
 
 const CONSENT = 'I seguenti dati stanno per essere inviati a:';
 
@@ -18,6 +19,9 @@ describe('login by push to the App CieID (R-LOG-2, App branch)', () => {
     expect(w.page.html).toContain('<script src="/login-wait.js" defer></script>');
     expect(w.page.html).not.toMatch(/<script>(?!<)/);
     expect(await outboxCount(w.h.citizen.phone)).toBe(sentBefore);
+    const script = await call('/login-wait.js');
+    expect(script.status).toBe(200);
+    expect(await script.text()).toContain('/attesa');
   });
 
   it('R-LOG-2: the App sees the RP, the level and the attributes, approves with its key, and the page moves on to consent → code', async () => {

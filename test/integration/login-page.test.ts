@@ -26,12 +26,13 @@ describe('login page (R-LOG-1)', () => {
     expect(page.text).toContain('<script>alert(1)</script> Comune');
   });
 
-  it('R-LOG-1: at level 2 the App CieID QR code and the card reading are shown as not yet available', async () => {
+  it('R-LOG-1 / R-LOG-3: at level 2 the App CieID QR code with its validity, and card reading as not yet available', async () => {
     const { page } = await openLogin({ acr: 2 });
     expect(page.text).toContain('Entra con App CieID');
-    expect(page.text).toContain('Validità codice');
+    expect(page.text).toContain(`Validità codice: 2'00"`);
+    expect(page.html).toMatch(/<div id="qr"[^>]*><svg /);
     expect(page.text).toContain('Entra con lettura carta');
-    expect(page.text.match(/Non ancora disponibile/g)).toHaveLength(2);
+    expect(page.text.match(/Non ancora disponibile/g)).toHaveLength(1);
     expect(page.html).toMatch(/<button type="button" class="btn btn-outline-primary" disabled>Entra con lettura carta<\/button>/);
   });
 

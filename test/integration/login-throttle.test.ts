@@ -33,7 +33,9 @@ async function pastFailures(record: (at: number) => Promise<unknown>, n: number)
 const unknownName = () => newCitizen().fiscalCode;
 
 /** The page with what the citizen typed taken out, to compare the answers for two usernames. */
-const withoutUsername = (page: Page, username: string) => page.html.split(username).join('«username»');
+/** The page as an observer compares it: the username blanked, and the QR code (new on every rendering, R-LOG-3) too. */
+const withoutUsername = (page: Page, username: string) =>
+  page.html.split(username).join('«username»').replace(/<div id="qr"[\s\S]*?<\/svg><\/div>/, '«qr»');
 
 async function attempt(login: OpenLogin, username: string, password: string): Promise<Page> {
   return signIn(login, username, password);

@@ -11,7 +11,8 @@ import { cardObject } from '../../platform/objects';
 import { startPush } from './app';
 import { startSms } from './otp';
 import { PASSWORD_FIELD_MAX, checkPassword } from '../password-check';
-import { credentialsPage } from '../views/credentials';
+import { type CredentialsView, credentialsPage } from '../views/credentials';
+import { issueLoginQr } from '../qr';
 
 /** One message for a wrong password and an unknown username (R-LOG-8: existence is not revealed). */
 export const WRONG_CREDENTIALS = 'Credenziali non valide: controlla il nome utente e la password e riprova.';
@@ -22,32 +23,31 @@ export async function postCredentials(request: IRequest, env: Env): Promise<Resp
   const posted = await loginPost(request, env, String(request.params.flowId ?? ''), ['credentials']);
   if (posted instanceof Response) return posted;
   const { flow, form } = posted;
-  const { id: flowId, csrf, request: req } = flow;
+  const { id: flowId, request: req } = flow;
   if (req.acr === 3) return redirect(loginPath(flowId));
+  // Every re-rendering carries a fresh QR code (R-LOG-3): the previous one is no longer on screen.
+  const again = async (view: Omit<CredentialsView, 'flowId' | 'csrf' | 'request'>, status: number, headers: Record<string, string> = {}) =>
+    credentialsPage({ flowId, csrf: flow.csrf, request: req, qr: await issueLoginQr(env, flow), ...view }, status, headers);
 
   const username = (form.get('username') ?? '').trim();
   const password = form.get('password') ?? '';
   const keep = username.slice(0, USERNAME_MAX);
   if (!username || !password) {
-    return credentialsPage({ flowId, csrf, request: req, username: keep, error: MISSING_CREDENTIALS }, 400);
+    return again({ username: keep, error: MISSING_CREDENTIALS }, 400);
   }
   if (username.length > USERNAME_MAX || password.length > PASSWORD_FIELD_MAX) {
-    return credentialsPage({ flowId, csrf, request: req, username: keep, error: WRONG_CREDENTIALS }, 400);
+    return again({ username: keep, error: WRONG_CREDENTIALS }, 400);
   }
 
   const check = await checkPassword(env, username, password);
   if (check.outcome === 'throttled') {
     if (check.serial) await logAccess(env, check.serial, req, 'password', 'throttled');
     const retryAfter = Math.max(1, Math.ceil((check.retryAt - Date.now()) / 1000));
-    return credentialsPage(
-      { flowId, csrf, request: req, username: keep, error: throttleMessage(check.retryAt, Date.now()) },
-      429,
-      { 'Retry-After': String(retryAfter) },
-    );
+    return again({ username: keep, error: throttleMessage(check.retryAt, Date.now()) }, 429, { 'Retry-After': String(retryAfter) });
   }
   if (check.outcome === 'wrong') {
     if (check.serial) await logAccess(env, check.serial, req, 'password', 'wrong_password');
-    return credentialsPage({ flowId, csrf, request: req, username: keep, error: WRONG_CREDENTIALS }, 400);
+    return again({ username: keep, error: WRONG_CREDENTIALS }, 400);
   }
 
   const { serial, card } = check;

@@ -7,6 +7,7 @@ import { credentialsPage } from '../views/credentials';
 import { otpPage } from '../views/otp';
 import { refusedPage } from '../views/refused';
 import { appWaitPage } from '../views/app-wait';
+import { issueLoginQr } from '../qr';
 
 /** GET /login/:flowId — the page of the step the flow is at. */
 export async function showLogin(request: IRequest, env: Env): Promise<Response> {
@@ -16,7 +17,7 @@ export async function showLogin(request: IRequest, env: Env): Promise<Response> 
   if (req.acr === 3) return refusedPage(flowId, csrf, req, 'level3_unavailable');
   switch (flow.step) {
     case 'credentials':
-      return credentialsPage({ flowId, csrf, request: req });
+      return credentialsPage({ flowId, csrf, request: req, qr: await issueLoginQr(env, flow) });
     case 'otp':
       return otpPage({ flowId, csrf, request: req, maskedPhone: login?.maskedPhone ?? '' });
     case 'app':

@@ -1,9 +1,11 @@
-import { type SafeHtml, html } from '../../platform/html';
+import { SafeHtml, html } from '../../platform/html';
 import { USERNAME_MAX } from '../../core/login-username';
 import type { LoginRequest } from '../../core/login-request';
 import { loginPath } from '../flow';
 import { PASSWORD_FIELD_MAX } from '../password-check';
 import { actionButton, alert, csrfField, loginPage, requestHeader } from './page';
+import type { QrView } from '../qr';
+import { waitingScript } from './waiting';
 
 export interface CredentialsView {
   flowId: string;
@@ -12,16 +14,22 @@ export interface CredentialsView {
   /** What the citizen typed, kept after a refusal; never the password. */
   username?: string;
   error?: string;
+  /** The level 2 page's QR code (R-LOG-3); absent when none could be issued. */
+  qr?: QrView;
 }
 
-/** The level 2 page's other ways in (R-LOG-1, R-LOG-3); both come in a later issue. */
-function otherWaysIn(): SafeHtml {
-  return html`<section class="mt-5" aria-labelledby="app-title" data-available="false">
+const countdown = (seconds: number) => `${Math.floor(seconds / 60)}'${String(seconds % 60).padStart(2, '0')}"`;
+
+/** The level 2 page's other ways in: the App by QR code (R-LOG-1, R-LOG-3); card reading comes later. */
+function otherWaysIn(flowId: string, qr: QrView | undefined): SafeHtml {
+  return html`<section class="mt-5" aria-labelledby="app-title">
 <h2 class="h4" id="app-title">Entra con App CieID</h2>
-<p><span class="badge bg-secondary">Non ancora disponibile</span></p>
 <p>Se hai attivato le Credenziali CIE (livello 2) e hai certificato il dispositivo, apri l'App CieID ed inquadra il QR Code.</p>
-<div class="border p-3 text-center text-secondary" aria-disabled="true">QR Code non ancora disponibile</div>
-<p class="small">Validità codice: <span>--'--"</span></p>
+${qr
+  ? html`<div id="qr" class="border p-2 d-inline-block" role="img" aria-label="QR Code per l'App CieID" data-qr-content="${qr.content}">${new SafeHtml(qr.svg)}</div>
+<p class="small">Validità codice: <span id="qr-countdown" data-expires-in="${qr.seconds}">${countdown(qr.seconds)}</span></p>`
+  : html`<p class="small">Validità codice: scaduto</p>`}
+<p><a class="btn btn-outline-primary btn-sm" href="${loginPath(flowId)}#app-title">Genera un nuovo codice</a></p>
 <p>Se non vuoi usare la modalità semplificata ed hai già registrato la tua carta su App CieID (livello 3), seleziona "Entra con lettura carta CIE" qui sotto.</p>
 </section>
 <p class="mt-3">oppure</p>
@@ -55,7 +63,8 @@ ${csrfField(csrf)}
 </form>
 <div class="mt-2">${actionButton(loginPath(flowId, 'annulla'), csrf, 'Annulla')}</div>
 </section>
-${request.acr === 2 ? otherWaysIn() : ''}
-<p class="mt-4">Non hai ancora attivato le credenziali CIE? <a href="/attivazione">Attiva ora le credenziali</a></p>`;
+${request.acr === 2 ? otherWaysIn(flowId, view.qr) : ''}
+<p class="mt-4">Non hai ancora attivato le credenziali CIE? <a href="/attivazione">Attiva ora le credenziali</a></p>
+${view.qr ? waitingScript(flowId, 'credentials') : ''}`;
   return loginPage(request, body, status, headers);
 }
