@@ -43,6 +43,11 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['run', ...base], { REGISTRY_TOKEN: 'env-token' })).toMatchObject({ registryToken: 't0k3n' });
   });
 
+  it('takes a token that starts with a dash when written with =', () => {
+    expect(parseCommandLine(['run', '--base-url', 'http://127.0.0.1:8787', '--registry-token=-x_Y'])).toMatchObject({ registryToken: '-x_Y' });
+    expect(usageError(['run', '--base-url', 'http://127.0.0.1:8787', '--registry-token', '-x_Y'])).toMatch(/--registry-token=-XYZ/);
+  });
+
   it('accepts a trailing slash on the origin', () => {
     expect(run('--base-url', 'https://cie.example.it/', '--registry-token', 't').baseUrl.origin).toBe('https://cie.example.it');
   });

@@ -14,12 +14,13 @@ it('passes every conformance check of the harness', async () => {
     join(root, 'harness', 'bin', 'cie-harness.mjs'),
     'run',
     '--base-url', inject('baseUrl'),
-    '--registry-token', inject('registryToken'),
     '--report', reportDir,
     '--concurrency', '4',
   ];
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    // Through the environment: a random token may start with "-", which a command line reads as an option.
+    const env = { ...process.env, REGISTRY_TOKEN: inject('registryToken'), NO_COLOR: '1' };
+    const child = spawn(process.execPath, args, { cwd: root, env });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
