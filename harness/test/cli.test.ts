@@ -97,6 +97,10 @@ describe('cie-harness run', () => {
     expect(tty.out).toMatch(/[█░]{24} 4\/4/);
     expect(tty.out.trimEnd().split('\n').at(-1)).toBe('harness: 2 passed, 2 failed');
 
+    const zeroColumns = bufferOutput(true, 0);
+    await main(RUN, { stdout: zeroColumns, stderr: bufferOutput(), env: {}, loadChecks: async () => mixed() });
+    expect(zeroColumns.text()).toMatch(/[█░]{24} 4\/4/);
+
     const noColor = await cli(RUN, mixed(), { tty: true, env: { NO_COLOR: '1' } });
     expect(noColor.out).not.toContain(`${ESC}32m`);
     expect(noColor.out).toContain('█');

@@ -39,7 +39,8 @@ export function createProgress(out: Output, options: ProgressOptions): Progress 
     const now = running.size > 0 ? `  running ${[...running].join(' ')}` : '';
     const line = `${meter} ${finished}/${total}${failures}  ${elapsed}${now}`;
     // The bar must stay on one line, or the next redraw leaves its tail behind.
-    const width = (out.columns ?? 80) - 1;
+    // Some terminals (script, CI pseudo-terminals) report 0 columns: assume a common width then.
+    const width = (out.columns && out.columns >= 20 ? out.columns : 80) - 1;
     return visibleLength(line) > width ? truncateVisible(line, width) : line;
   };
   const redraw = () => {
