@@ -5,7 +5,10 @@ import { notifierFor } from '../platform/notifier';
 import { cardObject, type flowObject } from '../platform/objects';
 import { requireSecrets } from '../login/flow';
 
-/** R-APP-1 / R-OTP-1: the certification's SMS code, bound to its flow and purpose before hashing. */
+/**
+ * R-OTP-1: the SMS code of the App's and the account's JSON flows (certification, mode switch), bound
+ * to its flow and purpose before hashing: a code is good for that one flow only, whatever its type.
+ */
 export const APP_OTP_PURPOSE = 'app-sms';
 
 export async function appOtpHash(env: Env, flowId: string, code: string): Promise<string> {
@@ -14,8 +17,8 @@ export async function appOtpHash(env: Env, flowId: string, code: string): Promis
 
 export type AppOtpSend = { sent: true } | { sent: false; message: string; retryAfter: number };
 
-/** One code per certification (no resend: starting again is as quick); the identity's daily cap holds. */
-export async function sendAppOtp(env: Env, flowId: string, stub: ReturnType<typeof flowObject>, serial: string, phone: string): Promise<AppOtpSend> {
+/** One code per flow (no resend: starting again is as quick); the identity's daily cap holds. */
+export async function sendAppOtp(env: Env, flowId: string, stub: ReturnType<typeof flowObject>, serial: string, phone: string, smsText: (code: string) => string): Promise<AppOtpSend> {
   const code = drawOtp(randomInt);
   await stub.issueOtp(APP_OTP_PURPOSE, await appOtpHash(env, flowId, code));
   if (!(await cardObject(env, serial).countSend()).allowed) {
@@ -25,7 +28,7 @@ export async function sendAppOtp(env: Env, flowId: string, stub: ReturnType<type
   await notifierFor(env).send({
     to: phone,
     channel: 'sms',
-    text: `CieID: il codice per certificare il tuo dispositivo è ${code}. Scade tra 5 minuti. Non comunicarlo a nessuno.`,
+    text: smsText(code),
     code,
   });
   return { sent: true };
