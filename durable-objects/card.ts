@@ -366,4 +366,11 @@ export class Card extends DurableObject<Env> {
   takeApproval(id: string, deviceId: string, now = Date.now()): boolean {
     return this.devices.take(id, deviceId, now);
   }
+
+  /** R-ACC-3: the level 2 mode, switched in the personal area; effective for the next login. */
+  setMode(mode: L2Mode, now = Date.now()): boolean {
+    const changed = this.sql.exec('UPDATE credentials SET mode = ? WHERE id = 1 RETURNING id', mode).toArray().length === 1;
+    if (changed) this.logEvent('mode_changed', { mode }, now);
+    return changed;
+  }
 }

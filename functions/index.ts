@@ -15,6 +15,7 @@ import { oidcRoutes } from './oidc/routes';
 import { clientRegistryRoutes } from './registry/clients';
 import { demoRoutes } from './demo/routes';
 import { appRoutes } from './app/routes';
+import { accountRoutes } from './account/routes';
 
 export { Card } from '../durable-objects/card';
 export { FlowSession } from '../durable-objects/flow-session';
@@ -49,6 +50,7 @@ router
 activationRoutes(router);
 loginRoutes(router);
 appRoutes(router);
+accountRoutes(router);
 oidcRoutes(router);
 clientRegistryRoutes(router);
 // The demo RP calls the provider through this Worker's own handler (declared below, hoisted).
@@ -57,7 +59,7 @@ demoRoutes(router, handle);
 /** Machines get JSON; citizens' pages get a page. */
 function wantsJson(request: Request): boolean {
   const path = new URL(request.url).pathname;
-  return path.startsWith('/registry') || path.startsWith('/__test') || path.startsWith('/app/') || path === '/health';
+  return path.startsWith('/registry') || path.startsWith('/__test') || path.startsWith('/app/') || path.startsWith('/account/') || path === '/health';
 }
 
 function renderError(request: Request, err: unknown): Response {
