@@ -256,7 +256,11 @@ export class FlowSession extends DurableObject<Env> {
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    ws.close(code === 1005 ? 1000 : code, 'closed');
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, 'closed');
+    } catch {
+      // Already closed by the runtime (it may answer the close frame itself): nothing left to do.
+    }
   }
 
   // ——— The grant (docs/login-handoff.md): a finished login lives on as the grant it gave the RP. ———

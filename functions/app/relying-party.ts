@@ -1,6 +1,7 @@
 import type { Env } from '../env';
 import { isProduction } from '../env';
 import { HttpError } from '../core/errors';
+import { DEV_APP_ORIGIN, DEV_APP_RP_ID } from '../core/app-relying-party';
 
 /** The App's WebAuthn relying party: what registration and assertions are checked against. */
 export interface AppRelyingParty {
@@ -9,9 +10,6 @@ export interface AppRelyingParty {
   rpName: string;
 }
 
-/** Development and tests: the virtual App speaks for a localhost web origin. */
-export const DEV_APP_RP_ID = 'localhost';
-export const DEV_APP_ORIGIN = 'http://localhost:8787';
 
 export function appRelyingParty(env: Env): AppRelyingParty {
   if (env.APP_RP_ID && env.APP_ORIGIN) return { rpID: env.APP_RP_ID, origin: env.APP_ORIGIN, rpName: 'CieID' };

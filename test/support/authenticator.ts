@@ -1,7 +1,7 @@
 import { isoCBOR } from '@simplewebauthn/server/helpers';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { fromBase64Url, toBase64Url, utf8 } from '../../functions/platform/encoding';
-import { DEV_APP_ORIGIN, DEV_APP_RP_ID } from '../../functions/app/relying-party';
+import { DEV_APP_ORIGIN, DEV_APP_RP_ID } from '../../functions/core/app-relying-party';
 
 /**
  * A software WebAuthn authenticator, as the App CieID's secure element behaves: an ES256 key pair
@@ -25,7 +25,8 @@ const concat = (...parts: Uint8Array[]) => {
   return out;
 };
 
-const sha256 = async (data: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+// Copies into a fresh ArrayBuffer: Node's DOM typings refuse a view that might be shared.
+const sha256 = async (data: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(data)));
 
 const u32 = (n: number) => {
   const b = new Uint8Array(4);
@@ -126,7 +127,7 @@ export class SoftwareAuthenticator {
     const authData = concat(await sha256(utf8(knobs.rpID ?? DEV_APP_RP_ID)), new Uint8Array([flags]), u32(counter));
     const clientData = this.clientData('webauthn.get', challenge, knobs.origin ?? DEV_APP_ORIGIN);
     const raw = new Uint8Array(
-      await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, this.keys.privateKey, concat(authData, await sha256(clientData))),
+      await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, this.keys.privateKey, new Uint8Array(concat(authData, await sha256(clientData)))),
     );
     return {
       id: this.id,
