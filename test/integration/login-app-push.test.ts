@@ -127,6 +127,16 @@ describe('login by push to the App CieID (R-LOG-2, App branch)', () => {
     expect((await accessLog(w.h.serial))[0]).toMatchObject({ outcome: 'app_refused', reason: 'counter_not_increasing' });
   });
 
+  it('replay under load: two approvals signed with the same counter, sent at once — exactly one wins', async () => {
+    const citizen = await certifiedHolder();
+    const a = await waitingForApp('Comune A', citizen);
+    const b = await waitingForApp('Comune B', citizen);
+    const [forA, forB] = [await pending(a), await pending(b)];
+    const counter = citizen.app.authenticator.counter + 1;
+    const results = await Promise.all([citizen.app.approve(forA, { counter }), citizen.app.approve(forB, { counter })]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 403]);
+  });
+
   it('refused: an assertion without user verification (no App code, no biometrics)', async () => {
     const w = await waitingForApp();
     expect((await w.app.approve(await pending(w), { userVerified: false })).status).toBe(403);
