@@ -32,18 +32,27 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   return new SafeHtml(out);
 }
 
-/** Strict: no inline script or style anywhere; forms post only to us; never framed. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+/**
+ * Strict: no inline script or style anywhere; never framed. Forms post only to us — plus, on a page
+ * whose posts end in a redirect to a relying party, that RP's origin: browsers apply `form-action`
+ * to the redirect that follows a form post too.
+ */
+export function contentSecurityPolicy(formActionOrigins: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    // Bootstrap Italia's stylesheet embeds one icon font (Video.js) as a data: URI.
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    ["form-action 'self'", ...formActionOrigins].join(' '),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 export interface PageOptions {
   title: string;

@@ -1,5 +1,5 @@
 import { LEVEL_NAMES } from '../../core/login-levels';
-import { type SafeHtml, html, page } from '../../platform/html';
+import { type SafeHtml, contentSecurityPolicy, html, page } from '../../platform/html';
 import { CSRF_FIELD } from '../../platform/csrf';
 import type { LoginRequest } from '../../core/login-request';
 
@@ -32,12 +32,17 @@ export function actionButton(action: string, csrf: string, label: string, kind: 
 
 /**
  * The login pages post only to themselves; `same-origin` (instead of the site-wide `no-referrer`)
- * lets browsers send a real `Origin` on those posts, which platform/csrf checks.
+ * lets browsers send a real `Origin` on those posts, which platform/csrf checks. Their posts may
+ * end in a redirect to the RP (consent, Annulla, Torna al servizio), so its origin is a form target.
  */
 export function loginPage(request: LoginRequest, body: SafeHtml, status = 200, headers: Record<string, string> = {}): Response {
   return page(
     { title: `${requestTitle(request)} · ${request.clientName}`, section: 'Entra con CIE', body },
     status,
-    { 'Referrer-Policy': 'same-origin', ...headers },
+    {
+      'Referrer-Policy': 'same-origin',
+      'Content-Security-Policy': contentSecurityPolicy([new URL(request.redirectUri).origin]),
+      ...headers,
+    },
   );
 }
