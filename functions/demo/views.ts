@@ -1,41 +1,16 @@
 import type { JWTPayload } from 'jose';
 import { CLAIM_LABELS } from '../core/claim-labels';
-import { CONTENT_SECURITY_POLICY, html, type SafeHtml } from '../platform/html';
-import { withSecurityHeaders } from '../platform/http';
+import { html, page, type SafeHtml } from '../platform/html';
 import { DEMO_CLIENT_NAME } from './registration';
 
 /**
  * The demo relying party's pages. It is another organisation's site, so it has its own header rather
  * than CieID's; the same strict CSP applies (only the theme's stylesheet, no scripts).
  */
+const DEMO_BRAND = { name: DEMO_CLIENT_NAME, tagline: 'Servizio dimostrativo — solo in sviluppo', href: '/demo' };
+
 function demoPage(title: string, body: SafeHtml, status = 200, headers: Record<string, string> = {}): Response {
-  const markup = html`<!doctype html>
-<html lang="it">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · ${DEMO_CLIENT_NAME}</title>
-<link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css">
-<link rel="stylesheet" href="/cieid.css">
-</head>
-<body>
-<header class="it-header-wrapper">
-  <div class="it-header-center-wrapper"><div class="container"><div class="it-header-center-content-wrapper">
-    <div class="it-brand-wrapper"><a href="/demo"><div class="it-brand-text">
-      <div class="it-brand-title">${DEMO_CLIENT_NAME}</div>
-      <div class="it-brand-tagline">Servizio dimostrativo — solo in sviluppo</div>
-    </div></a></div>
-  </div></div></div>
-</header>
-<main class="container my-4" id="main">
-${body}
-</main>
-</body>
-</html>`;
-  return new Response(markup.value, {
-    status,
-    headers: withSecurityHeaders({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': CONTENT_SECURITY_POLICY, ...headers }),
-  });
+  return page({ title, body, brand: DEMO_BRAND }, status, headers);
 }
 
 export function startPage(): Response {

@@ -59,24 +59,34 @@ export interface PageOptions {
   body: SafeHtml;
   /** The small header line above the page title ("Attivazione credenziali"…). */
   section?: string;
+  /** Whose site this is; CieID's unless said otherwise (the demo relying party has its own). */
+  brand?: Brand;
 }
 
-export function layout({ title, body, section }: PageOptions): SafeHtml {
+export interface Brand {
+  name: string;
+  tagline: string;
+  href: string;
+}
+
+const CIEID_BRAND: Brand = { name: 'CieID', tagline: "Identità digitale della Carta d'Identità Elettronica", href: '/' };
+
+export function layout({ title, body, section, brand = CIEID_BRAND }: PageOptions): SafeHtml {
   return html`<!doctype html>
 <html lang="it">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · CieID</title>
+<title>${title} · ${brand.name}</title>
 <link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css">
 <link rel="stylesheet" href="/cieid.css">
 </head>
 <body>
 <header class="it-header-wrapper">
   <div class="it-header-center-wrapper"><div class="container"><div class="it-header-center-content-wrapper">
-    <div class="it-brand-wrapper"><a href="/"><div class="it-brand-text">
-      <div class="it-brand-title">CieID</div>
-      <div class="it-brand-tagline">Identità digitale della Carta d'Identità Elettronica</div>
+    <div class="it-brand-wrapper"><a href="${brand.href}"><div class="it-brand-text">
+      <div class="it-brand-title">${brand.name}</div>
+      <div class="it-brand-tagline">${brand.tagline}</div>
     </div></a></div>
   </div></div></div>
 </header>
