@@ -235,6 +235,26 @@ describe('Page: hostile or sloppy markup', () => {
     expect(f.buttons()).toEqual(['Ok']);
   });
 
+  it('keeps a form left open: closed by the element around it, or by the end of the page', () => {
+    const f = page(`<main><h1>Accedi<p>con le tue credenziali<form method=post action=entra>
+      <label for=u>Nome utente</label><input id=u name=u><input type=hidden name=csrf value=t>
+      <button>Entra</button></main><footer><form action=/esci><button>Esci</button></footer>
+      <div><form><button>Ultimo</button>`);
+    expect(f.buttons()).toEqual(['Entra', 'Esci', 'Ultimo']);
+    const form = f.formOf('Entra');
+    expect(form).toMatchObject({ action: 'entra', method: 'post' });
+    expect(form.fields.map((x) => [x.name, x.value, x.label])).toEqual([
+      ['u', '', 'Nome utente'],
+      ['csrf', 't', null],
+    ]);
+    expect(f.formOf('Esci').action).toBe('/esci');
+  });
+
+  it('keeps a <select> whose </option> end tags are omitted (they are optional)', () => {
+    const f = page('<form><label for=p>Provincia</label><select id=p name=prov><option value=RM>Roma<option value=MI selected>Milano</select><button>Ok</button></form>');
+    expect(f.field('Provincia')).toEqual({ name: 'prov', type: 'select', value: 'MI', checked: false, label: 'Provincia' });
+  });
+
   it('sees no form in a comment or in a script', () => {
     const f = page(`<!-- <form><button>Commentato</button></form> -->
       <script>document.write('<form><button>Scritto</button></form><p role="alert">finto</p>')</script>

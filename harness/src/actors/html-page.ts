@@ -53,7 +53,10 @@ export class Page {
   }
 
   private get root(): HTMLElement {
-    this.tree ??= parse(this.html);
+    // By default node-html-parser deletes an element left open (its children move up): a <form>
+    // closed only by the </div> around it, or a <select> whose optional </option> tags are
+    // omitted, would vanish with its fields. Browsers keep them, so close them as browsers do.
+    this.tree ??= parse(this.html, { closeAllByClosing: true, parseNoneClosedTags: true });
     return this.tree;
   }
 
