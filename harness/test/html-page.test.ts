@@ -255,6 +255,23 @@ describe('Page: hostile or sloppy markup', () => {
     expect(f.field('Provincia')).toEqual({ name: 'prov', type: 'select', value: 'MI', checked: false, label: 'Provincia' });
   });
 
+  it('an option without a value attribute submits its own text, white space collapsed, even left open', () => {
+    const f = page(`<form>
+      <label for=a>Comune</label><select id=a name=a><option>
+          Roma  Capitale
+        </option><option>Milano</option></select>
+      <label for=b>Provincia</label><select id=b name=b><option>Roma<option selected>Milano<option>Napoli</select>
+      <label for=c>Regione</label><select id=c name=c><option>Lazio<option>Lombardia</select>
+      <label for=d>Vuota</label><select id=d name=d></select>
+      <button>Ok</button></form>`);
+    expect(f.formOf('Ok').fields.map((x) => [x.label, x.value])).toEqual([
+      ['Comune', 'Roma Capitale'],
+      ['Provincia', 'Milano'],
+      ['Regione', 'Lazio'],
+      ['Vuota', ''],
+    ]);
+  });
+
   it('sees no form in a comment or in a script', () => {
     const f = page(`<!-- <form><button>Commentato</button></form> -->
       <script>document.write('<form><button>Scritto</button></form><p role="alert">finto</p>')</script>

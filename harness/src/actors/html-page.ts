@@ -1,7 +1,7 @@
 // node-html-parser rather than parse5: it answers CSS selectors (`[role=alert]`, `label[for]`) over
 // a forgiving tree in one small, dependency-light package — what a form reader needs — whereas
 // parse5 gives a spec-exact tree that would need a selector layer on top.
-import { parse, type HTMLElement } from 'node-html-parser';
+import { parse, TextNode, type HTMLElement } from 'node-html-parser';
 import { CheckFailure } from '../core/check.ts';
 
 export interface Field {
@@ -30,6 +30,9 @@ export interface Form {
 }
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** An option's text, white space collapsed: its own text only, since an option left open holds the next one. */
+const optionText = (option: HTMLElement) => squash(option.childNodes.filter((n) => n instanceof TextNode).map((n) => n.text).join(''));
 
 /**
  * A page as a citizen's browser received it: status, headers and the HTML read the way a person
@@ -139,7 +142,7 @@ export class Page {
         if (tag === 'textarea') value = el.text;
         if (tag === 'select') {
           const option = el.querySelector('option[selected]') ?? el.querySelector('option');
-          value = option?.getAttribute('value') ?? option?.text ?? '';
+          value = option ? (option.getAttribute('value') ?? optionText(option)) : '';
         }
         if ((type === 'checkbox' || type === 'radio') && el.getAttribute('value') === undefined) value = 'on';
         fields.push({ name, type, value, checked: el.hasAttribute('checked'), label });
