@@ -272,6 +272,13 @@ describe('Page: hostile or sloppy markup', () => {
     ]);
   });
 
+  it('a link whose href is no URL is skipped, and the other links still read', () => {
+    const f = page('<a href="http://exa mple.it/">Rotto</a><a href="https://[::1">Anche</a><a href="aiuto">Aiuto</a>');
+    expect(f.links.map((l) => [l.text, l.href.href])).toEqual([['Aiuto', 'http://127.0.0.1:8787/attivazione/aiuto']]);
+    expect(f.link('Aiuto').pathname).toBe('/attivazione/aiuto');
+    expect(() => f.link('Rotto')).toThrow(CheckFailure);
+  });
+
   it('sees no form in a comment or in a script', () => {
     const f = page(`<!-- <form><button>Commentato</button></form> -->
       <script>document.write('<form><button>Scritto</button></form><p role="alert">finto</p>')</script>

@@ -106,10 +106,12 @@ export class Page {
     return step ? squash(step.text) : null;
   }
 
+  /** Links that lead somewhere: an href that is no URL is no link for a browser either. */
   get links(): { text: string; href: URL }[] {
-    return this.root
-      .querySelectorAll('a[href]')
-      .map((a) => ({ text: squash(a.text), href: new URL(a.getAttribute('href') ?? '', this.url) }));
+    return this.root.querySelectorAll('a[href]').flatMap((a) => {
+      const href = URL.parse(a.getAttribute('href') ?? '', this.url.href);
+      return href ? [{ text: squash(a.text), href }] : [];
+    });
   }
 
   link(text: string): URL {
