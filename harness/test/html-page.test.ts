@@ -139,6 +139,20 @@ describe('Page: forms', () => {
     expect(() => page('<p>nulla</p>').formOf('Ok')).toThrow('buttons: none');
   });
 
+  it('an <input type="submit"> is a button too, known by its value, in document order', () => {
+    const f = page(`<form method=post action=dati><input type=hidden name=csrf value=t>
+      <button name=op value=back>Indietro</button>
+      <INPUT TYPE=SUBMIT NAME=op VALUE="Conferma  i dati" formaction=/conferma>
+      <input type=text name=n></form>`);
+    const form = f.formOf('Conferma i dati');
+    expect(form.action).toBe('dati');
+    expect(form.buttons).toEqual([
+      { text: 'Indietro', name: 'op', value: 'back', formaction: null, formmethod: null },
+      { text: 'Conferma i dati', name: 'op', value: 'Conferma  i dati', formaction: '/conferma', formmethod: null },
+    ]);
+    expect(form.fields.map((x) => x.name)).toEqual(['csrf', 'n']);
+  });
+
   it('reads every named field, in order, with its type, value, state and label', () => {
     expect(p.formOf('Prosegui').fields).toEqual([
       { name: 'csrf', type: 'hidden', value: 'tok-2', checked: false, label: null },
@@ -339,6 +353,13 @@ describe('Browser.submit: where a form goes and what it sends', () => {
     const step = await b.open('/attivazione/passo?flow=f1');
     await b.submit(step, 'Invia un nuovo codice');
     expect(lastRequest()).toMatchObject({ method: 'GET', url: '/attivazione/otp/nuovo?csrf=tok-2&flow=f1&otp=&mode=sms&remember=on&unlabelled=x&action=resend', body: '' });
+  });
+
+  it('pressing an <input type="submit"> sends its name and value, to its formaction', async () => {
+    pages['/dati'] = '<form method=post action=dati><input type=hidden name=csrf value=t><input type=submit name=op value="Conferma" formaction="conferma?x=1"></form>';
+    const b = browser();
+    await b.submit(await b.open('/dati'), 'Conferma');
+    expect(lastRequest()).toMatchObject({ method: 'POST', url: '/conferma?x=1', body: 'csrf=t&op=Conferma' });
   });
 
   it('a form without action goes back to the page URL, its query replaced for GET and kept for POST', async () => {

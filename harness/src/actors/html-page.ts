@@ -149,13 +149,17 @@ export class Page {
         if ((type === 'checkbox' || type === 'radio') && el.getAttribute('value') === undefined) value = 'on';
         fields.push({ name, type, value, checked: el.hasAttribute('checked'), label });
       }
-      const buttons = form.querySelectorAll('button').map((b) => ({
-        text: squash(b.text),
-        name: b.getAttribute('name') ?? null,
-        value: b.getAttribute('value') ?? '',
-        formaction: b.getAttribute('formaction') ?? null,
-        formmethod: b.getAttribute('formmethod') ?? null,
-      }));
+      // A <button>, or an <input type="submit"> whose value is both its text and what it sends.
+      const buttons = form
+        .querySelectorAll('button, input')
+        .filter((b) => b.tagName === 'BUTTON' || b.getAttribute('type')?.toLowerCase() === 'submit')
+        .map((b) => ({
+          text: squash(b.tagName === 'BUTTON' ? b.text : (b.getAttribute('value') ?? '')),
+          name: b.getAttribute('name') ?? null,
+          value: b.getAttribute('value') ?? '',
+          formaction: b.getAttribute('formaction') ?? null,
+          formmethod: b.getAttribute('formmethod') ?? null,
+        }));
       return { action: form.getAttribute('action') ?? null, method: (form.getAttribute('method') ?? 'get').toLowerCase(), fields, buttons };
     });
   }
