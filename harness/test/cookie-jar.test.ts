@@ -60,6 +60,29 @@ describe('CookieJar: Set-Cookie parsing', () => {
   });
 });
 
+describe('CookieJar: Domain', () => {
+  it('keeps a cookie whose Domain is the host or a domain above it', () => {
+    const jar = jarWith(at(PROD, '/'), 'a=1; Path=/; Domain=cie.example.it', 'b=2; Path=/; Domain=.Example.IT');
+    expect(jar.header(at(PROD, '/'), NOW)).toBe('a=1; b=2');
+    const dev = jarWith(at(DEV, '/'), 'c=3; Path=/; Domain=127.0.0.1');
+    expect(dev.header(at(DEV, '/'), NOW)).toBe('c=3');
+  });
+
+  it('drops a cookie whose Domain is another host, as a browser does: it is never sent back', () => {
+    const jar = jarWith(
+      at(PROD, '/'),
+      'a=1; Path=/; Domain=evil.example',
+      'b=1; Path=/; Domain=ie.example.it',
+      'c=1; Path=/; Domain=www.cie.example.it',
+    );
+    expect(jar.names()).toEqual([]);
+    expect(jar.header(at(PROD, '/'), NOW)).toBeNull();
+    // An IP address matches only itself.
+    const dev = jarWith(at(DEV, '/'), 'd=1; Path=/; Domain=0.0.1', 'e=1; Path=/; Domain=localhost');
+    expect(dev.names()).toEqual([]);
+  });
+});
+
 describe('CookieJar: Path', () => {
   it('sends a cookie to its path and below it, never to a sibling that only shares a prefix', () => {
     const jar = jarWith(at(DEV, '/'), 'o=1; Path=/oidc');

@@ -1,8 +1,9 @@
 /**
  * The cookies a browser keeps for one site, with the rules that matter to the service's pages:
- * Path scoping, Max-Age/Expires deletion, Secure, and the `__Host-` / `__Secure-` prefixes (a
- * browser drops a prefixed cookie that breaks its prefix's rules, so the harness does too — a
- * deployment that sets them wrongly loses its flow here as it would in a real browser).
+ * Path scoping, Max-Age/Expires deletion, Secure, a Domain that must cover the host, and the
+ * `__Host-` / `__Secure-` prefixes (a browser drops a cookie that breaks these rules, so the
+ * harness does too — a deployment that sets them wrongly loses its flow here as it would in a
+ * real browser).
  */
 interface Cookie {
   name: string;
@@ -24,6 +25,13 @@ function defaultPath(url: URL): string {
   return path.slice(0, path.lastIndexOf('/'));
 }
 
+/** RFC 6265 §5.1.3: the host is the Domain, or a name under it (never for an IP address). */
+function domainMatches(host: string, domain: string): boolean {
+  if (host === domain) return true;
+  const ip = /^[\d.]+$/.test(host) || host.startsWith('[');
+  return !ip && host.endsWith(`.${domain}`);
+}
+
 function pathMatches(requestPath: string, cookiePath: string): boolean {
   if (requestPath === cookiePath) return true;
   if (!requestPath.startsWith(cookiePath)) return false;
@@ -42,7 +50,7 @@ export class CookieJar {
     const value = pair.slice(eq + 1).trim();
     let path: string | null = null;
     let secure = false;
-    let domain = false;
+    let domain: string | null = null;
     let expiresAt: number | null = null;
     let maxAgeSeen = false;
     for (const attribute of attributes) {
@@ -51,7 +59,7 @@ export class CookieJar {
       const arg = rest.join('=').trim();
       if (key === 'path' && arg.startsWith('/')) path = arg;
       else if (key === 'secure') secure = true;
-      else if (key === 'domain' && arg) domain = true;
+      else if (key === 'domain' && arg) domain = arg.replace(/^\./, '').toLowerCase();
       else if (key === 'max-age' && /^-?\d+$/.test(arg)) {
         maxAgeSeen = true;
         expiresAt = now + Number(arg) * 1000;
@@ -60,9 +68,11 @@ export class CookieJar {
         if (!Number.isNaN(at)) expiresAt = at;
       }
     }
+    // A browser ignores a cookie whose Domain does not cover the host that set it (§5.3 step 6).
+    if (domain !== null && !domainMatches(url.hostname, domain)) return;
     if (secure && !isSecure(url)) return;
     if (name.startsWith('__Secure-') && !secure) return;
-    if (name.startsWith('__Host-') && (!secure || domain || path !== '/')) return;
+    if (name.startsWith('__Host-') && (!secure || domain !== null || path !== '/')) return;
     const cookie: Cookie = { name, value, path: path ?? defaultPath(url), secure, expiresAt };
     const key = `${cookie.name};${cookie.path}`;
     if (expiresAt !== null && expiresAt <= now) this.cookies.delete(key);
