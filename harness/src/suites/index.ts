@@ -1,5 +1,7 @@
 import type { Check } from '../core/check.ts';
 import { activationChecks } from './activation.ts';
+import { appChecks } from './app.ts';
+import { loginAppChecks } from './login-app.ts';
 import { loginChecks } from './login.ts';
 import { metadataChecks } from './metadata.ts';
 import { oidcChecks } from './oidc.ts';
@@ -9,5 +11,7 @@ export const suites: Record<string, Check[]> = {
   metadata: metadataChecks,
   activation: activationChecks,
   login: loginChecks,
+  app: appChecks,
+  'login-app': loginAppChecks,
   oidc: oidcChecks,
 };
