@@ -15,6 +15,7 @@ import { checkRequestObjectClaims } from './check-request-object-claims';
 import { checkResponseMode } from './check-response-mode';
 import { checkResponseType } from './check-response-type';
 import { checkScope } from './check-scope';
+import { checkSignedTarget } from './check-signed-target';
 import { checkStateAndNonce } from './check-state-and-nonce';
 import type { AuthorizeContext, Step } from './context';
 import { peekRequestObject, readParameters } from './read-parameters';
@@ -33,6 +34,7 @@ const STEPS: Step[] = [
   checkClientId,
   checkResponseType,
   checkResponseMode,
+  checkSignedTarget,
   checkScope,
   checkPkce,
   checkStateAndNonce,
