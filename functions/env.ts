@@ -57,8 +57,15 @@ export interface Env {
   ASSETS?: Fetcher;
 }
 
+/**
+ * Development conveniences (test hooks, captcha off, the demo RP, the issuer taken from the request)
+ * exist only in the environments named for them. Anything else — a typo, a forgotten variable, a
+ * deploy without `--env production` that still says "production"-ish — is treated as production.
+ */
+const DEVELOPMENT_ENVIRONMENTS: ReadonlySet<string> = new Set(['development', 'test']);
+
 export function isProduction(env: Env): boolean {
-  return env.ENVIRONMENT === 'production';
+  return !DEVELOPMENT_ENVIRONMENTS.has(env.ENVIRONMENT);
 }
 
 /** Test hooks exist only outside production, and only when asked for. */

@@ -59,6 +59,17 @@ describe('test hook /__test/outbox (DESIGN: development stand-in for SMS and ema
     expect(text).not.toContain('4321');
   });
 
+  it.each(['prod', 'staging', 'Production', '', undefined])(
+    'DESIGN test hooks: an environment not named development or test (%s) counts as production: 404 with TEST_HOOKS set',
+    async (environment) => {
+      const phone = randomPhone();
+      await deliver(phone, '8642');
+      const res = await fetchWith({ ENVIRONMENT: environment, TEST_HOOKS: '1' }, `/__test/outbox?to=${encodeURIComponent(phone)}`);
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain('8642');
+    },
+  );
+
   it('DESIGN test hooks: the hooks answer 404 when TEST_HOOKS is not set', async () => {
     const res = await fetchWith({ ENVIRONMENT: 'development', TEST_HOOKS: undefined }, `/__test/outbox?to=${encodeURIComponent(randomPhone())}`);
     expect(res.status).toBe(404);
