@@ -63,3 +63,8 @@ export function fiscalCodeMatchesBirthDate(code: string, isoDate: string): boole
   if (!parts || !m) return false;
   return parts.day === Number(m[3]) && parts.month === Number(m[2]) && parts.yy === Number(m[1]) % 100;
 }
+
+/** Enough of a codice fiscale for its holder to recognise it, not enough to copy it. */
+export function maskFiscalCode(code: string): string {
+  return code.length === 16 ? `${code.slice(0, 6)}*******${code.slice(13)}` : '****************';
+}

@@ -24,6 +24,16 @@ describe('login consent (R-LOG-7)', () => {
     expect(page.hasButton('Annulla')).toBe(true);
   });
 
+  it('R-LOG-7: says whose identity is being used, with the codice fiscale masked', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 1, scope: ['openid', 'profile'] });
+    const page = await signIn(login, h.citizen.fiscalCode, h.password);
+    const cf = h.citizen.fiscalCode;
+    expect(page.text).toContain(`Stai accedendo come ${h.citizen.givenName} ${h.citizen.familyName}`);
+    expect(page.text).toContain(`${cf.slice(0, 6)}*******${cf.slice(13)}`);
+    expect(page.text).not.toContain(cf);
+  });
+
   it('R-LOG-7: email and phone number are named when asked for', async () => {
     const { page } = await consentFor({
       scope: ['openid', 'profile', 'email'],

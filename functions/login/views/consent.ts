@@ -8,6 +8,8 @@ export interface ConsentView {
   csrf: string;
   request: LoginRequest;
   labels: string[];
+  /** Who is logging in — shown so that a citizen who did not authenticate this login notices. */
+  holder: { name: string; maskedFiscalCode: string } | null;
 }
 
 /** R-LOG-7: what is about to be sent, and to whom; Prosegui or Annulla. */
@@ -16,6 +18,9 @@ export function consentPage(view: ConsentView): Response {
   const body = html`${requestHeader(request)}
 <section aria-labelledby="consent-title">
 <h2 class="h4" id="consent-title">Richiesta di accesso CIE Livello ${request.acr}</h2>
+${view.holder
+  ? html`<p id="titolare">Stai accedendo come <strong>${view.holder.name}</strong> (codice fiscale ${view.holder.maskedFiscalCode}). Se non sei tu, premi "Annulla".</p>`
+  : ''}
 <p>I seguenti dati stanno per essere inviati a: <strong>${request.clientName}</strong></p>
 ${view.labels.length
   ? html`<ul id="attributi">${view.labels.map((label) => html`<li>${label}</li>`)}</ul>`
