@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../functions/env';
 import type { CardRequest } from '../functions/core/card-request';
 import { PUK_MAX_WRONG, pukDigitsMatch } from '../functions/core/puk-challenge';
-import { OTP_DAILY_CAP, capDay } from '../functions/core/otp';
+import { OTP_DAILY_CAP, OTP_DAILY_CHECK_CAP, capDay } from '../functions/core/otp';
 import { isExpired } from '../functions/core/card-validity';
 import { decryptSecret } from '../functions/platform/crypto';
 import type { ThrottleState } from '../functions/core/password-throttle';
@@ -116,6 +116,7 @@ export class Card extends DurableObject<Env> {
       activated_at INTEGER NOT NULL
     )`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS sends (day TEXT PRIMARY KEY, count INTEGER NOT NULL)`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS otp_checks (day TEXT PRIMARY KEY, count INTEGER NOT NULL)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS events (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL
     )`);
@@ -269,20 +270,33 @@ export class Card extends DurableObject<Env> {
     this.logEvent('activation', { outcome: 'refused', reason }, now);
   }
 
-  /** R-OTP-3: the daily cap of codes sent to this identity, counted and enforced in one statement. */
-  countSend(now = Date.now()): SendAllowance {
+  /** One more today in a daily counter, unless it is at its cap — counted and enforced in one statement. */
+  private countToday(table: 'sends' | 'otp_checks', cap: number, now: number): SendAllowance {
     const day = capDay(now);
-    this.sql.exec('DELETE FROM sends WHERE day <> ?', day);
+    this.sql.exec(`DELETE FROM ${table} WHERE day <> ?`, day);
     const row = this.sql
       .exec(
-        `INSERT INTO sends (day, count) VALUES (?, 1)
+        `INSERT INTO ${table} (day, count) VALUES (?, 1)
          ON CONFLICT(day) DO UPDATE SET count = count + 1 WHERE count < ?
          RETURNING count`,
         day,
-        OTP_DAILY_CAP,
+        cap,
       )
       .toArray()[0];
     return row ? { allowed: true } : { allowed: false };
+  }
+
+  /** R-OTP-3: the daily cap of codes sent to this identity. */
+  countSend(now = Date.now()): SendAllowance {
+    return this.countToday('sends', OTP_DAILY_CAP, now);
+  }
+
+  /**
+   * R-OTP-2 across flows: codes checked for this identity today. Five wrong codes close a flow, but a
+   * new flow (and a new code) is one password away; this bounds the guesses a day per identity.
+   */
+  countOtpCheck(now = Date.now()): SendAllowance {
+    return this.countToday('otp_checks', OTP_DAILY_CHECK_CAP, now);
   }
 
   /**

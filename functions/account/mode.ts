@@ -43,7 +43,7 @@ export async function confirmModeChange(request: IRequest, env: Env): Promise<Re
   const stub = flowObject(env, flowId);
   const state = (await stub.read()) as unknown as FlowState<CitizenData & { mode: L2Mode }> | null;
   if (!state || state.type !== MODE_FLOW_TYPE || state.step !== 'otp') throw modeGone();
-  await checkCitizenOtp(env, flowId, stub, await readJsonObject(request), modeGone);
+  await checkCitizenOtp(env, { id: flowId, stub, serial: state.data.serial }, await readJsonObject(request), modeGone);
   await stub.destroy();
   if (!(await cardObject(env, state.data.serial).setMode(state.data.mode))) throw modeGone();
   return json({ mode: state.data.mode });

@@ -1,6 +1,7 @@
 import type { Env } from '../env';
-import { drawOtp, type OtpPurpose } from '../core/otp';
-import { msToNextItalianMidnight } from '../core/civil-date';
+import { OTP_CHECK_CAP_MESSAGE, drawOtp, type OtpPurpose } from '../core/otp';
+import { secondsToItalianMidnight } from '../core/civil-date';
+import { checkIdentityOtp } from '../platform/otp-check';
 import { parseOtp } from '../core/activation-input';
 import { activationRefusal, type ActivationRefusal } from '../core/activation-eligibility';
 import { keyedHash, randomInt } from '../platform/crypto';
@@ -28,9 +29,6 @@ export type SendResult =
   | { sent: false; refusal: ActivationRefusal }
   | { sent: false; message: string; retryAfter: number };
 
-function secondsToNextDay(now: number): number {
-  return Math.ceil(msToNextItalianMidnight(now) / 1000);
-}
 
 /**
  * Sends a new code, replacing the previous one. The flow refuses a resend within 30 s and the card
@@ -59,7 +57,7 @@ export async function sendCode(env: Env, flow: LoadedFlow, channel: ActivationCh
     return {
       sent: false,
       message: 'Hai raggiunto il numero massimo di codici che possiamo inviarti oggi per questa carta. Riprova domani.',
-      retryAfter: secondsToNextDay(Date.now()),
+      retryAfter: secondsToItalianMidnight(Date.now()),
     };
   }
   await notifierFor(env).send({ to, channel, text: messageText(channel, code), code });
@@ -68,7 +66,7 @@ export async function sendCode(env: Env, flow: LoadedFlow, channel: ActivationCh
 
 export type CheckResult =
   | { ok: true }
-  | { ok: false; closed: false; errors: string[] }
+  | { ok: false; closed: false; errors: string[]; status?: number; headers?: Record<string, string> }
   | { ok: false; closed: true };
 
 /** R-OTP-1/2: a typo (not 4 digits) is not counted; the fifth wrong code closes the flow. */
@@ -78,10 +76,18 @@ export async function checkCode(env: Env, flow: LoadedFlow, channel: ActivationC
   if (!parsed.ok) return { ok: false, closed: false, errors: parsed.errors };
   const purpose = PURPOSE[channel];
   const again = channel === 'sms' ? 'Invia SMS di nuovo' : 'Invia email di nuovo';
-  const result = await flow.stub.checkOtp(purpose, await codeHash(dataKey, flow.id, purpose, parsed.value));
+  const result = await checkIdentityOtp(env, flow.stub, flow.data.serial, purpose, await codeHash(dataKey, flow.id, purpose, parsed.value));
   switch (result.outcome) {
     case 'ok':
       return { ok: true };
+    case 'capped':
+      return {
+        ok: false,
+        closed: false,
+        errors: [OTP_CHECK_CAP_MESSAGE],
+        status: 429,
+        headers: { 'Retry-After': String(secondsToItalianMidnight(Date.now())) },
+      };
     case 'wrong':
       return {
         ok: false,

@@ -19,7 +19,7 @@ export async function startCertification(request: IRequest, env: Env): Promise<R
 /** POST /app/certificazione/:id/otp — R-APP-1, R-OTP-1/2: the code sent by SMS. */
 export async function postCertificationOtp(request: IRequest, env: Env): Promise<Response> {
   const flow = await loadCertification(env, String(request.params.flowId ?? ''), ['otp']);
-  await checkCitizenOtp(env, flow.id, flow.stub, await readJsonObject(request), certificationGone);
+  await checkCitizenOtp(env, { id: flow.id, stub: flow.stub, serial: flow.data.serial }, await readJsonObject(request), certificationGone);
   await advanceCertification(flow, 'otp', 'codice');
   return json({ step: 'codice' });
 }

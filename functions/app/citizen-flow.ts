@@ -3,7 +3,9 @@ import { HttpError, badRequest, tooManyRequests } from '../core/errors';
 import { cardRefusal } from '../core/card-standing';
 import { maskPhone } from '../core/contacts';
 import { USERNAME_MAX } from '../core/login-username';
-import { isOtpShape, OTP_DIGITS } from '../core/otp';
+import { isOtpShape, OTP_CHECK_CAP_MESSAGE, OTP_DIGITS } from '../core/otp';
+import { secondsToItalianMidnight } from '../core/civil-date';
+import { checkIdentityOtp } from '../platform/otp-check';
 import { throttleMessage } from '../core/password-throttle';
 import { newCsrfToken } from '../platform/csrf';
 import { randomId } from '../platform/crypto';
@@ -60,13 +62,20 @@ export async function startCitizenFlow(env: Env, body: Record<string, unknown>, 
 }
 
 /** R-OTP-1/2: the flow's SMS code, or the reason it is refused (the fifth wrong one closes the flow). */
-export async function checkCitizenOtp(env: Env, flowId: string, stub: ReturnType<typeof flowObject>, body: Record<string, unknown>, gone: () => HttpError): Promise<void> {
+export async function checkCitizenOtp(
+  env: Env,
+  flow: { id: string; stub: ReturnType<typeof flowObject>; serial: string },
+  body: Record<string, unknown>,
+  gone: () => HttpError,
+): Promise<void> {
   const otp = typeof body.otp === 'string' ? body.otp.trim() : '';
   if (!isOtpShape(otp)) throw badRequest(`Il codice di verifica è di ${OTP_DIGITS} cifre.`, [{ field: 'otp', message: 'formato' }]);
-  const check = await stub.checkOtp(APP_OTP_PURPOSE, await appOtpHash(env, flowId, otp));
+  const check = await checkIdentityOtp(env, flow.stub, flow.serial, APP_OTP_PURPOSE, await appOtpHash(env, flow.id, otp));
   switch (check.outcome) {
     case 'ok':
       return;
+    case 'capped':
+      throw tooManyRequests(OTP_CHECK_CAP_MESSAGE, secondsToItalianMidnight(Date.now()));
     case 'wrong':
       throw new HttpError(400, 'wrong_otp', `Codice errato. Tentativi rimasti: ${check.remaining}.`);
     case 'expired':

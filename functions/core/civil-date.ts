@@ -40,3 +40,8 @@ export function msToNextItalianMidnight(instant: number): number {
   const nextMidnightWall = italianDate(instant).getTime() + 24 * 3600_000;
   return Math.max(1, nextMidnightWall - offset - instant);
 }
+
+/** Seconds to the next midnight in Italy, for a Retry-After when a daily cap is reached. */
+export function secondsToItalianMidnight(instant: number): number {
+  return Math.ceil(msToNextItalianMidnight(instant) / 1000);
+}

@@ -7,6 +7,9 @@ export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_MAX_WRONG = 5;
 export const OTP_RESEND_INTERVAL_MS = 30_000;
 export const OTP_DAILY_CAP = 10;
+/** Codes checked per identity per day, across flows: 4 digits allow no more guesses than this. */
+export const OTP_DAILY_CHECK_CAP = 20;
+export const OTP_CHECK_CAP_MESSAGE = 'Hai inserito troppi codici di verifica oggi: per sicurezza riprova domani.';
 
 export type OtpPurpose = 'activation-sms' | 'activation-email' | 'login-sms' | 'app-sms';
 

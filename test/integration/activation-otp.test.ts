@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { Browser, flowIdOf, issueCard, latestCode, outboxCount, walkTo, type Page } from '../support/activation-client';
 import { cardSql, cardView, flowRows, flowSql } from '../support/activation-state';
 import { keyedHash } from '../../functions/platform/crypto';
-import { OTP_DAILY_CAP, OTP_TTL_MS, capDay } from '../../functions/core/otp';
+import { OTP_DAILY_CAP, OTP_DAILY_CHECK_CAP, OTP_TTL_MS, capDay } from '../../functions/core/otp';
 
 const OTP = 'Codice di verifica OTP';
 const otherCode = (code: string) => (code === '0000' ? '1111' : '0000');
@@ -49,6 +49,16 @@ describe('step 2.1: SMS code (R-ACT-3, R-OTP-1..3)', () => {
     expect(wrong.alert).toContain('Tentativi rimasti: 4');
     const right = await browser.submit(wrong, 'Continua', { [OTP]: code });
     expect(right.heading).toBe('2.2 Verifica Indirizzo E-mail');
+  });
+
+  it('R-OTP-2: past the daily cap of codes checked for this identity, even the right code is refused (429)', async () => {
+    const card = await issueCard();
+    const { browser, page } = await walkTo(card, 'otp-sms');
+    await cardSql(card.serial, 'INSERT OR REPLACE INTO otp_checks (day, count) VALUES (?, ?)', capDay(Date.now()), OTP_DAILY_CHECK_CAP);
+    const refused = await browser.submit(page, 'Continua', { [OTP]: await latestCode(card.citizen.phone) });
+    expect(refused.status).toBe(429);
+    expect(refused.heading).toBe('2.1 Verifica Numero Cellulare');
+    expect(refused.alert).toContain('troppi codici di verifica oggi');
   });
 
   it('R-OTP-2: a malformed code is refused without counting', async () => {

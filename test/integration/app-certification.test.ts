@@ -5,6 +5,7 @@ import { cardSql, cardStub } from '../support/activation-state';
 import { APP_CODE, VirtualApp, api, certificationAtRegistration, expectStatus } from '../support/app-client';
 import { SoftwareAuthenticator } from '../support/authenticator';
 import { holder } from '../support/login-client';
+import { OTP_DAILY_CHECK_CAP, capDay } from '../../functions/core/otp';
 
 async function registrationOptions(flowId: string) {
   return (await expectStatus(await api(`/app/certificazione/${flowId}/registrazione/opzioni`, {}), 200)) as {
@@ -60,6 +61,16 @@ describe('App CieID device certification (R-APP-1…4)', () => {
     expect(wrong.error_description).toBe('Codice errato. Tentativi rimasti: 4.');
     await expectStatus(await api(`/app/certificazione/${flowId}/otp`, { otp: code }), 200);
     expect((await api(`/app/certificazione/${flowId}/otp`, { otp: code })).status).toBe(409);
+  });
+
+  it('R-OTP-2: past the daily cap of codes checked for the identity, the App gets 429 with Retry-After', async () => {
+    const h = await holder();
+    const started = await expectStatus(await api('/app/certificazione', { username: h.serial, password: h.password }), 201);
+    await cardSql(h.serial, 'INSERT OR REPLACE INTO otp_checks (day, count) VALUES (?, ?)', capDay(Date.now()), OTP_DAILY_CHECK_CAP);
+    const res = await api(`/app/certificazione/${String(started.flowId)}/otp`, { otp: await latestCode(h.citizen.phone) });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(((await res.json()) as { error: string }).error).toBe('too_many_requests');
   });
 
   it('R-APP-2: a code that breaks the policy is refused with every reason, and the flow stays put', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { latestCode, outboxCount } from '../support/activation-client';
 import { cardSql, flowSql } from '../support/activation-state';
 import { OTP_LABEL, holder, openLogin, rpRedirect, signIn } from '../support/login-client';
-import { capDay } from '../../functions/core/otp';
+import { OTP_DAILY_CHECK_CAP, capDay } from '../../functions/core/otp';
 
 /** A different 4-digit code. */
 const other = (code: string) => String((Number(code) + 1) % 10_000).padStart(4, '0');
@@ -147,5 +147,30 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     expect(page.status).toBe(429);
     expect(page.alert).toContain('numero massimo di codici');
     expect(await outboxCount(h.citizen.phone)).toBe(0);
+  });
+
+  it('R-OTP-2: codes checked per identity are capped per day across flows — even the right code is refused past the cap', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    const otpPage = await signIn(login, h.citizen.fiscalCode, h.password);
+    await cardSql(h.serial, 'INSERT OR REPLACE INTO otp_checks (day, count) VALUES (?, ?)', capDay(Date.now()), OTP_DAILY_CHECK_CAP);
+    const refused = await login.browser.submit(otpPage, 'Prosegui', { [OTP_LABEL]: await latestCode(h.citizen.phone) });
+    expect(refused.status).toBe(429);
+    expect(refused.alert).toContain('troppi codici di verifica oggi');
+    expect(refused.text).not.toContain('I seguenti dati stanno per essere inviati a');
+  });
+
+  it('R-OTP-2: below the daily cap a code is checked, and each check counts', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    const otpPage = await signIn(login, h.citizen.fiscalCode, h.password);
+    await cardSql(h.serial, 'INSERT OR REPLACE INTO otp_checks (day, count) VALUES (?, ?)', capDay(Date.now()), OTP_DAILY_CHECK_CAP - 1);
+    const consent = await login.browser.submit(otpPage, 'Prosegui', { [OTP_LABEL]: await latestCode(h.citizen.phone) });
+    expect(consent.text).toContain('I seguenti dati stanno per essere inviati a');
+    // The cap is now reached: the next check, even in a new flow, is refused.
+    const again = await openLogin({ acr: 2 });
+    const next = await signIn(again, h.citizen.fiscalCode, h.password);
+    const refused = await again.browser.submit(next, 'Prosegui', { [OTP_LABEL]: await latestCode(h.citizen.phone) });
+    expect(refused.status).toBe(429);
   });
 });

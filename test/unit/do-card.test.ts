@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { Card, CardRecord, PukAnswer } from '../../durable-objects/card';
-import { OTP_DAILY_CAP } from '../../functions/core/otp';
+import { OTP_DAILY_CAP, OTP_DAILY_CHECK_CAP } from '../../functions/core/otp';
 import { PUK_MAX_WRONG } from '../../functions/core/puk-challenge';
 import { drawSerial } from '../../functions/core/serial';
 import { randomInt } from '../../functions/platform/crypto';
@@ -205,6 +205,16 @@ describe('Card: daily cap of codes sent (R-OTP-3)', () => {
     expect(await inCard(stub, (c) => c.countSend(day + 60_000))).toEqual({ allowed: false });
     // 22:59:59 UTC is 23:59:59 in Rome (CET): still the same Italian day.
     expect(await inCard(stub, (c) => c.countSend(Date.UTC(2026, 2, 10, 22, 59, 59)))).toEqual({ allowed: false });
+  });
+
+  it(`R-OTP-2: ${OTP_DAILY_CHECK_CAP} codes checked a day per identity, then none until the next Italian day`, async () => {
+    const { stub } = await issued();
+    const day = Date.UTC(2026, 2, 10, 8);
+    const answers = await Promise.all(
+      Array.from({ length: OTP_DAILY_CHECK_CAP + 5 }, (_, i) => inCard(stub, (c) => c.countOtpCheck(day + i))),
+    );
+    expect(answers.filter((a) => a.allowed)).toHaveLength(OTP_DAILY_CHECK_CAP);
+    expect(await inCard(stub, (c) => c.countOtpCheck(Date.UTC(2026, 2, 11, 8)))).toEqual({ allowed: true });
   });
 
   it('R-OTP-3: a new Italian day starts a new count, and old days are forgotten', async () => {

@@ -56,7 +56,7 @@ export async function postEmailOtp(request: IRequest, env: Env): Promise<Respons
   const checked = await checkCode(env, flow, 'email', form.get('otp'));
   if (checked.ok) return advanceAndShow(flow, 'password', { verifiedEmail: flow.data.email });
   if (checked.closed) return closeAsGone(request, flow, TOO_MANY_WRONG_CODES);
-  return emailOtpPage({ csrf: flow.csrf, email: flow.data.email ?? '', errors: checked.errors, status: 400 });
+  return emailOtpPage({ csrf: flow.csrf, email: flow.data.email ?? '', errors: checked.errors, status: checked.status ?? 400, headers: checked.headers });
 }
 
 /** POST /attivazione/cambia-email — back to the address, kept for editing. */

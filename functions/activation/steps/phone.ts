@@ -44,5 +44,5 @@ export async function postSmsOtp(request: IRequest, env: Env): Promise<Response>
   const checked = await checkCode(env, flow, 'sms', form.get('otp'));
   if (checked.ok) return advanceAndShow(flow, 'email', {});
   if (checked.closed) return closeAsGone(request, flow, TOO_MANY_WRONG_CODES);
-  return smsOtpPage({ csrf: flow.csrf, phone: flow.data.phone, errors: checked.errors, status: 400 });
+  return smsOtpPage({ csrf: flow.csrf, phone: flow.data.phone, errors: checked.errors, status: checked.status ?? 400, headers: checked.headers });
 }

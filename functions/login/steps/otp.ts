@@ -1,7 +1,9 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { HttpError } from '../../core/errors';
-import { isOtpShape, OTP_DIGITS } from '../../core/otp';
+import { isOtpShape, OTP_CHECK_CAP_MESSAGE, OTP_DIGITS } from '../../core/otp';
+import { secondsToItalianMidnight } from '../../core/civil-date';
+import { checkIdentityOtp } from '../../platform/otp-check';
 import { provenBy } from '../../core/login-levels';
 import { redirect } from '../../platform/http';
 import { logAccess } from '../access-log';
@@ -27,8 +29,11 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
   if (!isOtpShape(code)) {
     return otpPage({ ...view, error: `Il codice di verifica è di ${OTP_DIGITS} cifre.` }, 400);
   }
-  const check = await flow.stub.checkOtp(LOGIN_OTP_PURPOSE, await loginOtpHash(env, flowId, code));
+  const check = await checkIdentityOtp(env, flow.stub, login.serial, LOGIN_OTP_PURPOSE, await loginOtpHash(env, flowId, code));
   switch (check.outcome) {
+    case 'capped':
+      await logAccess(env, login.serial, req, 'sms', 'wrong_otp', 'daily_cap');
+      return otpPage({ ...view, error: OTP_CHECK_CAP_MESSAGE }, 429, { 'Retry-After': String(secondsToItalianMidnight(Date.now())) });
     case 'ok': {
       const proven = { ...provenBy('sms'), authTime: Date.now() };
       // A double submit or a second tab may have moved the flow on: either way the current page follows.
