@@ -1,3 +1,4 @@
+import type { CardRequest } from './card-request';
 /**
  * C-15, C-32: which user claims exist, which a scope implies, how the `claims` request parameter is
  * read, and what value each claim takes for a holder. Pure: the caller supplies the holder's data.
@@ -85,14 +86,8 @@ export function requestedClaims(scope: readonly string[], claims: ClaimsRequest)
 }
 
 /** The holder as the claims see it (from the card record). */
-export interface Holder {
+export interface Holder extends Omit<CardRequest, 'publicKey'> {
   serial: string;
-  fiscalCode: string;
-  givenName: string;
-  familyName: string;
-  birthDate: string;
-  phone: string;
-  email: string | null;
   emailVerified: boolean;
   issuedAt: number;
   expiresAt: number;

@@ -1,4 +1,5 @@
 import type { ActivationStep } from '../../core/activation-steps';
+import { ACTIVATION_FIELD_MAX } from '../../core/activation-input';
 import { CSRF_FIELD } from '../../platform/csrf';
 import { html, page, type SafeHtml } from '../../platform/html';
 import { stepper } from '../stepper';
@@ -67,5 +68,28 @@ export function cancelForm(csrf: string): SafeHtml {
   return html`<form method="post" action="/attivazione/annulla" class="mt-4">
 ${csrfField(csrf)}
 <button type="submit" class="btn btn-outline-secondary">Annulla attivazione</button>
+</form>`;
+}
+
+/**
+ * The code-entry block of steps 2.1 and 2.2 (R-OTP-1): the guides' texts, the "Codice di verifica OTP"
+ * field and "Continua", then the channel's own ways out (send again, change address, skip).
+ */
+export function otpEntry(v: {
+  csrf: string;
+  channel: 'SMS' | 'email';
+  action: string;
+  extraButtons: SafeHtml;
+}): SafeHtml {
+  return html`<h2 class="h5 mt-4">Inserimento codice temporaneo OTP</h2>
+<p>Per proseguire inserire il codice temporaneo OTP che ti è stato inviato tramite ${v.channel}. Il codice è valido 5 minuti.</p>
+<form method="post" action="${v.action}" novalidate>
+${csrfField(v.csrf)}
+${textField({ id: 'otp', label: 'Codice di verifica OTP', maxlength: ACTIVATION_FIELD_MAX.otp, inputmode: 'numeric', autocomplete: 'one-time-code' })}
+<p class="small mb-2">Non hai ricevuto ${v.channel === 'SMS' ? "l'SMS" : "l'email"}?</p>
+<div class="d-flex flex-wrap gap-2">
+<button type="submit" class="btn btn-primary">Continua</button>
+${v.extraButtons}
+</div>
 </form>`;
 }

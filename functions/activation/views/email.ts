@@ -1,6 +1,6 @@
 import { html } from '../../platform/html';
 import { ACTIVATION_FIELD_MAX } from '../../core/activation-input';
-import { cancelForm, csrfField, errorAlert, notice, stepPage, textField } from './common';
+import { cancelForm, csrfField, errorAlert, notice, otpEntry, stepPage, textField } from './common';
 
 export interface EmailView {
   csrf: string;
@@ -45,19 +45,14 @@ export function emailOtpPage(v: EmailView): Response {
 <p><strong>Passaggio FACOLTATIVO.</strong></p>
 <p class="mb-1">Indirizzo email</p>
 <p class="h5"><strong>${v.email}</strong></p>
-<h2 class="h5 mt-4">Inserimento codice temporaneo OTP</h2>
-<p>Per proseguire inserire il codice temporaneo OTP che ti è stato inviato tramite email. Il codice è valido 5 minuti.</p>
-<form method="post" action="/attivazione/otp-email" novalidate>
-${csrfField(v.csrf)}
-${textField({ id: 'otp', label: 'Codice di verifica OTP', maxlength: ACTIVATION_FIELD_MAX.otp, inputmode: 'numeric', autocomplete: 'one-time-code' })}
-<p class="small mb-2">Non hai ricevuto l'email?</p>
-<div class="d-flex flex-wrap gap-2">
-<button type="submit" class="btn btn-primary">Continua</button>
-<button type="submit" class="btn btn-outline-primary" formaction="/attivazione/invia-email">Invia email di nuovo</button>
+${otpEntry({
+  csrf: v.csrf,
+  channel: 'email',
+  action: '/attivazione/otp-email',
+  extraButtons: html`<button type="submit" class="btn btn-outline-primary" formaction="/attivazione/invia-email">Invia email di nuovo</button>
 <button type="submit" class="btn btn-outline-secondary" formaction="/attivazione/cambia-email">Cambia indirizzo email</button>
-<button type="submit" class="btn btn-outline-secondary" formaction="/attivazione/non-adesso">Non adesso</button>
-</div>
-</form>
+<button type="submit" class="btn btn-outline-secondary" formaction="/attivazione/non-adesso">Non adesso</button>`,
+})}
 ${cancelForm(v.csrf)}`,
   });
 }

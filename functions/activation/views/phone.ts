@@ -1,7 +1,6 @@
 import { html } from '../../platform/html';
 import { maskPhone } from '../../core/contacts';
-import { ACTIVATION_FIELD_MAX } from '../../core/activation-input';
-import { cancelForm, csrfField, errorAlert, notice, stepPage, textField } from './common';
+import { cancelForm, csrfField, errorAlert, notice, otpEntry, stepPage } from './common';
 
 export interface PhoneView {
   csrf: string;
@@ -47,17 +46,12 @@ export function smsOtpPage(v: PhoneView): Response {
     headers: v.headers,
     body: html`${errorAlert(v.errors)}${notice(v.info)}
 ${number(v.phone)}
-<h2 class="h5 mt-4">Inserimento codice temporaneo OTP</h2>
-<p>Per proseguire inserire il codice temporaneo OTP che ti è stato inviato tramite SMS. Il codice è valido 5 minuti.</p>
-<form method="post" action="/attivazione/otp-sms" novalidate>
-${csrfField(v.csrf)}
-${textField({ id: 'otp', label: 'Codice di verifica OTP', maxlength: ACTIVATION_FIELD_MAX.otp, inputmode: 'numeric', autocomplete: 'one-time-code' })}
-<p class="small mb-2">Non hai ricevuto l'SMS?</p>
-<div class="d-flex flex-wrap gap-2">
-<button type="submit" class="btn btn-primary">Continua</button>
-<button type="submit" class="btn btn-outline-primary" formaction="/attivazione/invia-sms">Invia SMS di nuovo</button>
-</div>
-</form>
+${otpEntry({
+  csrf: v.csrf,
+  channel: 'SMS',
+  action: '/attivazione/otp-sms',
+  extraButtons: html`<button type="submit" class="btn btn-outline-primary" formaction="/attivazione/invia-sms">Invia SMS di nuovo</button>`,
+})}
 ${cancelForm(v.csrf)}`,
   });
 }
