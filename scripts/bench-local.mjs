@@ -2,46 +2,17 @@
 // three times and prints the median run, plus the CPU each process of the server spent per login.
 //   -n N (default 200)   -c C (default 8)   --runs R (default 3)
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STEPS, benchOptions, printResult, runBench } from './bench.mjs';
 import { freePort, spawnDevServer, stopGroup, tail, waitForHealth } from './lib/dev-server.mjs';
+import { groupCpu, groupPids, procStat } from './lib/proc-cpu.mjs';
 
 const options = benchOptions(process.argv.slice(2), { runs: { type: 'string', default: '3' } });
 const { n, concurrency } = options;
 const runs = Number(options.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
-
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-/** A process's command name, process group and CPU seconds (user + system), from /proc. */
-function procStat(pid) {
-  let stat;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return {
-    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
-    pgid: Number(fields[2]),
-    cpu: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
-  };
-}
-
-const groupPids = (pgid) => readdirSync('/proc').filter((d) => /^\d+$/.test(d) && procStat(d)?.pgid === pgid);
-
-/** CPU seconds of every process in a process group, by command name. */
-function groupCpu(pgid) {
-  const byName = {};
-  for (const pid of groupPids(pgid)) {
-    const s = procStat(pid);
-    if (s) byName[s.name] = (byName[s.name] ?? 0) + s.cpu;
-  }
-  return byName;
-}
 
 /**
  * The server's CPU per login step: sequential logins, the group's CPU time read as each step ends.
