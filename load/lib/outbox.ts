@@ -1,0 +1,46 @@
+import { sleep } from 'k6';
+import { getReq, send, type Req, type Response } from './http.ts';
+
+/**
+ * The SMS and email codes a deployment with test hooks keeps at GET /__test/outbox?to=… (newest
+ * first). A real deployment sends them to phones: load tests that need codes run against staging.
+ *
+ * API:
+ * - `OutboxMessage`: `{ to, channel, text, code, sentAt }`.
+ * - `outboxReq(to)` / `readOutbox(res, to)`: the request and the reading of its answer (for
+ *   callers that batch); `readOutbox` throws, with the way out, when the deployment has no test hooks.
+ * - `outbox(to)`: the messages, newest first.
+ * - `latestCode(to, after, { tries, pause })`: the newest code once more than `after` messages
+ *   are there (sending may lag the page that triggered it); null when none came in time.
+ */
+export interface OutboxMessage {
+  to: string;
+  channel: 'sms' | 'email';
+  text: string;
+  code: string | null;
+  sentAt: string;
+}
+
+export const outboxReq = (to: string): Req => getReq(`/__test/outbox?to=${encodeURIComponent(to)}`, 'outbox');
+
+export function readOutbox(res: Response, to: string): OutboxMessage[] {
+  if (res.status === 404) {
+    throw new Error(
+      'GET /__test/outbox answered 404: this deployment has no test hooks, so the load test cannot read the SMS codes. ' +
+        'Run it against a deployment whose ENVIRONMENT is development or test (staging), never production.',
+    );
+  }
+  if (res.status !== 200) throw new Error(`outbox of ${to}: ${res.status} ${res.body.slice(0, 200)}`);
+  return JSON.parse(res.body) as OutboxMessage[];
+}
+
+export const outbox = (to: string): OutboxMessage[] => readOutbox(send(outboxReq(to)), to);
+
+export function latestCode(to: string, after: number, { tries = 40, pause = 0.05 } = {}): string | null {
+  for (let i = 0; i < tries; i++) {
+    const messages = outbox(to);
+    if (messages.length > after && messages[0]?.code) return messages[0].code;
+    sleep(pause);
+  }
+  return null;
+}
