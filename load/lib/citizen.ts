@@ -4,7 +4,7 @@ import { Browser, jsonReq, type Response } from './http.ts';
 import { labelled } from './pages.ts';
 import { awaitCode, open, press } from './page-steps.ts';
 import { fiscalCode } from './fiscal-code.ts';
-import { FlowError, expect, runLockstep, type Flow } from './steps.ts';
+import { expect, fail, runLockstep, type Flow } from './steps.ts';
 
 /**
  * Citizens for the load tests, made the way real ones are: the registry issues a card (POST
@@ -102,7 +102,7 @@ export function* activate(person: Person, card: Card, password = PASSWORD): Flow
   // The page asks for two digits of the PUK's first half (the receipt), at positions it draws.
   const digits: Record<string, string> = {};
   for (const { name, match } of labelled(page.body, /^(\d)° cifra del PUK$/)) digits[name] = card.receipt.pukFirstHalf[Number(match[1]) - 1]!;
-  if (Object.keys(digits).length !== 2) throw new FlowError('activation_puk', `PUK positions not found on ${page.url}`);
+  if (Object.keys(digits).length !== 2) fail('activation: PUK positions', `not found on ${page.url}`);
   page = yield* press(browser, page, 'Continua', digits, 'activation_puk', 'activation_page');
   expect(page, 'activation: 2.1 phone page', onPage('2.1 Verifica Numero Cellulare'));
 

@@ -2,7 +2,7 @@ import type { Browser, Endpoint, Response } from './http.ts';
 import { isRedirect, locationOf } from './http.ts';
 import { fill, formOf, type Form } from './pages.ts';
 import { outboxReq, readOutbox } from './outbox.ts';
-import { FlowError, type Flow } from './steps.ts';
+import { fail, type Flow } from './steps.ts';
 import { ORIGIN } from './url.ts';
 
 /**
@@ -15,7 +15,7 @@ import { ORIGIN } from './url.ts';
  * - `open(browser, url, endpoint, pageEndpoint)`: GET, then the redirects (at most 5).
  * - `press(browser, page, button, values, endpoint, pageEndpoint)`: the form holding the button,
  *   filled and posted, then the redirects.
- * - `formFor(page, button, step)`: the form, or a FlowError naming the step.
+ * - `formFor(page, button, step)`: the form, or a failed step (steps.ts `fail`).
  * - `countMessages(to)`, `awaitCode(to, after)`: the outbox before and after a code is sent.
  */
 const MAX_HOPS = 5;
@@ -36,7 +36,7 @@ export function* open(browser: Browser, url: string, endpoint: Endpoint, pageEnd
 
 export function formFor(page: Response, button: string, step: string): Form {
   const form = formOf(page.body, page.url, { button });
-  if (!form) throw new FlowError(step, `no button "${button}" on ${page.status} ${page.url}`);
+  if (!form) fail(step, `no button "${button}" on ${page.status} ${page.url}`);
   return form;
 }
 
@@ -65,5 +65,5 @@ export function* awaitCode(to: string, after: number, tries = 40): Flow<string> 
     const messages = readOutbox(res, to);
     if (messages.length > after && messages[0]?.code) return messages[0].code;
   }
-  throw new FlowError('outbox', `no new code for ${to} after ${tries} reads`);
+  return fail('outbox: the code arrives', `no new code for ${to} after ${tries} reads`);
 }

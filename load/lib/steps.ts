@@ -9,9 +9,13 @@ import { send, sendAll, type Req, type Response } from './http.ts';
  * API:
  * - `Flow<T>`: `Generator<Step, T, Response>`; `Step`: a request, and optionally `pause` seconds to
  *   wait before it (polling).
- * - `FlowError`: a step that did not give what the flow needs, by name (`step`) and why.
+ * - `FlowError`: a step that did not give what the flow needs, by name (`step`) and why. Every one
+ *   is also a failed k6 check of that name, so a flow never ends unnoticed by the thresholds.
  * - `expect(res, step, ok)`: a k6 check named `step`; a false one ends the flow with a FlowError.
+ * - `fail(step, detail)`: the failed check and the FlowError, for what is not a response.
  * - `runFlow(flow)`: the result, or a FlowError thrown.
+ * - `attempt(flow)`: the result, or null after a FlowError (already a failed check): what an
+ *   iteration wants — it ends, counted, without an exception in k6's log. Other errors are thrown.
  * - `runLockstep(flows)`: one outcome per flow, `{ ok: true, value }` or `{ ok: false, error }`.
  */
 export type Step = Req & { pause?: number };
@@ -35,6 +39,11 @@ export function expect(res: Response, step: string, ok: (res: Response) => boole
   return res;
 }
 
+export function fail(step: string, detail: string): never {
+  check(null, { [step]: () => false });
+  throw new FlowError(step, detail);
+}
+
 export function runFlow<T>(flow: Flow<T>): T {
   let next = flow.next();
   while (!next.done) {
@@ -42,6 +51,15 @@ export function runFlow<T>(flow: Flow<T>): T {
     next = flow.next(send(next.value));
   }
   return next.value;
+}
+
+export function attempt<T>(flow: Flow<T>): T | null {
+  try {
+    return runFlow(flow);
+  } catch (err) {
+    if (err instanceof FlowError) return null;
+    throw err;
+  }
 }
 
 function advance<T>(flow: Flow<T>, res: Response | undefined, outcomes: Outcome<T>[], i: number): Step | null {
