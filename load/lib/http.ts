@@ -26,6 +26,7 @@ export type Endpoint =
   | 'login_otp'
   | 'consent'
   | 'token'
+  | 'token_refresh'
   | 'userinfo'
   | 'discovery'
   | 'outbox'

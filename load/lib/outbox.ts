@@ -10,6 +10,7 @@ import { getReq, send, type Req, type Response } from './http.ts';
  * - `outboxReq(to)` / `readOutbox(res, to)`: the request and the reading of its answer (for
  *   callers that batch); `readOutbox` throws, with the way out, when the deployment has no test hooks.
  * - `outbox(to)`: the messages, newest first.
+ * - `assertTestHooks()`: for setup(), fails the run at once on a deployment without the outbox.
  * - `latestCode(to, after, { tries, pause })`: the newest code once more than `after` messages
  *   are there (sending may lag the page that triggered it); null when none came in time.
  */
@@ -43,4 +44,9 @@ export function latestCode(to: string, after: number, { tries = 40, pause = 0.05
     sleep(pause);
   }
   return null;
+}
+
+/** Any well-formed number will do: an empty mailbox answers 200 where test hooks exist. */
+export function assertTestHooks(): void {
+  outbox('+393000000000');
 }

@@ -21,7 +21,8 @@ import { registryToken } from './config.ts';
  * - `callback(rp, location, state)`: the code from the OP's redirect to the redirect URI, or null
  *   when the redirect is not a success for this state.
  * - `exchangeCode(rp, code, verifier)`, `refreshTokens(rp, refreshToken)`: async, the token
- *   endpoint's response (tagged `token`); `tokensOf(res)` reads a successful one.
+ *   endpoint's response (tagged `token` and `token_refresh`: the two grants cost differently);
+ *   `tokensOf(res)` reads a successful one.
  * - `userinfo(rp, accessToken)`: the response (tagged `userinfo`); `isCompactJwe(text)`.
  */
 export const LEVEL = { 1: 'https://www.spid.gov.it/SpidL1', 2: 'https://www.spid.gov.it/SpidL2' } as const;
@@ -139,7 +140,7 @@ export function callback(rp: RelyingParty, location: string | null, state: strin
   return params.state === state && params.code ? params.code : null;
 }
 
-async function tokenRequest(rp: RelyingParty, fields: Record<string, string>): Promise<Response> {
+async function tokenRequest(rp: RelyingParty, fields: Record<string, string>, endpoint: 'token' | 'token_refresh'): Promise<Response> {
   const iat = nowSeconds();
   const assertion = await signJwt(
     { iss: rp.clientId, sub: rp.clientId, aud: rp.tokenEndpoint, iat, exp: iat + 60, jti: randomToken(16) },
@@ -149,16 +150,16 @@ async function tokenRequest(rp: RelyingParty, fields: Record<string, string>): P
     formReq(
       rp.tokenEndpoint,
       { ...fields, client_id: rp.clientId, client_assertion_type: ASSERTION_TYPE, client_assertion: assertion },
-      'token',
+      endpoint,
     ),
   );
 }
 
 export const exchangeCode = (rp: RelyingParty, code: string, verifier: string): Promise<Response> =>
-  tokenRequest(rp, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: rp.redirectUri });
+  tokenRequest(rp, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: rp.redirectUri }, 'token');
 
 export const refreshTokens = (rp: RelyingParty, refreshToken: string): Promise<Response> =>
-  tokenRequest(rp, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  tokenRequest(rp, { grant_type: 'refresh_token', refresh_token: refreshToken }, 'token_refresh');
 
 /** The tokens of a 200 answer, or null for anything else. */
 export function tokensOf(res: Response): Tokens | null {

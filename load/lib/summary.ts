@@ -102,6 +102,7 @@ function report(name: string, data: SummaryData, durations: Record<string, numbe
   const thresholds = Object.entries(m).flatMap(([metric, v]) =>
     Object.entries(v.thresholds ?? {}).map(([expression, t]) => ({ metric, expression, ok: t.ok })),
   );
+  rows.sort((a, b) => a.scenario.localeCompare(b.scenario) || a.endpoint.localeCompare(b.endpoint));
   return {
     scenarioFile: name,
     baseUrl: BASE_URL,
