@@ -1,8 +1,8 @@
 import { durationOr, durationSeconds, rateOr } from '../lib/config.ts';
-import { activateOne, prepareActivation } from '../lib/flows/activation.ts';
+import { ACTIVATION_BUDGET, activateOne, prepareActivation } from '../lib/flows/activation.ts';
 import { rampedIterations, rampingArrival, rampSeconds, type Stage } from '../lib/scenario.ts';
 import { summaryFor } from '../lib/summary.ts';
-import { baseOptions, scenarioThresholds, type Budget } from '../lib/thresholds.ts';
+import { baseOptions, scenarioThresholds } from '../lib/thresholds.ts';
 
 /**
  * activation: a wave of citizens activating new cards before a deadline — arrivals climb from 0 to
@@ -15,20 +15,6 @@ const STAGES: Stage[] = [
   { target: RATE, duration: `${Math.max(1, Math.round(SECONDS * 0.4))}s` },
   { target: RATE, duration: `${Math.max(1, Math.round(SECONDS * 0.6))}s` },
 ];
-
-/** The password step hashes; configura stores the credentials. */
-export const ACTIVATION_BUDGET: Budget = {
-  activation_page: 500,
-  activation_dati: 500,
-  activation_puk: 500,
-  activation_cellulare: 500,
-  activation_otp_sms: 500,
-  activation_non_adesso: 500,
-  activation_password: 1000,
-  activation_configura: 1000,
-  registry: null,
-  outbox: null,
-};
 
 export const options = baseOptions({
   scenarios: { activation: rampingArrival(STAGES, 1) },

@@ -1,8 +1,8 @@
 import { durationOr, durationSeconds, rateOr } from '../lib/config.ts';
-import { loginSms, poolSize, prepareLoginSms, type LoginSmsData } from '../lib/flows/login-sms.ts';
+import { LOGIN_SMS_BUDGET, loginSms, poolSize, prepareLoginSms, type LoginSmsData } from '../lib/flows/login-sms.ts';
 import { constantArrival, setupTimeoutFor } from '../lib/scenario.ts';
 import { summaryFor } from '../lib/summary.ts';
-import { baseOptions, scenarioThresholds, type Budget } from '../lib/thresholds.ts';
+import { baseOptions, scenarioThresholds } from '../lib/thresholds.ts';
 
 /**
  * login-sms: complete level 2 logins in SMS mode arriving at a constant rate (an ordinary busy
@@ -12,18 +12,6 @@ import { baseOptions, scenarioThresholds, type Budget } from '../lib/thresholds.
 const RATE = rateOr(3);
 const DURATION = durationOr('1m');
 const PLANNED = Math.ceil(RATE * durationSeconds(DURATION));
-
-/** p95 in ms: the password step hashes (PBKDF2, 100k iterations), the others are protocol work. */
-export const LOGIN_SMS_BUDGET: Budget = {
-  authorize: 500,
-  login_page: 500,
-  login_password: 1000,
-  login_otp: 500,
-  consent: 500,
-  token: 500,
-  userinfo: 500,
-  outbox: null,
-};
 
 export const options = baseOptions({
   scenarios: { login_sms: constantArrival(RATE, DURATION, 1) },

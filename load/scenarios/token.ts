@@ -1,8 +1,8 @@
 import { durationOr, durationSeconds, rateOr } from '../lib/config.ts';
-import { prepareToken, tokenGrant, type TokenData } from '../lib/flows/token.ts';
+import { TOKEN_BUDGET, TOKEN_POOL, prepareToken, tokenGrant, type TokenData } from '../lib/flows/token.ts';
 import { constantArrival, setupTimeoutFor } from '../lib/scenario.ts';
 import { summaryFor } from '../lib/summary.ts';
-import { baseOptions, scenarioThresholds, type Budget } from '../lib/thresholds.ts';
+import { baseOptions, scenarioThresholds } from '../lib/thresholds.ts';
 
 /**
  * token: RP back ends at the token endpoint — one level 1 login and code exchange, then refresh
@@ -13,20 +13,10 @@ const RATE = rateOr(10);
 const DURATION = durationOr('1m');
 const PLANNED = Math.ceil(RATE * durationSeconds(DURATION));
 
-export const TOKEN_BUDGET: Budget = {
-  authorize: 500,
-  login_page: 500,
-  login_password: 1000,
-  consent: 500,
-  token: 300,
-  token_refresh: 300,
-  userinfo: 300,
-};
-
 export const options = baseOptions({
   scenarios: { token: constantArrival(RATE, DURATION, 0.3) },
   thresholds: scenarioThresholds('token', TOKEN_BUDGET, { planned: PLANNED }),
-  setupTimeout: setupTimeoutFor(10),
+  setupTimeout: setupTimeoutFor(TOKEN_POOL),
 });
 
 export const setup = (): Promise<TokenData> => prepareToken();

@@ -5,6 +5,7 @@ import { decodePayload } from '../jwt.ts';
 import { browserLogin } from '../login.ts';
 import { authorizationRequest, callback, exchangeCode, isCompactJwe, registerRp, tokensOf, userinfo, type RelyingParty } from '../rp.ts';
 import { attempt } from '../steps.ts';
+import type { Budget } from '../thresholds.ts';
 
 /**
  * Complete level 2 logins in SMS mode, as an RP and its citizens make them: authorize with a signed
@@ -19,6 +20,7 @@ import { attempt } from '../steps.ts';
  * - `loginSms(data)`: async, one iteration; the identity is the scenario's iteration number modulo
  *   the pool, so each is used at most ⌈iterations/pool⌉ times and never by two VUs at once while
  *   the pool is larger than the VUs in flight.
+ * - `LOGIN_SMS_BUDGET`: p95 per endpoint (thresholds.ts) for a development server on a laptop.
  * - `completeLogin(rp, request, location)`: async, the RP's side after the redirect (shared with
  *   the token scenario): code → token → userinfo, each a check; the tokens, or null.
  */
@@ -64,3 +66,15 @@ export async function loginSms(data: LoginSmsData): Promise<void> {
   const location = attempt(browserLogin(request.url, identity, 2));
   if (location !== null) await completeLogin(data.rp, request, location);
 }
+
+/** p95 in ms: the password step hashes (PBKDF2, 100k iterations), the others are protocol work. */
+export const LOGIN_SMS_BUDGET: Budget = {
+  authorize: 500,
+  login_page: 500,
+  login_password: 1000,
+  login_otp: 500,
+  consent: 500,
+  token: 500,
+  userinfo: 500,
+  outbox: null,
+};

@@ -4,6 +4,7 @@ import { activateCitizens, type Identity } from '../citizen.ts';
 import { browserLogin } from '../login.ts';
 import { authorizationRequest, refreshTokens, registerRp, tokensOf, type RelyingParty } from '../rp.ts';
 import { attempt } from '../steps.ts';
+import type { Budget } from '../thresholds.ts';
 import { completeLogin } from './login-sms.ts';
 
 /**
@@ -16,10 +17,11 @@ import { completeLogin } from './login-sms.ts';
  * with no live chain logs in and exchanges the code; the next REFRESHES_PER_LOGIN iterations refresh.
  *
  * API:
- * - `REFRESHES_PER_LOGIN`.
+ * - `REFRESHES_PER_LOGIN`, `TOKEN_POOL` (the identities prepareToken activates).
  * - `prepareToken({ name })`: async, setup(): an RP and a few level 1 identities (level 1 sends no
  *   SMS, so the daily caps never bind and a small pool serves any rate).
  * - `TokenData`; `tokenGrant(data)`: async, one iteration.
+ * - `TOKEN_BUDGET`: p95 per endpoint (thresholds.ts).
  */
 export interface TokenData {
   rp: RelyingParty;
@@ -27,14 +29,14 @@ export interface TokenData {
 }
 
 export const REFRESHES_PER_LOGIN = 4;
-const POOL = 10;
+export const TOKEN_POOL = 10;
 const SCOPE = 'openid profile offline_access';
 
 let chain: { refreshToken: string; left: number } | null = null;
 
 export async function prepareToken({ name = 'Load test RP (token)' } = {}): Promise<TokenData> {
   const rp = await registerRp(name);
-  return { rp, identities: activateCitizens(POOL) };
+  return { rp, identities: activateCitizens(TOKEN_POOL) };
 }
 
 async function loginForChain(data: TokenData): Promise<void> {
@@ -60,3 +62,13 @@ export async function tokenGrant(data: TokenData): Promise<void> {
   if (chain) await refresh(data, chain);
   else await loginForChain(data);
 }
+
+export const TOKEN_BUDGET: Budget = {
+  authorize: 500,
+  login_page: 500,
+  login_password: 1000,
+  consent: 500,
+  token: 300,
+  token_refresh: 300,
+  userinfo: 300,
+};

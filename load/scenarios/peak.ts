@@ -1,0 +1,73 @@
+import { durationOr, durationSeconds, rateOr } from '../lib/config.ts';
+import { ACTIVATION_BUDGET, activateOne, prepareActivation } from '../lib/flows/activation.ts';
+import { LOGIN_SMS_BUDGET, loginSms, poolSize, prepareLoginSms, type LoginSmsData } from '../lib/flows/login-sms.ts';
+import { TOKEN_BUDGET, TOKEN_POOL, prepareToken, tokenGrant, type TokenData } from '../lib/flows/token.ts';
+import { rampedIterations, rampingArrival, rampSeconds, setupTimeoutFor, type Stage } from '../lib/scenario.ts';
+import { summaryFor } from '../lib/summary.ts';
+import { baseOptions, scenarioThresholds, type Budget } from '../lib/thresholds.ts';
+
+/**
+ * peak: a click day — a bonus opens at a set hour and everyone logs in at once. Arrivals climb
+ * slowly, jump to the peak, hold it, and ease off; every part of the service takes its share at
+ * the same time: level 2 SMS logins (most), RP back ends at the token endpoint, late activations.
+ * RATE is the login rate at the top (default 4/s); the others follow in proportion. DURATION
+ * (default 2m) is the whole ramp.
+ */
+const PEAK = rateOr(4);
+const SECONDS = durationSeconds(durationOr('2m'));
+
+/** Share of the whole ramp, and the rate reached at its end as a fraction of the peak. */
+const SHAPE: [number, number][] = [
+  [0.15, 0.3],
+  [0.15, 1],
+  [0.5, 1],
+  [0.2, 0.2],
+];
+const stagesAt = (top: number): Stage[] =>
+  SHAPE.map(([share, level]) => ({ target: top * level, duration: `${Math.max(1, Math.round(SECONDS * share))}s` }));
+
+interface Part {
+  perSecond: number;
+  budget: Budget;
+  exec: string;
+  /** How long an iteration takes locally, for the VUs to hold them. */
+  iterationSeconds: number;
+}
+
+const PARTS: Record<string, Part> = {
+  login_sms: { perSecond: PEAK, budget: LOGIN_SMS_BUDGET, exec: 'loginSmsPart', iterationSeconds: 1 },
+  token: { perSecond: PEAK / 2, budget: TOKEN_BUDGET, exec: 'tokenPart', iterationSeconds: 0.3 },
+  activation: { perSecond: PEAK / 4, budget: ACTIVATION_BUDGET, exec: 'activationPart', iterationSeconds: 1 },
+};
+
+const LOGINS = rampedIterations(stagesAt(PARTS.login_sms!.perSecond));
+
+export const options = baseOptions({
+  scenarios: Object.fromEntries(
+    Object.entries(PARTS).map(([name, p]) => [name, rampingArrival(stagesAt(p.perSecond), p.iterationSeconds, p.exec)]),
+  ),
+  thresholds: Object.assign(
+    {},
+    ...Object.entries(PARTS).map(([name, p]) => scenarioThresholds(name, p.budget, { planned: rampedIterations(stagesAt(p.perSecond)) })),
+  ),
+  setupTimeout: setupTimeoutFor(poolSize(LOGINS) + TOKEN_POOL),
+});
+
+interface PeakData {
+  login: LoginSmsData;
+  token: TokenData;
+}
+
+export async function setup(): Promise<PeakData> {
+  prepareActivation();
+  return { login: await prepareLoginSms({ iterations: LOGINS, name: 'Load test RP (peak, login-sms)' }), token: await prepareToken({ name: 'Load test RP (peak, token)' }) };
+}
+
+export const loginSmsPart = (data: PeakData): Promise<void> => loginSms(data.login);
+export const tokenPart = (data: PeakData): Promise<void> => tokenGrant(data.token);
+export const activationPart = (): void => activateOne();
+
+export const handleSummary = summaryFor(
+  'peak',
+  Object.fromEntries(Object.keys(PARTS).map((name) => [name, rampSeconds(stagesAt(PARTS[name]!.perSecond))])),
+);
