@@ -1,42 +1,23 @@
-import { SignJWT, compactDecrypt, decodeJwt, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, compactDecrypt, decodeJwt } from 'jose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { generateRpKeys, randomRpHost, registerClient } from './rp-keys.mjs';
 
 /**
- * A relying party for Node tools (bench): its own keys (ES256 to sign, ECDH-ES for what the OP
- * encrypts to it — the cheapest for the client, so a bench measures the server), registered through
- * the registry API, signed request objects with PKCE, private_key_jwt, and userinfo decryption.
+ * A relying party for Node tools (bench): its own keys (rp-keys.mjs), registered through the
+ * registry API, signed request objects with PKCE, private_key_jwt, and userinfo decryption.
  */
 export const ACR = { 1: 'https://www.spid.gov.it/SpidL1', 2: 'https://www.spid.gov.it/SpidL2' };
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const random = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
-export async function createRp(baseUrl, registryToken, { name = 'Bench RP', host = `rp-${random(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}.example.it` } = {}) {
-  const sig = await generateKeyPair('ES256', { extractable: true });
-  const enc = await generateKeyPair('ECDH-ES', { extractable: true, crv: 'P-256' });
-  const sigKid = `sig-${random(6)}`;
-  const encKid = `enc-${random(6)}`;
+export async function createRp(baseUrl, registryToken, { name = 'Bench RP', host = randomRpHost() } = {}) {
+  const { sig, enc, jwks } = await generateRpKeys();
   const clientId = `https://${host}`;
   const redirectUri = `${clientId}/callback`;
-  const registration = {
-    client_id: clientId,
-    client_name: name,
-    redirect_uris: [redirectUri],
-    jwks: {
-      keys: [
-        { ...(await exportJWK(sig.publicKey)), kid: sigKid, use: 'sig', alg: 'ES256' },
-        { ...(await exportJWK(enc.publicKey)), kid: encKid, use: 'enc' },
-      ],
-    },
-  };
-  const res = await fetch(`${baseUrl}/registry/clients`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${registryToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(registration),
-  });
-  if (res.status !== 201) throw new Error(`registration refused: ${res.status} ${await res.text()}`);
+  await registerClient(baseUrl, registryToken, { client_id: clientId, client_name: name, redirect_uris: [redirectUri], jwks });
   const discovery = await (await fetch(`${baseUrl}/.well-known/openid-configuration`)).json();
 
-  const sign = (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: sigKid }).sign(sig.privateKey);
+  const sign = (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: sig.kid }).sign(sig.privateKey);
   const now = () => Math.floor(Date.now() / 1000);
 
   async function postForm(url, form) {
