@@ -25,8 +25,9 @@ export function arrival(perSecond: number): { rate: number; timeUnit: string } {
 }
 
 export function vusFor(perSecond: number, iterationSeconds: number): { preAllocatedVUs: number; maxVUs: number } {
+  // k6 drops an iteration that finds no idle VU while it starts another: enough are started up front.
   const inFlight = Math.ceil(perSecond * iterationSeconds);
-  return { preAllocatedVUs: Math.max(2, inFlight * 2), maxVUs: Math.max(10, inFlight * 10) };
+  return { preAllocatedVUs: Math.max(5, inFlight * 3), maxVUs: Math.max(20, inFlight * 10) };
 }
 
 export function constantArrival(perSecond: number, duration: string, iterationSeconds: number, exec?: string): Scenario {

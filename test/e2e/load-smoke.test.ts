@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { root } from '../../scripts/lib/dev-server.mjs';
+
+/**
+ * The k6 scenarios (load/) run for a few seconds each at a low rate against the e2e server, through
+ * `npm run load`'s script, so that they never rot: k6 must exit 0 (every threshold passed) and the
+ * JSON summary must show iterations in every part of the scenario.
+ */
+const baseUrl = inject('baseUrl');
+const registryToken = inject('registryToken');
+const results = mkdtempSync(join(tmpdir(), 'cieid-load-smoke-'));
+afterAll(() => rmSync(results, { recursive: true, force: true }));
+
+/** k6's own limit is the scenario's duration plus setup; this one only catches a hang. */
+const RUN_LIMIT_MS = 60_000;
+
+function runLoad(scenario: string, duration: string): Promise<{ code: number | null; output: string }> {
+  const args = ['scripts/load-run.mjs', '--scenario', scenario, '--base-url', baseUrl, '--registry-token', registryToken, '--rate', '2', '--duration', duration, '--results', join(results, scenario)];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d));
+    child.stderr.on('data', (d: Buffer) => (output += d));
+    const timer = setTimeout(() => child.kill('SIGTERM'), RUN_LIMIT_MS);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+interface Summary {
+  scenarios: { scenario: string; iterations: number }[];
+  failedThresholds: number;
+  thresholds: unknown[];
+}
+
+function summaryOf(scenario: string): Summary {
+  const dir = join(results, scenario);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  expect(files).toHaveLength(1);
+  expect(readdirSync(dir).filter((f) => f.endsWith('.html'))).toHaveLength(1);
+  return JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as Summary;
+}
+
+describe('load scenarios, smoke runs', () => {
+  it.each([
+    ['login-sms', '5s'],
+    ['token', '5s'],
+    ['qr-wait', '5s'],
+    ['activation', '5s'],
+    ['peak', '10s'],
+  ])('%s runs clean for %s at 2/s', async (scenario, duration) => {
+    const { code, output } = await runLoad(scenario, duration);
+    expect(code, output).toBe(0);
+    const summary = summaryOf(scenario);
+    expect(summary.thresholds.length).toBeGreaterThan(0);
+    expect(summary.failedThresholds, output).toBe(0);
+    expect(summary.scenarios.length).toBeGreaterThan(0);
+    for (const part of summary.scenarios) expect(part.iterations, `${part.scenario}\n${output}`).toBeGreaterThan(0);
+  }, RUN_LIMIT_MS + 10_000);
+});
