@@ -1,5 +1,5 @@
 import { durationOr, durationSeconds, rateOr } from '../lib/config.ts';
-import { ITERATION_SECONDS, prepareQrWait, qrWait, qrWaitFigures, qrWaitPool, qrWaitThresholds, type QrWaitData } from '../lib/flows/qr-wait.ts';
+import { GRACEFUL_STOP, ITERATION_SECONDS, prepareQrWait, qrWait, qrWaitFigures, qrWaitPool, qrWaitThresholds, type QrWaitData } from '../lib/flows/qr-wait.ts';
 import { constantArrival, setupTimeoutFor } from '../lib/scenario.ts';
 import { summaryFor } from '../lib/summary.ts';
 import { baseOptions } from '../lib/thresholds.ts';
@@ -18,7 +18,7 @@ const PLANNED = Math.ceil(RATE * SECONDS);
 const POOL = qrWaitPool(RATE, SECONDS);
 
 export const options = baseOptions({
-  scenarios: { qr_wait: constantArrival(RATE, DURATION, ITERATION_SECONDS) },
+  scenarios: { qr_wait: { ...constantArrival(RATE, DURATION, ITERATION_SECONDS), gracefulStop: GRACEFUL_STOP } },
   thresholds: qrWaitThresholds('qr_wait', PLANNED),
   // Each citizen is activated and then certifies a device: about twice a login-sms citizen's setup.
   setupTimeout: setupTimeoutFor(2 * POOL),

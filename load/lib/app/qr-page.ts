@@ -75,8 +75,9 @@ async function byPolling(browser: Browser, page: QrPage, scanAt: number, scan: S
   let approvedAt = 0;
   for (;;) {
     // The App scans on its own schedule while the page keeps its polling rhythm.
-    pauseUntil(approvedAt ? nextPoll : Math.min(nextPoll, scanAt));
-    if (!approvedAt && Date.now() >= scanAt) {
+    const scanNext = !approvedAt && scanAt <= nextPoll;
+    pauseUntil(scanNext ? scanAt : nextPoll);
+    if (scanNext) {
       if (!(await scan())) return null;
       approvedAt = Date.now();
       continue;

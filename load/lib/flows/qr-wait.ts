@@ -20,8 +20,10 @@ import { completeLogin } from './login-sms.ts';
  * approves with a WebAuthn assertion; the page sees the step change and reloads, the citizen
  * presses "Prosegui" on consent, and the RP exchanges the code and calls userinfo.
  *
- * Knobs (k6 `-e`): QR_SCAN_DELAY `min-max` seconds (default 2-6), QR_WAIT `poll` (default) or
- * `socket`, QR_POLL seconds between status polls (default 1).
+ * Knobs (k6 `-e` or the environment): QR_SCAN_DELAY `min-max` seconds (default 2-6, at most 30),
+ * QR_WAIT `poll` (default: every page polls, the heavier case) or `socket` (the page's WebSocket, as
+ * browsers wait), QR_POLL seconds between status polls (default 1), APP_ORIGIN when the deployment
+ * sets one (lib/app/authenticator.ts).
  *
  * Pool sizing (`qrWaitPool`): the device of an iteration is `iterationInTest mod pool`, so devices
  * are used round-robin, each every pool/rate seconds. Two limits set the pool:
@@ -36,7 +38,8 @@ import { completeLogin } from './login-sms.ts';
  * activation one (cap 10 a day, R-OTP-3); a QR login spends none.
  *
  * API:
- * - `qrWaitPool(rate, seconds)`: the devices a run at that rate for that long needs.
+ * - `qrWaitPool(rate, seconds)`: the devices a run at that rate for that long needs (for a ramp:
+ *   its top rate and its whole length).
  * - `prepareQrWait(count, name?)`: async, setup(): a registered RP and `count` citizens each with a
  *   certified App → `QrWaitData` (JSON).
  * - `qrWait(data)`: async, one iteration.
@@ -44,15 +47,18 @@ import { completeLogin } from './login-sms.ts';
  * - `QR_WAIT_BUDGET`: p95 in ms per endpoint; `qrWaitThresholds(scenario, planned)`: the thresholds
  *   for a k6 scenario running `qrWait` (lib/thresholds.ts), with the status polls or the waiting
  *   socket's handshake as the mode in use.
- * - `ITERATION_SECONDS`: a typical iteration's length, for the executor's VU count.
+ * - `ITERATION_SECONDS`: a typical iteration's length, for the executor's VU count;
+ *   `GRACEFUL_STOP`: the longest one (the latest scan, the wait limit, the requests), for the
+ *   scenario's gracefulStop — k6's default 30 s would cut the last pages short with long scan delays.
  * - `qrWaitFigures(metrics, seconds)`: a line for the end-of-test summary — how long pages waited,
- *   how fast they saw the approval, how many waited at once (mean and peak) over `seconds` of run.
+ *   how fast they saw the approval, how many waited at once, for a run of `seconds`.
  *
- * Custom metrics: `qr_page_wait` (ms from the QR page shown to the page seeing the approval) and
- * `qr_page_wait_total` (their sum: divided by the run's length, the mean number of pages waiting),
- * `qr_wake` (ms from the approval to the page seeing it: up to a poll interval, or the socket's push),
- * `qr_iterations_in_flight` (k6's active VUs when a page starts waiting: its maximum is the peak of
- * pages open at once when qr-wait runs alone; in a mix it counts the other scenarios' VUs too).
+ * Custom metrics:
+ * - `qr_page_wait`: ms from the QR page shown to the page seeing the approval; `qr_page_wait_total`
+ *   their sum (over the run's length: rate × mean wait, the pages waiting at once in a steady run);
+ * - `qr_wake`: ms from the approval to the page seeing it (up to a poll interval, or the socket's push);
+ * - `qr_iterations_in_flight`: k6's active VUs when a page starts waiting — its maximum is the peak
+ *   of pages open at once when qr-wait runs alone; in a mix it counts the other scenarios' VUs too.
  */
 export interface QrWaitData {
   rp: RelyingParty;
@@ -93,6 +99,7 @@ const SCAN = scanDelay();
 const WAIT = waitOptions();
 
 export const ITERATION_SECONDS = (SCAN.min + SCAN.max) / 2 + 2;
+export const GRACEFUL_STOP = `${Math.ceil(SCAN.max + LIMIT_S + 10)}s`;
 
 export const QR_WAIT_MODE: WaitMode = WAIT.mode;
 
@@ -125,10 +132,12 @@ type Metrics = Record<string, { values: Record<string, number> } | undefined>;
 export function qrWaitFigures(metrics: Metrics, seconds: number): string {
   const v = (name: string, key: string) => metrics[name]?.values[key] ?? 0;
   const s = (ms: number) => (ms / 1000).toFixed(1);
+  // Little's law: arrivals per second × mean wait = pages waiting at once, once the run is steady.
+  const steady = v('qr_page_wait_total', 'count') / 1000 / seconds;
   return (
     `qr pages (${WAIT.mode}): waited p50 ${s(v('qr_page_wait', 'med'))} s, p95 ${s(v('qr_page_wait', 'p(95)'))} s; ` +
-    `approval → page p95 ${v('qr_wake', 'p(95)').toFixed(0)} ms; waiting at once: mean ${(v('qr_page_wait_total', 'count') / 1000 / seconds).toFixed(1)}, ` +
-    `peak ≤ ${v('qr_iterations_in_flight', 'max')} (iterations in flight)\n`
+    `approval → page p95 ${v('qr_wake', 'p(95)').toFixed(0)} ms; pages waiting at once ≈ ${steady.toFixed(0)} ` +
+    `(rate × mean wait), iterations in flight at most ${v('qr_iterations_in_flight', 'max')}\n`
   );
 }
 
