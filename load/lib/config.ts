@@ -9,8 +9,6 @@
  *   it is read when first asked for and its absence is an error then.
  * - `rateOr(perSecond)`: RATE (iterations per second) when given, else the scenario's default.
  * - `durationOr(duration)`: DURATION (a k6 duration: `30s`, `5m`, `1m30s`) when given, else the default.
- * - `scale(perSecond)`: a default rate scaled by RATE/`defaultRate` — for scenarios mixing several
- *   rates (peak), so one RATE still sizes the whole mix.
  * - `durationSeconds(duration)`: a k6 duration in seconds, for sizing pools from rate × duration.
  * - `RESULTS_DIR`: where handleSummary writes its files (default load/results).
  */
@@ -44,12 +42,6 @@ function positiveNumber(name: string): number | null {
 
 export function rateOr(perSecond: number): number {
   return positiveNumber('RATE') ?? perSecond;
-}
-
-/** A default rate of a mix, scaled so that the mix's main rate becomes RATE. */
-export function scale(perSecond: number, defaultRate: number): number {
-  const rate = positiveNumber('RATE');
-  return rate === null ? perSecond : (perSecond * rate) / defaultRate;
 }
 
 const DURATION = /^(?:\d+(?:\.\d+)?(?:h|m|s|ms))+$/;

@@ -14,8 +14,8 @@ import { ORIGIN, resolveUrl } from './url.ts';
  *   `sendAll(reqs)` sends many at once (http.batch) — the activation of a setup pool runs citizens in
  *   lock step that way.
  * - `Browser`: one simulated browser (its own cookie jar: a VU plays many citizens one after the
- *   other, and each login must start without the last one's cookies). `get`, `postForm`, and
- *   `follow(res, endpoint)` for a 303 back to our own pages.
+ *   other, and each login must start without the last one's cookies): `getReq`, `formReq` (with the
+ *   Origin of our pages), `get`. Walking through pages and redirects: page-steps.ts.
  * - `locationOf(res)`: the absolute URL a redirect points to, or null.
  * - `isRedirect(res)`; `absolute(path)`: a path of the service under BASE_URL.
  */
@@ -109,16 +109,5 @@ export class Browser {
 
   get(url: string, endpoint: Endpoint): Response {
     return send(this.getReq(url, endpoint));
-  }
-
-  postForm(url: string, fields: Record<string, string | number | undefined>, endpoint: Endpoint): Response {
-    return send(this.formReq(url, fields, endpoint));
-  }
-
-  /** The page a redirect to our own origin leads to; any other response is returned as it is. */
-  follow(res: Response, endpoint: Endpoint): Response {
-    const location = locationOf(res);
-    if (!isRedirect(res) || !location || !location.startsWith(`${ORIGIN}/`)) return res;
-    return this.get(location, endpoint);
   }
 }

@@ -1,4 +1,3 @@
-import { sleep } from 'k6';
 import { getReq, send, type Req, type Response } from './http.ts';
 
 /**
@@ -6,18 +5,14 @@ import { getReq, send, type Req, type Response } from './http.ts';
  * first). A real deployment sends them to phones: load tests that need codes run against staging.
  *
  * API:
- * - `OutboxMessage`: `{ to, channel, text, code, sentAt }`.
+ * - `OutboxMessage`: what the load tests read of a message (durable-objects/outbox.ts has them all).
  * - `outboxReq(to)` / `readOutbox(res, to)`: the request and the reading of its answer (for
  *   callers that batch); `readOutbox` throws, with the way out, when the deployment has no test hooks.
  * - `outbox(to)`: the messages, newest first.
  * - `assertTestHooks()`: for setup(), fails the run at once on a deployment without the outbox.
- * - `latestCode(to, after, { tries, pause })`: the newest code once more than `after` messages
- *   are there (sending may lag the page that triggered it); null when none came in time.
+ * Waiting for a new code is a flow step: `awaitCode` in page-steps.ts.
  */
 export interface OutboxMessage {
-  to: string;
-  channel: 'sms' | 'email';
-  text: string;
   code: string | null;
   sentAt: string;
 }
@@ -36,15 +31,6 @@ export function readOutbox(res: Response, to: string): OutboxMessage[] {
 }
 
 export const outbox = (to: string): OutboxMessage[] => readOutbox(send(outboxReq(to)), to);
-
-export function latestCode(to: string, after: number, { tries = 40, pause = 0.05 } = {}): string | null {
-  for (let i = 0; i < tries; i++) {
-    const messages = outbox(to);
-    if (messages.length > after && messages[0]?.code) return messages[0].code;
-    sleep(pause);
-  }
-  return null;
-}
 
 /** Any well-formed number will do: an empty mailbox answers 200 where test hooks exist. */
 export function assertTestHooks(): void {
