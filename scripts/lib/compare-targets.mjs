@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { activate, issueCard } from './citizen-flows.mjs';
+import { randomCitizen } from './citizens.mjs';
+import { freePort, root, spawnDevServer, tail, waitForHealth } from './dev-server.mjs';
+import { SERVER_CORE, onCore, pinGroup } from './pin.mjs';
+import { ACR } from './rp.mjs';
+import { generateRpKeys, randomRpHost, registerClient } from './rp-keys.mjs';
+
+/**
+ * The two servers bench:compare measures and the data load/compare/login.ts needs for each: our
+ * service (wrangler dev, fresh state) with an RP registered and citizens activated through its own
+ * API and pages, and the oidc-provider of oidc-provider-server.mjs with the same RP and the same
+ * users. Each server runs in a process group of its own, pinned to the server core when `pin`.
+ */
+const SCOPE = 'openid profile';
+/** What both targets encrypt userinfo with: ECDH-ES to the RP's P-256 key, A256GCM content. */
+const USERINFO_ENCRYPTION = { userinfo_encrypted_response_alg: 'ECDH-ES', userinfo_encrypted_response_enc: 'A256GCM' };
+
+/** The RP both targets know: one key set, one client_id. */
+export async function benchRp() {
+  const keys = await generateRpKeys();
+  const clientId = `https://${randomRpHost()}`;
+  return { keys, clientId, clientName: 'Comune del Confronto', redirectUri: `${clientId}/callback` };
+}
+
+/** `count` citizens with a card and activated credentials on our service; their logins as users. */
+export async function activateCitizens(baseUrl, registryToken, count) {
+  const activated = [];
+  // Four at a time: the activation pages hash a password each, and setup is not what is measured.
+  for (let i = 0; i < count; i += 4) {
+    const batch = Array.from({ length: Math.min(4, count - i) }, randomCitizen);
+    activated.push(...(await Promise.all(batch.map(async (citizen) => activate(baseUrl, { citizen, card: await issueCard(baseUrl, registryToken, citizen) })))));
+  }
+  return activated.map(({ citizen, password }) => ({
+    username: citizen.fiscalCode,
+    password,
+    givenName: citizen.givenName,
+    familyName: citizen.familyName,
+    birthDate: citizen.birthDate,
+    fiscalCode: citizen.fiscalCode,
+  }));
+}
+
+/** The file login.ts open()s for one target. */
+export function writeTargetData(file, target, discovery, rp, users) {
+  const data = {
+    target,
+    issuer: discovery.issuer,
+    authorizationEndpoint: discovery.authorization_endpoint,
+    tokenEndpoint: discovery.token_endpoint,
+    userinfoEndpoint: discovery.userinfo_endpoint,
+    clientId: rp.clientId,
+    redirectUri: rp.redirectUri,
+    scope: SCOPE,
+    acr: ACR[1],
+    sigKey: { kid: rp.keys.sig.kid, privateJwk: rp.keys.sig.privateJwk, publicJwk: rp.keys.sig.publicJwk },
+    encKey: { kid: rp.keys.enc.kid, privateJwk: rp.keys.enc.privateJwk },
+    users: users.map(({ username, password, givenName, fiscalCode }) => ({ username, password, givenName, fiscalCode })),
+  };
+  writeFileSync(file, JSON.stringify(data));
+}
+
+async function discover(baseUrl) {
+  const res = await fetch(`${baseUrl}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`discovery at ${baseUrl}: ${res.status}`);
+  return res.json();
+}
+
+function logTo(child, file) {
+  const out = createWriteStream(file);
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+}
+
+/**
+ * Our service: wrangler dev on a free port with its state in `workDir`, the RP registered. `track`
+ * gets the child as soon as it exists, so the caller can kill its group whatever happens next.
+ */
+export async function startOurs(workDir, rp, pin, track) {
+  const port = await freePort();
+  const registryToken = randomBytes(24).toString('base64url');
+  const log = join(workDir, 'cieid.log');
+  const child = spawnDevServer({ port, registryToken, stateDir: join(workDir, 'cieid-state') });
+  track(child);
+  // dev.mjs has not started wrangler yet: pinned now, its children inherit the core.
+  if (pin) pinGroup(child.pid, SERVER_CORE);
+  logTo(child, log);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHealth(baseUrl, child, { describe: () => tail(log) });
+  if (pin) pinGroup(child.pid, SERVER_CORE);
+  await registerClient(baseUrl, registryToken, {
+    client_id: rp.clientId,
+    client_name: rp.clientName,
+    redirect_uris: [rp.redirectUri],
+    jwks: rp.keys.jwks,
+    ...USERINFO_ENCRYPTION,
+  });
+  return { name: 'cieid', child, log, baseUrl, registryToken, discovery: await discover(baseUrl) };
+}
+
+/** Resolves once the child prints a line starting with `ready`; rejects on exit or after `timeoutMs`. */
+function waitForReady(child, log, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`oidc-provider not ready within ${timeoutMs / 1000} s:\n${tail(log)}`)), timeoutMs);
+    child.stdout.on('data', (chunk) => {
+      if (/^ready /m.test(String(chunk))) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`oidc-provider exited before it was ready:\n${tail(log)}`));
+    });
+  });
+}
+
+/** oidc-provider on a free port, in its own process group, started on the server core when `pin`. */
+export async function startTheirs(workDir, rp, users, pin, track) {
+  const port = await freePort();
+  const setup = join(workDir, 'oidc-provider-setup.json');
+  writeFileSync(setup, JSON.stringify({
+    port,
+    client: { clientId: rp.clientId, clientName: rp.clientName, redirectUri: rp.redirectUri, jwks: rp.keys.jwks },
+    users,
+  }));
+  const log = join(workDir, 'oidc-provider.log');
+  const [command, args] = onCore(pin, SERVER_CORE, process.execPath, [join(root, 'scripts', 'lib', 'oidc-provider-server.mjs'), setup]);
+  const child = spawn(command, args, { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+  track(child);
+  logTo(child, log);
+  await waitForReady(child, log, 120_000);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return { name: 'oidc-provider', child, log, baseUrl, discovery: await discover(baseUrl) };
+}
