@@ -13,9 +13,9 @@ import type { Threshold } from 'k6/options';
  * slowly, jump to the peak, hold it, and ease off; every part of the service takes its share at
  * the same time: level 2 SMS logins (most), RP back ends at the token endpoint, late activations,
  * and desktop pages waiting on QR codes for the App. RATE is the SMS login rate at the top
- * (default 4/s); the others follow in proportion. DURATION (default 2m) is the whole ramp.
+ * (default 2/s); the others follow in proportion. DURATION (default 2m) is the whole ramp.
  */
-const PEAK = rateOr(4);
+const PEAK = rateOr(2);
 const SECONDS = durationSeconds(durationOr('2m'));
 
 /** Share of the whole ramp, and the rate reached at its end as a fraction of the peak. */
