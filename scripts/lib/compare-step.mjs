@@ -19,9 +19,13 @@ export const SATURATION = { completedShare: 0.8, droppedShare: 0.05, failedShare
 
 const round = (x, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
 
+/** The k6 processes running now, for a caller that must kill everything when it exits. */
+export const runningK6 = new Set();
+
 /** Runs `command`, keeping the last lines of its output; killed with its process group after `timeoutMs`. */
 function runBounded(command, args, timeoutMs) {
   const child = spawn(command, args, { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  runningK6.add(child);
   const lines = [];
   const keep = (chunk) => {
     lines.push(...String(chunk).split('\n').filter(Boolean));
@@ -37,6 +41,7 @@ function runBounded(command, args, timeoutMs) {
     }, timeoutMs);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
+      runningK6.delete(child);
       resolve({ code, signal, timedOut, lines, child });
     });
   });
@@ -82,9 +87,9 @@ export async function runStep({ target, dataFile, rate, durationS, workDir, pin,
   // wrangler dev may have started a new workerd (it restarts on a source change): pin that one too.
   if (pin) pinGroup(pgid, SERVER_CORE);
   const pidsBefore = groupPids(pgid).join();
-  const cpuBefore = groupCpu(pgid);
+  const cpuBefore = groupCpu(pgid, target.label);
   const k6 = await runBounded(command, commandArgs, (durationS + GRACEFUL_STOP_S + 60) * 1000);
-  const spent = cpuSpent(cpuBefore, groupCpu(pgid));
+  const spent = cpuSpent(cpuBefore, groupCpu(pgid, target.label));
   const restarted = groupPids(pgid).join() !== pidsBefore;
 
   const summary = readSummary(summaryFile);

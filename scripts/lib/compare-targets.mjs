@@ -6,6 +6,7 @@ import { activate, issueCard } from './citizen-flows.mjs';
 import { randomCitizen } from './citizens.mjs';
 import { freePort, root, spawnDevServer, tail, waitForHealth } from './dev-server.mjs';
 import { SERVER_CORE, onCore, pinGroup } from './pin.mjs';
+import { commandLine } from './proc-cpu.mjs';
 import { ACR } from './rp.mjs';
 import { generateRpKeys, randomRpHost, registerClient } from './rp-keys.mjs';
 
@@ -76,6 +77,18 @@ function logTo(child, file) {
 }
 
 /**
+ * What each process of wrangler dev does, for the CPU breakdown: wrangler (node) logs every request,
+ * one workerd is its dev proxy on the public port, the other (the one with the inspector) runs the
+ * Worker and its Durable Objects. Only the last one is what a deployment would run.
+ */
+function wranglerRole(pid, stat) {
+  const args = commandLine(pid);
+  if (stat.name === 'workerd') return args.some((a) => a.startsWith('--inspector-addr')) ? 'workerd (worker)' : 'workerd (dev proxy)';
+  if (args.some((a) => a.endsWith('cli.js') && a.includes('wrangler'))) return 'node (wrangler)';
+  return stat.name;
+}
+
+/**
  * Our service: wrangler dev on a free port with its state in `workDir`, the RP registered. `track`
  * gets the child as soon as it exists, so the caller can kill its group whatever happens next.
  */
@@ -98,7 +111,7 @@ export async function startOurs(workDir, rp, pin, track) {
     jwks: rp.keys.jwks,
     ...USERINFO_ENCRYPTION,
   });
-  return { name: 'cieid', child, log, baseUrl, registryToken, discovery: await discover(baseUrl) };
+  return { name: 'cieid', child, log, baseUrl, registryToken, discovery: await discover(baseUrl), label: wranglerRole };
 }
 
 /** Resolves once the child prints a line starting with `ready`; rejects on exit or after `timeoutMs`. */

@@ -25,12 +25,26 @@ export function procStat(pid) {
 
 export const groupPids = (pgid) => readdirSync('/proc').filter((d) => /^\d+$/.test(d) && procStat(d)?.pgid === pgid);
 
-/** CPU seconds of every process in a process group, by command name. */
-export function groupCpu(pgid) {
+/** A process's arguments, or [] once it is gone. */
+export function commandLine(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU seconds of every process in a process group, by command name — or by what `label(pid, stat)`
+ * calls it, to tell apart processes of one name that do different work.
+ */
+export function groupCpu(pgid, label = (pid, stat) => stat.name) {
   const byName = {};
   for (const pid of groupPids(pgid)) {
     const s = procStat(pid);
-    if (s) byName[s.name] = (byName[s.name] ?? 0) + s.cpu;
+    if (!s) continue;
+    const name = label(pid, s);
+    byName[name] = (byName[name] ?? 0) + s.cpu;
   }
   return byName;
 }
