@@ -18,37 +18,52 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OURS, THEIRS, compareResult, formatTable, summarizeLadder } from './lib/compare-report.mjs';
-import { cpuFloor, runStep } from './lib/compare-step.mjs';
+import { cpuFloor, runStep, runningK6 } from './lib/compare-step.mjs';
 import { activateCitizens, benchRp, startOurs, startTheirs, writeTargetData } from './lib/compare-targets.mjs';
 import { root, stopGroup } from './lib/dev-server.mjs';
 import { K6_BIN } from './lib/k6.mjs';
 import { SERVER_CORE, groupAffinity, onCore, pinning } from './lib/pin.mjs';
 
-const { values: opts } = parseArgs({
-  options: {
-    runs: { type: 'string' },
-    rates: { type: 'string' },
-    duration: { type: 'string' },
-    users: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    'max-minutes': { type: 'string' },
-    results: { type: 'string', default: join(root, 'load', 'results') },
-  },
-});
-const defaults = opts.quick
-  ? { runs: '1', rates: '2,4', duration: '4', users: '6', 'max-minutes': '8' }
-  : { runs: '3', rates: '2,4,8,16,32,64,128', duration: '10', users: '40', 'max-minutes': '45' };
-const option = (name) => opts[name] ?? defaults[name];
-const positive = (name, text) => {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not ${text}`);
-  return n;
-};
-const runs = Math.round(positive('runs', option('runs')));
-const rates = option('rates').split(',').map((r) => positive('rates', r));
-const durationS = positive('duration', option('duration'));
-const userCount = Math.round(positive('users', option('users')));
-const maxMinutes = positive('max-minutes', option('max-minutes'));
+/** The command line, with the quick or full defaults for what it leaves out. */
+function readOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: 'string' },
+      rates: { type: 'string' },
+      duration: { type: 'string' },
+      users: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'max-minutes': { type: 'string' },
+      results: { type: 'string', default: join(root, 'load', 'results') },
+    },
+  });
+  const defaults = values.quick
+    ? { runs: '1', rates: '2,4', duration: '4', users: '6', 'max-minutes': '8' }
+    : { runs: '3', rates: '2,4,8,16,32,64,128', duration: '10', users: '40', 'max-minutes': '45' };
+  const positive = (name, text = values[name] ?? defaults[name]) => {
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not ${text}`);
+    return n;
+  };
+  return {
+    runs: Math.round(positive('runs')),
+    rates: (values.rates ?? defaults.rates).split(',').map((r) => positive('rates', r)),
+    durationS: positive('duration'),
+    userCount: Math.round(positive('users')),
+    maxMinutes: positive('max-minutes'),
+    resultsDir: values.results,
+  };
+}
+
+let options;
+try {
+  options = readOptions(process.argv.slice(2));
+} catch (err) {
+  console.error(`bench:compare: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
+}
+const { runs, rates, durationS, userCount, maxMinutes, resultsDir } = options;
 
 if (!existsSync(K6_BIN)) {
   console.error(`bench:compare: no k6 at ${K6_BIN}; run \`npm run load:install\` (npm run bench:compare does it first)`);
@@ -58,19 +73,23 @@ if (!existsSync(K6_BIN)) {
 const pin = pinning();
 const workDir = mkdtempSync(join(tmpdir(), 'cieid-compare-'));
 const servers = new Set();
-// Whatever ends this process, the servers' process groups end with it.
+/** Set when something failed: the servers' logs in workDir are then kept for the reader. */
+let keepWorkDir = false;
+// Whatever ends this process, the process groups of the servers and of k6 end with it.
 process.once('exit', () => {
-  for (const child of servers) {
+  for (const child of [...servers, ...runningK6]) {
     try {
       process.kill(-child.pid, 'SIGKILL');
     } catch {
       // already gone
     }
   }
-  rmSync(workDir, { recursive: true, force: true });
+  if (keepWorkDir) console.error(`bench:compare: the servers' logs are kept in ${workDir}`);
+  else rmSync(workDir, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 setTimeout(() => {
+  keepWorkDir = true;
   console.error(`bench:compare: still running after ${maxMinutes} minutes; stopping everything`);
   process.exit(3);
 }, maxMinutes * 60_000).unref();
@@ -171,8 +190,8 @@ async function main() {
       machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? null, node: process.version },
     },
   });
-  mkdirSync(opts.results, { recursive: true });
-  const file = join(opts.results, `${result.created_at.replace(/[:.]/g, '-')}.json`);
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${result.created_at.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 
   console.log(`\nmedian of ${runs} run(s):\n${formatTable(result)}`);
@@ -185,6 +204,7 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (err) => {
+    keepWorkDir = true;
     console.error(`bench:compare: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(2);
   },

@@ -69,7 +69,8 @@ type Res = RefinedResponse<'text'>;
 function judge(step: string, res: Res, ok: (r: Res) => boolean, what: string): Res {
   stepTrends[step]!.add(res.timings.duration);
   if (!check(res, { [`${step}: ${what}`]: ok }, { step })) {
-    throw new StepFailed(step, `${res.status} ${res.error || String(res.body ?? '').slice(0, 200)}`);
+    const location = res.headers['Location'] ? `→ ${res.headers['Location'].slice(0, 120)} ` : '';
+    throw new StepFailed(step, `${res.status} ${location}${res.error || String(res.body ?? '').slice(0, 200)}`);
   }
   return res;
 }
