@@ -79,6 +79,12 @@ export function compareResult({ runs, hashMs, floor, meta }) {
     ratio_throughput: ratio(ours.throughput, theirs.throughput),
     ratio_cpu_per_flow: ratio(ours.cpuMsPerFlow, theirs.cpuMsPerFlow),
     ratio_cpu_per_flow_excluding_hash: ratio(ours.cpuMsPerFlowExcludingHash, theirs.cpuMsPerFlowExcludingHash),
+    // Each run's own ratios, for the spread behind the medians' ones.
+    ratios_by_run: runs.map(({ summary: { [OURS]: o, [THEIRS]: t } }) => ({
+      throughput: ratio(o.throughput, t.throughput),
+      cpu_per_flow: ratio(o.cpuMsPerFlow, t.cpuMsPerFlow),
+      cpu_per_flow_excluding_hash: ratio(o.cpuMsPerFlowExcludingHash, t.cpuMsPerFlowExcludingHash),
+    })),
     median: { [OURS]: ours, [THEIRS]: theirs },
     password_hash_ms: hashMs,
     floor,
