@@ -140,8 +140,7 @@ export class Card extends DurableObject<Env> {
     return this.sql.exec('SELECT record, status, blocked_reason, puk_failures FROM card WHERE id = 1').toArray()[0] ?? null;
   }
 
-  private record(): CardRecord | null {
-    const row = this.row();
+  private record(row = this.row()): CardRecord | null {
     return row ? (JSON.parse(String(row.record)) as CardRecord) : null;
   }
 
@@ -161,7 +160,7 @@ export class Card extends DurableObject<Env> {
 
   view(now = Date.now()): CardView | null {
     const row = this.row();
-    const record = this.record();
+    const record = this.record(row);
     if (!row || !record) return null;
     const cred = this.sql.exec('SELECT mode, verified_email, activated_at FROM credentials WHERE id = 1').toArray()[0];
     return {
@@ -247,7 +246,7 @@ export class Card extends DurableObject<Env> {
   /** R-ACT-9: activation (again) replaces the level 1/2 credentials in one statement. */
   activate(credentials: Credentials, now = Date.now()): { ok: true } | { ok: false; status: CardStatus } {
     const row = this.row();
-    const record = this.record();
+    const record = this.record(row);
     if (!row || !record) return { ok: false, status: 'blocked' };
     const status = this.effectiveStatus(row, record, now);
     if (status !== 'issued' && status !== 'active') return { ok: false, status };
@@ -292,6 +291,15 @@ export class Card extends DurableObject<Env> {
   }
 
   /**
+   * countSend and the number to send the code to, in one call: a login's SMS needs both. The phone
+   * is null only for a card that does not exist.
+   */
+  countSendTo(now = Date.now()): { allowed: true; phone: string | null } | { allowed: false } {
+    if (!this.countSend(now).allowed) return { allowed: false };
+    return { allowed: true, phone: this.record()?.phone ?? null };
+  }
+
+  /**
    * R-OTP-2 across flows: codes checked for this identity today. Five wrong codes close a flow, but a
    * new flow (and a new code) is one password away; this bounds the guesses a day per identity.
    */
@@ -319,6 +327,15 @@ export class Card extends DurableObject<Env> {
   /** A right password resets the counter, unless the attempt came while slowed down or locked. */
   recordPasswordSuccess(now = Date.now()): SuccessRecord {
     return this.passwordThrottle.recordSuccess(IDENTITY, now);
+  }
+
+  /**
+   * recordPasswordSuccess and the card as it stands right after, in one call: a login needs the
+   * card's standing (R-CARD-3/4) the moment the password is accepted.
+   */
+  acceptPassword(now = Date.now()): { success: SuccessRecord; card: CardView | null } {
+    const success = this.recordPasswordSuccess(now);
+    return { success, card: success.ok ? this.view(now) : null };
   }
 
   passwordFailures(now = Date.now()): ThrottleState {

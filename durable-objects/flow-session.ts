@@ -21,6 +21,13 @@ export interface FlowState<D = Record<string, unknown>> {
   expiresAt: number;
 }
 
+/** A step change a caller asks for together with another operation (see advance). */
+export interface FlowMove {
+  from: string;
+  to: string;
+  patch: Record<string, unknown>;
+}
+
 export type OtpIssue = { issued: true } | { issued: false; waitSeconds: number };
 export type OtpCheck =
   | { outcome: 'ok'; purpose: string }
@@ -38,8 +45,14 @@ export class FlowSession extends DurableObject<Env> {
     this.schema();
   }
 
+  /** Tables created on first use (only login flows need them); forgotten when deleteAll() drops them. */
+  private appTable: FlowAppTable | null = null;
+  private grantTable: GrantTable | null = null;
+
   /** Also run after deleteAll(), which drops the tables of a live object. */
   private schema() {
+    this.appTable = null;
+    this.grantTable = null;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS flow (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       type TEXT NOT NULL, step TEXT NOT NULL, data TEXT NOT NULL, csrf TEXT NOT NULL,
@@ -134,6 +147,25 @@ export class FlowSession extends DurableObject<Env> {
   }
 
   /**
+   * Moves the flow on (as advance) and, only if it moved, issues the code of the step it entered (as
+   * issueOtp), in one call. Null when the flow did not move (gone, or moved on by another request).
+   */
+  async advanceWithOtp(fromStep: string, toStep: string, patch: Record<string, unknown>, purpose: string, hash: string, now = Date.now()): Promise<OtpIssue | null> {
+    if (!(await this.advance(fromStep, toStep, patch, now))) return null;
+    return this.issueOtp(purpose, hash, now);
+  }
+
+  /**
+   * checkOtp, and when the code is right, the move it unlocks (as advance), in one call. The move is
+   * made only on 'ok'; if another request has moved the flow meanwhile it is not made, as advance.
+   */
+  async checkOtpThenAdvance(purpose: string, hash: string, move: FlowMove, now = Date.now()): Promise<OtpCheck> {
+    const check = this.checkOtp(purpose, hash, now);
+    if (check.outcome === 'ok') await this.advance(move.from, move.to, move.patch, now);
+    return check;
+  }
+
+  /**
    * R-OTP-1/2: a code is good once, for its purpose, until it expires; the fifth wrong code closes
    * the whole flow. The comparison is constant-time and the decision one synchronous step.
    */
@@ -182,8 +214,7 @@ export class FlowSession extends DurableObject<Env> {
   // ——— The App side of a login (R-LOG-2 push, R-LOG-3 QR): see flow-app-table.ts. ———
 
   private app(): FlowAppTable {
-    // Created on use, like the grant tables: only login flows need them.
-    return new FlowAppTable(this.sql);
+    return (this.appTable ??= new FlowAppTable(this.sql));
   }
 
   /** Login steps an App approval or a QR scan may act on. */
@@ -269,8 +300,7 @@ export class FlowSession extends DurableObject<Env> {
   static readonly GRANT_STEPS: ReadonlySet<string> = new Set(['code_issued', 'granted']);
 
   private grants(): GrantTable {
-    // Created on use: deleteAll() drops the tables, and only login flows ever need them.
-    return new GrantTable(this.sql);
+    return (this.grantTable ??= new GrantTable(this.sql));
   }
 
   /**

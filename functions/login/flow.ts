@@ -5,9 +5,8 @@ import type { Level, LoginMethod, Refusal } from '../core/login-levels';
 import { CSRF_FIELD, csrfTokenMatches, isForeignOrigin } from '../platform/csrf';
 import { readForm, redirect } from '../platform/http';
 import { flowObject } from '../platform/objects';
-import type { FlowState } from '../../durable-objects/flow-session';
 import type { LoginRequest } from '../core/login-request';
-import { LOGIN_FLOW_TYPE, readLoginRequest } from '../oidc/handoff';
+import { type OpenLoginFlow, readLoginFlow } from '../oidc/handoff';
 
 /**
  * The citizen's side of a login flow: which step it is at and what has been proven so far, kept in
@@ -36,6 +35,8 @@ export interface LoginFlow {
   csrf: string;
   login: LoginState | null;
   stub: FlowStub;
+  /** The flow as read for this request, for completeLogin (it need not read it again). */
+  handoff: OpenLoginFlow;
 }
 
 /** Flow ids are 32 random bytes in base64url; anything else names no flow, and no object is touched. */
@@ -56,16 +57,17 @@ export function requireSecrets(env: Env): Secrets {
   return secrets;
 }
 
-/** The flow named in the path, if it is a live login flow opened by this browser; 410 otherwise. */
+/**
+ * The flow named in the path, if it is a live login flow opened by this browser; 410 otherwise. One
+ * read of the FlowSession gives both the OIDC request and the pages' own state.
+ */
 export async function loadLoginFlow(env: Env, request: Request, flowId: string): Promise<LoginFlow> {
   if (!FLOW_ID_SHAPE.test(flowId)) throw flowGone();
-  const loginRequest = await readLoginRequest(env, flowId, request);
-  if (!loginRequest) throw flowGone();
-  const stub = flowObject(env, flowId);
-  const state = (await stub.read()) as unknown as FlowState | null;
-  if (!state || state.type !== LOGIN_FLOW_TYPE || !STEPS.has(state.step)) throw flowGone();
+  const handoff = await readLoginFlow(env, flowId, request);
+  if (!handoff || !STEPS.has(handoff.state.step)) throw flowGone();
+  const { state, stub } = handoff;
   const login = (state.data.login ?? null) as LoginState | null;
-  return { id: flowId, request: loginRequest, step: state.step as LoginStep, csrf: state.csrf, login, stub };
+  return { id: flowId, request: handoff.request, step: state.step as LoginStep, csrf: state.csrf, login, stub, handoff };
 }
 
 export interface LoginPost {

@@ -49,9 +49,8 @@ export async function checkPassword(env: Env, username: string, password: string
   if (!gate.allowed) return { outcome: 'throttled', serial, retryAt: gate.retryAt };
   const right = (await verifyPassword(pepper, password, gate.passwordHash ?? DUMMY_HASH)) && gate.passwordHash !== null;
   if (right) {
-    const success = await card.recordPasswordSuccess(Date.now());
+    const { success, card: view } = await card.acceptPassword(Date.now());
     if (!success.ok) return { outcome: 'throttled', serial, retryAt: success.retryAt };
-    const view = await card.view();
     if (!view) return { outcome: 'wrong', serial: null };
     return { outcome: 'ok', serial, card: view };
   }

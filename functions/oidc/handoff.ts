@@ -45,30 +45,58 @@ export async function browserBindingOf(cookieValue: string): Promise<string> {
 const flowGone = () =>
   new HttpError(410, 'flow_gone', "La richiesta di accesso è scaduta o è già stata conclusa. Torna al sito del servizio e ripeti l'accesso.");
 
-/** A login flow the pages may still act on: live, of type login, not yet ended. */
-async function openLoginFlow(env: Env, flowId: string) {
-  if (!FLOW_ID.test(flowId)) return null;
-  const stub = flowObject(env, flowId);
-  // The RPC stub types `data: Record<string, unknown>` as never; the value is the FlowState.
-  const state = (await stub.read()) as unknown as FlowState | null;
-  if (!state || state.type !== LOGIN_FLOW_TYPE || FlowSession.GRANT_STEPS.has(state.step)) return null;
-  return { stub, data: state.data as unknown as LoginFlowData };
+/**
+ * A login flow as one request read it: the pages take the request and their own state from it, and
+ * hand it back to completeLogin, so a request reads its flow once. The OIDC part of the data is
+ * written only by /oidc/authorize, before the pages exist, so it cannot go stale within a request;
+ * whether the flow is still open is decided again, atomically, by the FlowSession when the code is issued.
+ */
+export interface OpenLoginFlow {
+  flowId: string;
+  stub: ReturnType<typeof flowObject>;
+  state: FlowState;
+  data: LoginFlowData;
+  request: LoginRequest;
 }
 
 const REQUEST_FIELDS = [
   'clientId', 'clientName', 'redirectUri', 'responseMode', 'state', 'nonce', 'acr', 'scope', 'claims', 'codeChallenge', 'prompt',
 ] as const satisfies readonly (keyof LoginRequest)[];
 
+/** A login flow the pages may still act on: live, of type login, not yet ended. */
+async function openLoginFlow(env: Env, flowId: string): Promise<OpenLoginFlow | null> {
+  if (!FLOW_ID.test(flowId)) return null;
+  const stub = flowObject(env, flowId);
+  // The RPC stub types `data: Record<string, unknown>` as never; the value is the FlowState.
+  const state = (await stub.read()) as unknown as FlowState | null;
+  if (!state || state.type !== LOGIN_FLOW_TYPE || FlowSession.GRANT_STEPS.has(state.step)) return null;
+  const data = state.data as unknown as LoginFlowData;
+  const request = Object.fromEntries(REQUEST_FIELDS.map((f) => [f, data[f]])) as unknown as LoginRequest;
+  return { flowId, stub, state, data, request };
+}
+
 /**
- * The login request of a live flow opened by this browser, or null: unknown, expired or ended flow,
- * or a browser without the cookie that /oidc/authorize set.
+ * A live login flow opened by this browser, read once, or null: unknown, expired or ended flow, or a
+ * browser without the cookie that /oidc/authorize set.
  */
-export async function readLoginRequest(env: Env, flowId: string, request: Request): Promise<LoginRequest | null> {
+export async function readLoginFlow(env: Env, flowId: string, request: Request): Promise<OpenLoginFlow | null> {
   const flow = await openLoginFlow(env, flowId);
   const cookie = readCookie(request, LOGIN_COOKIE);
   if (!flow || !cookie || typeof flow.data.browserBinding !== 'string') return null;
   if (!(await constantTimeEqual(await browserBindingOf(cookie), flow.data.browserBinding))) return null;
-  return Object.fromEntries(REQUEST_FIELDS.map((f) => [f, flow.data[f]])) as unknown as LoginRequest;
+  return flow;
+}
+
+/** The login request of a live flow opened by this browser, or null (see readLoginFlow). */
+export async function readLoginRequest(env: Env, flowId: string, request: Request): Promise<LoginRequest | null> {
+  return (await readLoginFlow(env, flowId, request))?.request ?? null;
+}
+
+/** The flow as given, or read by its id; 410 when it is not open to the pages any more. */
+async function stillOpen(env: Env, flow: string | OpenLoginFlow): Promise<OpenLoginFlow> {
+  const open = typeof flow === 'string' ? await openLoginFlow(env, flow) : flow;
+  if (!open) throw flowGone();
+  return open;
 }
 
 const targetOf = (data: LoginFlowData): ResponseTarget => ({
@@ -93,11 +121,10 @@ export async function codeHashOf(secret: string): Promise<string> {
  * The citizen has authenticated and consented: issue the authorization code (single use, 60 s) and
  * send the browser back to the RP with code, state and iss (C-5). The level and the card are checked
  * once more here (R-LVL-4, C-21), so no path through the pages can yield a code they should not.
+ * `flow` is the flow id, or the flow as this request already read it (readLoginFlow).
  */
-export async function completeLogin(env: Env, flowId: string, outcome: LoginOutcome, now = Date.now()): Promise<Response> {
-  const flow = await openLoginFlow(env, flowId);
-  if (!flow) throw flowGone();
-  const { stub, data } = flow;
+export async function completeLogin(env: Env, flow: string | OpenLoginFlow, outcome: LoginOutcome, now = Date.now()): Promise<Response> {
+  const { stub, data, flowId } = await stillOpen(env, flow);
   if (!satisfies(outcome.level, data.acr)) return deny(stub, data, new AccessDenied('authentication level lower than requested'));
   const card = await cardObject(env, outcome.serial).view();
   const refusal = card && card.fiscalCode === outcome.fiscalCode ? loginRefusal(card, outcome.level, new Date(now)) : 'blocked';
@@ -122,9 +149,11 @@ export async function completeLogin(env: Env, flowId: string, outcome: LoginOutc
   return authorizationResponse(targetOf(data), { code: `${grantIdOf(env, flowId)}.${secret}` });
 }
 
-/** The login ends without a grant: back to the RP with the error and the state (C-20, C-21). */
+/**
+ * The login ends without a grant: back to the RP with the error and the state (C-20, C-21). The flow
+ * is read again here, not taken as the request read it: deleting it must not race a code just issued.
+ */
 export async function denyLogin(env: Env, flowId: string, error: LoginDenial, description: string): Promise<Response> {
-  const flow = await openLoginFlow(env, flowId);
-  if (!flow) throw flowGone();
-  return deny(flow.stub, flow.data, error === 'login_required' ? new LoginRequired(description) : new AccessDenied(description));
+  const { stub, data } = await stillOpen(env, flowId);
+  return deny(stub, data, error === 'login_required' ? new LoginRequired(description) : new AccessDenied(description));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { env, runInDurableObject } from 'cloudflare:test';
-import { completeLogin, denyLogin, readLoginRequest } from '../../functions/oidc/handoff';
+import { completeLogin, denyLogin, readLoginFlow, readLoginRequest } from '../../functions/oidc/handoff';
 import type { LoginOutcome } from '../../functions/core/login-request';
 import { HttpError } from '../../functions/core/errors';
 import { issueCard, type IssuedCard } from '../support/activation-client';
@@ -15,8 +15,9 @@ const outcome = (card: IssuedCard, level: 1 | 2 | 3 = 2): LoginOutcome => ({
   authTime: Date.now(),
 });
 
-const readAs = (flowId: string, cookie: string) =>
-  readLoginRequest(env, flowId, new Request(`${ISSUER}/login/${flowId}`, { headers: { Cookie: `cie_login=${cookie}` } }));
+const asBrowser = (flowId: string, cookie: string) => new Request(`${ISSUER}/login/${flowId}`, { headers: { Cookie: `cie_login=${cookie}` } });
+const readAs = (flowId: string, cookie: string) => readLoginRequest(env, flowId, asBrowser(flowId, cookie));
+const readFlowAs = (flowId: string, cookie: string) => readLoginFlow(env, flowId, asBrowser(flowId, cookie));
 
 async function expectDenied(res: Response, rp: TestRp, state: string, error = 'access_denied') {
   const answer = await rpAnswer(res);
@@ -53,6 +54,29 @@ describe('handoff: completeLogin (C-5, C-14, R-LVL-4)', () => {
     const card = await issueCard();
     const { flowId, auth } = await startLogin(rp, { acr_values: ACR[2] });
     await expectDenied(await completeLogin(env, flowId, outcome(card, 1)), rp, auth.state);
+  });
+
+  it('C-5: one read serves a request: readLoginFlow gives the request and the state, and completeLogin takes it as read', async () => {
+    const rp = await TestRp.create();
+    const card = await issueCard();
+    const { flowId, cookie, auth } = await startLogin(rp);
+    const read = await readFlowAs(flowId, cookie);
+    expect(read?.request).toEqual(await readAs(flowId, cookie));
+    expect(read?.state).toMatchObject({ type: 'login', step: 'credentials' });
+    expect((await rpAnswer(await completeLogin(env, read!, outcome(card)))).get('state')).toBe(auth.state);
+    // The same read handed back again (a double click within one page's life) cannot give a second code:
+    // whether the flow is still open is the FlowSession's decision when the code is issued.
+    const again = await completeLogin(env, read!, outcome(card)).catch((e: unknown) => e);
+    expect((again as HttpError).status).toBe(410);
+  });
+
+  it('R-CARD-3: a flow read before the card was blocked still gets no code', async () => {
+    const rp = await TestRp.create();
+    const card = await issueCard();
+    const { flowId, cookie, auth } = await startLogin(rp);
+    const read = await readFlowAs(flowId, cookie);
+    expect((await registry(`/cards/${card.serial}/block`, { reason: 'stolen' })).status).toBe(200);
+    await expectDenied(await completeLogin(env, read!, outcome(card)), rp, auth.state);
   });
 
   it('an unknown flow id is refused (410)', async () => {

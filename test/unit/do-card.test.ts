@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Card, CardRecord, PukAnswer } from '../../durable-objects/card';
 import { OTP_DAILY_CAP, OTP_DAILY_CHECK_CAP } from '../../functions/core/otp';
 import { PUK_MAX_WRONG } from '../../functions/core/puk-challenge';
+import { LOCK_AFTER_FAILURES } from '../../functions/core/password-throttle';
 import { drawSerial } from '../../functions/core/serial';
 import { randomInt } from '../../functions/platform/crypto';
 import { sealCodes, unsealCodes } from '../../functions/registry/card-codes';
@@ -230,5 +231,37 @@ describe('Card: daily cap of codes sent (R-OTP-3)', () => {
     const { stub } = await issued();
     const results = await Promise.all(Array.from({ length: 40 }, () => stub.countSend()));
     expect(results.filter((r) => r.allowed)).toHaveLength(OTP_DAILY_CAP);
+  });
+
+  it('R-OTP-3: countSendTo counts like countSend and names the card\'s phone; past the cap, no phone', async () => {
+    const { stub, rec } = await issued();
+    const day = Date.UTC(2026, 2, 10, 8);
+    for (let i = 1; i < OTP_DAILY_CAP; i++) await inCard(stub, (c) => c.countSend(day));
+    expect(await inCard(stub, (c) => c.countSendTo(day))).toEqual({ allowed: true, phone: rec.phone });
+    expect(await inCard(stub, (c) => c.countSendTo(day))).toEqual({ allowed: false });
+    expect(await inCard(stub, (c) => c.countSend(day))).toEqual({ allowed: false });
+  });
+});
+
+describe('Card: a right password (R-LOG-8, R-CARD-3)', () => {
+  it('R-LOG-8: acceptPassword resets the failures and returns the card as it stands, blocked included', async () => {
+    const { stub } = await issued();
+    const t0 = Date.now();
+    await inCard(stub, (c) => c.recordPasswordFailure(t0 - 600_000));
+    const accepted = await inCard(stub, (c) => c.acceptPassword(t0));
+    expect(accepted.success).toEqual({ ok: true });
+    expect(accepted.card?.status).toBe('issued');
+    expect((await inCard(stub, (c) => c.passwordFailures(t0))).failures).toBe(0);
+    await inCard(stub, (c) => c.block('lost'));
+    expect((await inCard(stub, (c) => c.acceptPassword(t0)))?.card?.status).toBe('blocked');
+  });
+
+  it('R-LOG-8: while the identity is locked, acceptPassword refuses and returns no card', async () => {
+    const { stub } = await issued();
+    const t0 = Date.now();
+    for (let i = 0; i < LOCK_AFTER_FAILURES; i++) await inCard(stub, (c) => c.recordPasswordFailure(t0 - 1000 + i));
+    const accepted = await inCard(stub, (c) => c.acceptPassword(t0));
+    expect(accepted.success.ok).toBe(false);
+    expect(accepted.card).toBeNull();
   });
 });

@@ -236,3 +236,62 @@ describe('FlowSession: nothing outlives the flow (R-ACT-8)', () => {
     expect(await inFlow(stub, (f) => f.read(t0))).toBeNull();
   });
 });
+
+describe('FlowSession: a step change together with a code, in one call (login SMS)', () => {
+  const move = { from: 'identify', to: 'otp', patch: { proven: true } };
+
+  it('R-OTP-1: advanceWithOtp moves the flow and takes the code; the code then checks', async () => {
+    const { id, stub, t0 } = await started();
+    const h = await otpHash(id, SMS, '1234');
+    expect(await inFlow(stub, (f) => f.advanceWithOtp('identify', 'otp', { phone: 'x' }, SMS, h, t0))).toEqual({ issued: true });
+    expect(await inFlow(stub, (f) => f.read(t0))).toMatchObject({ step: 'otp', data: { phone: 'x' } });
+    expect(await inFlow(stub, (f) => f.checkOtp(SMS, h, t0))).toEqual({ outcome: 'ok', purpose: SMS });
+  });
+
+  it('R-ACT-1: advanceWithOtp from a step already left moves nothing and keeps no code', async () => {
+    const { id, stub, t0 } = await started();
+    const h = await otpHash(id, SMS, '1234');
+    expect(await inFlow(stub, (f) => f.advanceWithOtp('puk', 'otp', {}, SMS, h, t0))).toBeNull();
+    expect((await inFlow(stub, (f) => f.read(t0)))?.step).toBe('identify');
+    expect(await rowCounts(stub)).toEqual({ flow: 1, otp: 0 });
+  });
+
+  it('R-OTP-3: advanceWithOtp keeps the 30 s rule of issueOtp', async () => {
+    const { id, stub, t0 } = await started();
+    await inFlow(stub, async (f) => f.issueOtp(SMS, await otpHash(id, SMS, '1111'), t0));
+    const again = await inFlow(stub, async (f) => f.advanceWithOtp('identify', 'otp', {}, SMS, await otpHash(id, SMS, '2222'), t0 + 10_000));
+    expect(again).toEqual({ issued: false, waitSeconds: 20 });
+  });
+
+  it('R-OTP-1: checkOtpThenAdvance makes the move on a right code only', async () => {
+    const { id, stub, t0 } = await started();
+    const right = await otpHash(id, SMS, '1234');
+    await inFlow(stub, (f) => f.issueOtp(SMS, right, t0));
+    const wrong = await otpHash(id, SMS, '0000');
+    expect(await inFlow(stub, (f) => f.checkOtpThenAdvance(SMS, wrong, move, t0))).toEqual({ outcome: 'wrong', remaining: OTP_MAX_WRONG - 1 });
+    expect((await inFlow(stub, (f) => f.read(t0)))?.step).toBe('identify');
+    expect(await inFlow(stub, (f) => f.checkOtpThenAdvance(SMS, right, move, t0))).toEqual({ outcome: 'ok', purpose: SMS });
+    expect(await inFlow(stub, (f) => f.read(t0))).toMatchObject({ step: 'otp', data: { proven: true } });
+    expect(await inFlow(stub, (f) => f.checkOtpThenAdvance(SMS, right, move, t0))).toEqual({ outcome: 'none' });
+  });
+
+  it('R-ACT-1: a right code from a step the flow has left is used up, and the flow stays where it is', async () => {
+    const { id, stub, t0 } = await started();
+    const right = await otpHash(id, SMS, '1234');
+    await inFlow(stub, (f) => f.issueOtp(SMS, right, t0));
+    await inFlow(stub, (f) => f.advance('identify', 'puk', {}, t0));
+    expect(await inFlow(stub, (f) => f.checkOtpThenAdvance(SMS, right, move, t0))).toEqual({ outcome: 'ok', purpose: SMS });
+    expect((await inFlow(stub, (f) => f.read(t0)))?.step).toBe('puk');
+  });
+
+  it('a flow destroyed and started again under the same id gets its login tables back (they are kept per object)', async () => {
+    const { stub } = newFlow();
+    const t0 = Date.now();
+    for (const hash of ['hash-1', 'hash-2']) {
+      expect(await inFlow(stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
+      // The first round creates the QR table; destroy() drops it, and the second round must create it again.
+      expect(await inFlow(stub, (f) => f.issueQr(hash, t0 + 120_000, t0))).toBe(true);
+      await inFlow(stub, (f) => f.destroy());
+    }
+  });
+});

@@ -27,7 +27,7 @@ export async function postConsent(request: IRequest, env: Env): Promise<Response
     return redirect(loginPath(flow.id));
   }
 
-  const response = await completeLogin(env, flow.id, {
+  const response = await completeLogin(env, flow.handoff, {
     serial: login.serial,
     fiscalCode: login.fiscalCode,
     level: login.proven.level,

@@ -8,7 +8,7 @@ import { provenBy } from '../../core/login-levels';
 import { redirect } from '../../platform/http';
 import { logAccess } from '../access-log';
 import { type LoginFlow, type LoginState, flowGone, loginPath, loginPost } from '../flow';
-import { LOGIN_OTP_PURPOSE, loginOtpHash, otpSendProblem, sendLoginOtp } from '../otp-send';
+import { LOGIN_OTP_PURPOSE, enterOtpStep, loginOtpHash, otpSendProblem, sendLoginOtp } from '../otp-send';
 import { otpPage } from '../views/otp';
 
 function otpState(flow: LoginFlow): LoginState & { maskedPhone: string } {
@@ -29,17 +29,17 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
   if (!isOtpShape(code)) {
     return otpPage({ ...view, error: `Il codice di verifica è di ${OTP_DIGITS} cifre.` }, 400);
   }
-  const check = await checkIdentityOtp(env, flow.stub, login.serial, LOGIN_OTP_PURPOSE, await loginOtpHash(env, flowId, code));
+  // A right code moves the flow to consent in the same call. A double submit or a second tab may
+  // have moved it on already: either way the current page follows.
+  const proven = { ...provenBy('sms'), authTime: Date.now() };
+  const toConsent = { from: 'otp', to: 'consent', patch: { login: { ...login, proven } } };
+  const check = await checkIdentityOtp(env, flow.stub, login.serial, LOGIN_OTP_PURPOSE, await loginOtpHash(env, flowId, code), toConsent);
   switch (check.outcome) {
     case 'capped':
       await logAccess(env, login.serial, req, 'sms', 'wrong_otp', 'daily_cap');
       return otpPage({ ...view, error: OTP_CHECK_CAP_MESSAGE }, 429, { 'Retry-After': String(secondsToItalianMidnight(Date.now())) });
-    case 'ok': {
-      const proven = { ...provenBy('sms'), authTime: Date.now() };
-      // A double submit or a second tab may have moved the flow on: either way the current page follows.
-      await flow.stub.advance('otp', 'consent', { login: { ...login, proven } });
+    case 'ok':
       return redirect(loginPath(flowId));
-    }
     case 'wrong':
       await logAccess(env, login.serial, req, 'sms', 'wrong_otp');
       return otpPage({ ...view, error: `Codice errato. Tentativi rimasti: ${check.remaining}.` }, 400);
@@ -66,8 +66,8 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
  */
 export async function startSms(env: Env, flow: LoginFlow, login: LoginState, from: 'credentials' | 'app'): Promise<Response> {
   const { id: flowId, csrf, request: req } = flow;
-  if (!(await flow.stub.advance(from, 'otp', { login }))) return redirect(loginPath(flowId));
-  const sent = await sendLoginOtp(env, { ...flow, step: 'otp', login }, login);
+  const sent = await enterOtpStep(env, flow, login, from);
+  if (!sent) return redirect(loginPath(flowId));
   if (!sent.sent) {
     const problem = otpSendProblem(sent);
     return otpPage({ flowId, csrf, request: req, maskedPhone: login.maskedPhone ?? '', error: problem.message }, 429, {
