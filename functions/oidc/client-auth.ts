@@ -1,9 +1,10 @@
-import { compactVerify, createLocalJWKSet, decodeJwt, type JWTPayload } from 'jose';
+import { compactVerify, decodeJwt, type JWTPayload } from 'jose';
 import type { Env } from '../env';
 import { SIGNING_ALGS } from '../core/jose-algorithms';
 import type { RegisteredClient } from '../core/oidc-client';
 import { CLOCK_SKEW_SECONDS, MAX_ASSERTION_LIFETIME_SECONDS } from '../core/oidc-lifetimes';
 import { directoryFor } from '../platform/directory';
+import { clientSignatureKeys } from './client-keys';
 import { InvalidClient } from './errors';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -47,7 +48,7 @@ export async function authenticateClient(env: Env, params: Map<string, string>, 
 
   let claims: JWTPayload;
   try {
-    const { payload } = await compactVerify(assertion, createLocalJWKSet(client.jwks), { algorithms: [...SIGNING_ALGS] });
+    const { payload } = await compactVerify(assertion, clientSignatureKeys(client), { algorithms: [...SIGNING_ALGS] });
     claims = JSON.parse(new TextDecoder().decode(payload)) as JWTPayload;
   } catch {
     throw new InvalidClient('client_assertion signature does not verify with the client keys');

@@ -1,4 +1,4 @@
-import { CompactEncrypt, importJWK } from 'jose';
+import { CompactEncrypt } from 'jose';
 import {
   ktyFor,
   type ContentEncryptionAlg,
@@ -7,6 +7,7 @@ import {
 } from '../core/jose-algorithms';
 import type { RegisteredClient } from '../core/oidc-client';
 import { utf8 } from '../platform/encoding';
+import { clientEncryptionKey } from './client-keys';
 
 /**
  * Nested JWTs for the RP (C-33, C-34): a JWS we signed, encrypted to one of the RP's keys, with
@@ -28,8 +29,7 @@ export async function encryptFor(client: RegisteredClient, jws: string, purpose:
   if (!key) throw new Error(`client ${client.client_id} has no key to encrypt to`);
   const alg = registeredAlg ?? DEFAULT_ALG[key.kty];
   const enc = client[`${purpose}_encrypted_response_enc`] ?? DEFAULT_ENC;
-  const { kty, n, e, crv, x, y } = key;
-  const publicKey = await importJWK(kty === 'RSA' ? { kty, n, e } : { kty, crv, x, y }, alg);
+  const publicKey = await clientEncryptionKey(key, alg);
   return new CompactEncrypt(utf8(jws)).setProtectedHeader({ alg, enc, kid: key.kid, cty: 'JWT' }).encrypt(publicKey);
 }
 

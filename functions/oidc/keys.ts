@@ -1,5 +1,6 @@
 import { SignJWT, createLocalJWKSet, importJWK, jwtVerify, type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import type { Env } from '../env';
+import { BoundedCache } from '../platform/bounded-cache';
 import { SIGNING_ALGS, type SigningAlg } from '../core/jose-algorithms';
 import { parseKeySet, publicPart } from '../core/oidc-keyset';
 import { TemporarilyUnavailable } from './errors';
@@ -21,7 +22,8 @@ export interface ProviderKeys {
   verifier: ReturnType<typeof createLocalJWKSet>;
 }
 
-const loaded = new Map<string, Promise<ProviderKeys>>();
+/** Keyed by the secret's value: a rotated OIDC_KEYS is loaded afresh (current and previous kept). */
+const loaded = new BoundedCache<string, Promise<ProviderKeys>>(2);
 
 async function load(text: string): Promise<ProviderKeys> {
   const parsed = parseKeySet(text);
@@ -44,13 +46,7 @@ async function load(text: string): Promise<ProviderKeys> {
 export function providerKeys(env: Env): Promise<ProviderKeys> {
   const text = env.OIDC_KEYS;
   if (!text) return Promise.reject(new TemporarilyUnavailable('signing keys not configured'));
-  let keys = loaded.get(text);
-  if (!keys) {
-    keys = load(text);
-    loaded.set(text, keys);
-    keys.catch(() => loaded.delete(text));
-  }
-  return keys;
+  return loaded.get(text, () => load(text));
 }
 
 /** RS256 unless asked otherwise and we hold a current key for that algorithm. */

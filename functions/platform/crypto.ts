@@ -1,3 +1,4 @@
+import { BoundedCache } from './bounded-cache';
 import { fromBase64Url, toBase64Url, utf8 } from './encoding';
 
 /** An unguessable identifier: 32 random bytes, base64url (flow ids, CSRF tokens, registry ids). */
@@ -37,7 +38,11 @@ export async function constantTimeEqual(a: string, b: string): Promise<boolean> 
 /** Purpose-bound subkeys, so one leaked use cannot be replayed as another. */
 export type KeyPurpose = 'otp' | 'secrets-at-rest' | 'registry-token' | 'username-throttle' | 'pairwise-subject';
 
-const hkdfCache = new Map<string, Promise<CryptoKey>>();
+/**
+ * Derived subkeys, once per isolate: keyed by algorithm, purpose and the secret's value, so a rotated
+ * DATA_KEY derives afresh. A handful of purposes × (current, previous secret) fit well within 32.
+ */
+const hkdfCache = new BoundedCache<string, Promise<CryptoKey>>(32);
 
 function baseKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', fromBase64Url(secret), 'HKDF', false, ['deriveKey']);
@@ -58,13 +63,7 @@ async function derive(secret: string, purpose: KeyPurpose, algorithm: DerivedAlg
 
 /** The algorithm is part of the id: one purpose may have both an HMAC and an AES subkey. */
 function cached(secret: string, purpose: KeyPurpose, algorithm: 'HMAC' | 'AES-GCM', make: () => Promise<CryptoKey>): Promise<CryptoKey> {
-  const id = `${algorithm}:${purpose}:${secret}`;
-  let key = hkdfCache.get(id);
-  if (!key) {
-    key = make();
-    hkdfCache.set(id, key);
-  }
-  return key;
+  return hkdfCache.get(`${algorithm}:${purpose}:${secret}`, make);
 }
 
 export function hmacKey(secret: string, purpose: KeyPurpose): Promise<CryptoKey> {

@@ -1,3 +1,4 @@
+import { BoundedCache } from './bounded-cache';
 import { constantTimeEqual } from './crypto';
 import { fromBase64Url, toBase64Url, utf8 } from './encoding';
 
@@ -10,10 +11,15 @@ const SALT_BYTES = 16;
 /** Unpadded base64url; a length of 4k + 1 cannot be decoded. */
 const isB64Url = (text: string) => /^[A-Za-z0-9_-]{2,128}$/.test(text) && text.length % 4 !== 1;
 
+/** The pepper's HMAC key, imported once per isolate and value (two: the current and a previous one). */
+const pepperKeys = new BoundedCache<string, Promise<CryptoKey>>(2);
+
+export const pepperKey = (pepper: string): Promise<CryptoKey> =>
+  pepperKeys.get(pepper, () => crypto.subtle.importKey('raw', fromBase64Url(pepper), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']));
+
 /** The pepper is applied with HMAC before stretching, so a stolen database alone cannot be cracked. */
 async function peppered(pepper: string, password: string): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey('raw', fromBase64Url(pepper), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(password.normalize('NFC'))));
+  return new Uint8Array(await crypto.subtle.sign('HMAC', await pepperKey(pepper), utf8(password.normalize('NFC'))));
 }
 
 async function stretch(material: Uint8Array, salt: Uint8Array, iterations: number): Promise<Uint8Array> {

@@ -1,5 +1,6 @@
-import { compactVerify, createLocalJWKSet, type JWTPayload } from 'jose';
+import { compactVerify, type JWTPayload } from 'jose';
 import { SIGNING_ALGS } from '../../core/jose-algorithms';
+import { clientSignatureKeys } from '../client-keys';
 import { InvalidRequest, InvalidRequestObject, RequestUriNotSupported } from '../errors';
 import type { AuthorizeContext } from './context';
 
@@ -14,7 +15,7 @@ export async function checkRequestObject(ctx: AuthorizeContext): Promise<void> {
   if (jwt.split('.').length !== 3) throw new InvalidRequestObject('request is not a signed JWT');
   let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(jwt, createLocalJWKSet(ctx.client!.jwks), { algorithms: [...SIGNING_ALGS] }));
+    ({ payload } = await compactVerify(jwt, clientSignatureKeys(ctx.client!), { algorithms: [...SIGNING_ALGS] }));
   } catch {
     throw new InvalidRequestObject('request object signature does not verify with the client keys');
   }
