@@ -50,6 +50,11 @@ export interface Env {
    */
   APP_RP_ID?: string;
   APP_ORIGIN?: string;
+  /**
+   * Requests one isolate handles at once before it answers 503 temporarily_unavailable (with
+   * Retry-After) to the next; a positive integer, default 256 (platform/overload). /health is exempt.
+   */
+  MAX_IN_FLIGHT?: string;
   CARD: DurableObjectNamespace<Card>;
   FLOW: DurableObjectNamespace<FlowSession>;
   DIRECTORY: DurableObjectNamespace<DirectoryShard>;

@@ -5,6 +5,7 @@ import { isProduction, testHooksEnabled } from './env';
 import { HttpError } from './core/errors';
 import { errorJson, json } from './platform/http';
 import { errorPage } from './platform/html';
+import { admit, maxInFlight, temporarilyUnavailable, unavailableFrom } from './platform/overload';
 import { blockCard, getCard, issueCard, reprintCodes } from './registry/cards';
 import { requireRegistryToken } from './registry/auth';
 import { readOutbox } from './test-hooks/outbox';
@@ -56,16 +57,30 @@ clientRegistryRoutes(router);
 // The demo RP calls the provider through this Worker's own handler (declared below, hoisted).
 demoRoutes(router, handle);
 
-/** Machines get JSON; citizens' pages get a page. */
+/**
+ * Machines get JSON; citizens' pages get a page. The OIDC endpoints render their own errors; they are
+ * listed for what reaches this level before them (a shed request).
+ */
 function wantsJson(request: Request): boolean {
   const path = new URL(request.url).pathname;
-  return path.startsWith('/registry') || path.startsWith('/__test') || path.startsWith('/app/') || path.startsWith('/account/') || path === '/health';
+  if (path.startsWith('/oidc/')) return path !== '/oidc/authorize';
+  return (
+    path.startsWith('/registry') || path.startsWith('/__test') || path.startsWith('/app/') || path.startsWith('/account/') ||
+    path.startsWith('/.well-known/') || path === '/health'
+  );
+}
+
+const TITLES: Readonly<Record<number, string>> = { 503: 'Servizio non disponibile' };
+
+function renderRefusal(request: Request, err: HttpError): Response {
+  return wantsJson(request) ? errorJson(err) : errorPage(err.status, TITLES[err.status] ?? 'Richiesta non valida', err.message, undefined, err.headers);
 }
 
 function renderError(request: Request, err: unknown): Response {
-  if (err instanceof HttpError) {
-    return wantsJson(request) ? errorJson(err) : errorPage(err.status, 'Richiesta non valida', err.message);
-  }
+  if (err instanceof HttpError) return renderRefusal(request, err);
+  // A Durable Object overloaded or reset: a 503 to retry, not a fault of ours to hide behind a 500.
+  const unavailable = unavailableFrom(err);
+  if (unavailable) return renderRefusal(request, unavailable);
   // Unexpected: log for operators, reveal nothing to the caller.
   console.error('unhandled error', err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   const internal = new HttpError(500, 'server_error', 'Errore interno, riprovare più tardi');
@@ -98,4 +113,14 @@ async function handle(request: Request, env: Env, ctx: ExecutionContext): Promis
   }
 }
 
-export default { fetch: handle } satisfies ExportedHandler<Env>;
+/**
+ * The entry point: past MAX_IN_FLIGHT requests in flight in this isolate, a clean 503 at once rather
+ * than a queue that ends in timeouts (platform/overload). /health is never shed: it says whether the
+ * service is up, and a load balancer must not take an overloaded isolate for a dead one.
+ */
+async function fetchEntry(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  if (new URL(request.url).pathname === '/health') return handle(request, env, ctx);
+  return admit(maxInFlight(env.MAX_IN_FLIGHT), () => handle(request, env, ctx), () => renderRefusal(request, temporarilyUnavailable()));
+}
+
+export default { fetch: fetchEntry } satisfies ExportedHandler<Env>;

@@ -1,4 +1,5 @@
 import { HttpError } from '../core/errors';
+import { unavailableFrom } from '../platform/overload';
 import { json } from '../platform/http';
 import { errorPage } from '../platform/html';
 import { authorizationResponse, type ResponseTarget } from './authorization-response';
@@ -106,8 +107,8 @@ export class MethodNotAllowed extends OAuthError {
 }
 
 export class TemporarilyUnavailable extends OAuthError {
-  constructor(description: string) {
-    super('temporarily_unavailable', description, 503);
+  constructor(description: string, headers: Record<string, string> = {}) {
+    super('temporarily_unavailable', description, 503, headers);
   }
 }
 
@@ -124,9 +125,10 @@ export class ServerError extends OAuthError {
  */
 export function asOAuthError(err: unknown): OAuthError {
   if (err instanceof OAuthError) return err;
-  if (err instanceof HttpError) {
-    if (err.status === 503) return new TemporarilyUnavailable('service not configured');
-    return new OAuthError('invalid_request', err.code.replace(/_/g, ' '), err.status);
+  const refusal = err instanceof HttpError ? err : unavailableFrom(err);
+  if (refusal) {
+    if (refusal.status === 503) return new TemporarilyUnavailable('service temporarily unavailable, retry later', refusal.headers);
+    return new OAuthError('invalid_request', refusal.code.replace(/_/g, ' '), refusal.status);
   }
   console.error('oidc: unhandled error', err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   return new ServerError();
@@ -143,8 +145,14 @@ export function oauthErrorJson(err: OAuthError): Response {
   return oauthJson({ error: err.error, error_description: err.message }, err.status, err.headers);
 }
 
-/** The 400 page: the request cannot be sent back to the service, so the citizen is told here. */
+/**
+ * The 400 page: the request cannot be sent back to the service, so the citizen is told here. When we
+ * are the problem (503, overloaded) the page says so, and to retry, instead of blaming the service.
+ */
 export function authorizationErrorPage(err: OAuthError): Response {
+  if (err.status === 503) {
+    return errorPage(503, 'Servizio non disponibile', 'Il servizio CieID è momentaneamente sovraccarico. Riprova tra qualche istante.', undefined, err.headers);
+  }
   return errorPage(
     err.status,
     'Richiesta di accesso non valida',

@@ -109,8 +109,14 @@ export function page(options: PageOptions, status = 200, headers: Record<string,
   });
 }
 
-/** A plain error page (unknown route, expired flow, refused request). */
-export function errorPage(status: number, title: string, message: string, link?: { href: string; text: string }): Response {
+/** A plain error page (unknown route, expired flow, refused request); `headers` such as Retry-After. */
+export function errorPage(
+  status: number,
+  title: string,
+  message: string,
+  link?: { href: string; text: string },
+  headers: Record<string, string> = {},
+): Response {
   return page(
     {
       title,
@@ -118,5 +124,6 @@ export function errorPage(status: number, title: string, message: string, link?:
 ${link ? html`<a class="btn btn-primary" href="${link.href}">${link.text}</a>` : ''}`,
     },
     status,
+    headers,
   );
 }
