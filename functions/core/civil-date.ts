@@ -1,3 +1,5 @@
+import { BoundedCache } from './bounded-cache';
+
 /**
  * The service's calendar is Italy's: a holder turns 18, a card expires and a day's SMS quota resets
  * at midnight in Rome, not at midnight UTC (one or two hours earlier).
@@ -15,11 +17,31 @@ const parts = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
-function wallClock(instant: number): { y: number; m: number; d: number; wallMs: number } {
+const HOUR_MS = 3600_000;
+
+/** Rome's offset from UTC at `instant` (ms), asked of ICU — slow: a card read needs it several times. */
+function offsetAt(instant: number): number {
   const p: Record<string, number> = {};
   for (const { type, value } of parts.formatToParts(new Date(instant))) p[type] = Number(value);
-  const wallMs = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) + (instant % 1000);
-  return { y: p.year!, m: p.month!, d: p.day!, wallMs };
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - (instant - (((instant % 1000) + 1000) % 1000));
+}
+
+/**
+ * Rome's offset changes only on whole UTC hours (summer time starts and ends at 01:00 UTC; every
+ * offset Italy has used is a whole number of hours), so it is asked once per UTC hour and kept.
+ * A pure function of the hour: nothing can go stale. A day's worth of hours, and a few more.
+ */
+const offsets = new BoundedCache<number, number>(32);
+
+function offsetOfHour(instant: number): number {
+  const hour = Math.floor(instant / HOUR_MS);
+  return offsets.get(hour, () => offsetAt(hour * HOUR_MS));
+}
+
+function wallClock(instant: number): { y: number; m: number; d: number; wallMs: number } {
+  const wallMs = instant + offsetOfHour(instant);
+  const wall = new Date(wallMs);
+  return { y: wall.getUTCFullYear(), m: wall.getUTCMonth() + 1, d: wall.getUTCDate(), wallMs };
 }
 
 /** The calendar date in Italy at `instant`, as that date's UTC midnight (how dates are kept here). */
@@ -33,12 +55,17 @@ export function italianDay(instant: number): string {
   return italianDate(instant).toISOString().slice(0, 10);
 }
 
-/** Milliseconds from `instant` to the next midnight in Italy. */
+/**
+ * Milliseconds from `instant` to the next midnight in Italy — with the offset in force at that
+ * midnight, so the days summer time starts and ends have 23 and 25 hours.
+ */
 export function msToNextItalianMidnight(instant: number): number {
   const { wallMs } = wallClock(instant);
-  const offset = wallMs - instant;
-  const nextMidnightWall = italianDate(instant).getTime() + 24 * 3600_000;
-  return Math.max(1, nextMidnightWall - offset - instant);
+  const nextMidnightWall = italianDate(instant).getTime() + 24 * HOUR_MS;
+  // Midnight is never within an hour of a change (01:00 UTC), so the offset an hour either side of
+  // the first guess is the one in force at midnight.
+  const guess = nextMidnightWall - (wallMs - instant);
+  return Math.max(1, nextMidnightWall - offsetOfHour(guess) - instant);
 }
 
 /** Seconds to the next midnight in Italy, for a Retry-After when a daily cap is reached. */

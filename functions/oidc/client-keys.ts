@@ -1,7 +1,7 @@
 import { createLocalJWKSet, importJWK, type JWK } from 'jose';
 import type { KeyEncryptionAlg } from '../core/jose-algorithms';
 import type { RegisteredClient } from '../core/oidc-client';
-import { BoundedCache } from '../platform/bounded-cache';
+import { BoundedCache } from '../core/bounded-cache';
 
 /**
  * Relying parties' public keys, imported once per isolate instead of on every request. Both caches

@@ -1,6 +1,6 @@
 import { SignJWT, createLocalJWKSet, importJWK, jwtVerify, type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import type { Env } from '../env';
-import { BoundedCache } from '../platform/bounded-cache';
+import { BoundedCache } from '../core/bounded-cache';
 import { SIGNING_ALGS, type SigningAlg } from '../core/jose-algorithms';
 import { parseKeySet, publicPart } from '../core/oidc-keyset';
 import { TemporarilyUnavailable } from './errors';

@@ -1,4 +1,4 @@
-import { BoundedCache } from './bounded-cache';
+import { BoundedCache } from '../core/bounded-cache';
 import { fromBase64Url, toBase64Url, utf8 } from './encoding';
 
 /** An unguessable identifier: 32 random bytes, base64url (flow ids, CSRF tokens, registry ids). */

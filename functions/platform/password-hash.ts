@@ -1,4 +1,4 @@
-import { BoundedCache } from './bounded-cache';
+import { BoundedCache } from '../core/bounded-cache';
 import { constantTimeEqual } from './crypto';
 import { fromBase64Url, toBase64Url, utf8 } from './encoding';
 

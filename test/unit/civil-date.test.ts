@@ -42,3 +42,31 @@ describe('core/civil-date: the service keeps Italian calendar days', () => {
     expect(msToNextItalianMidnight(Date.parse('2026-01-14T22:30:00Z'))).toBe(1800_000);
   });
 });
+
+/** The reference: ICU asked directly, every time. */
+const reference = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+describe('core/civil-date: the offset kept per UTC hour agrees with ICU everywhere', () => {
+  it('every 5 minutes around both summer time changes of 2026, and the days they are in', () => {
+    for (const day of ['2026-03-28T20:00:00Z', '2026-10-24T20:00:00Z']) {
+      for (let t = Date.parse(day); t < Date.parse(day) + 36 * 3600_000; t += 5 * 60_000) {
+        expect(italianDay(t), new Date(t).toISOString()).toBe(reference.format(t));
+      }
+    }
+  });
+
+  it('at random instants from 1950 to 2080 (birth dates, expiry dates), to the millisecond', () => {
+    for (let i = 0; i < 2000; i++) {
+      const t = Date.parse('1950-01-01T00:00:00Z') + Math.floor(Math.random() * 130 * 365.25 * 24 * 3600_000);
+      expect(italianDay(t), new Date(t).toISOString()).toBe(reference.format(t));
+    }
+  });
+
+  it('R-OTP-3: the day of the change to summer time has 23 hours, the day back 25', () => {
+    expect(msToNextItalianMidnight(Date.parse('2026-03-28T23:00:00Z'))).toBe(23 * 3600_000);
+    expect(msToNextItalianMidnight(Date.parse('2026-10-24T22:00:00Z'))).toBe(25 * 3600_000);
+    // 02:59:59.5 summer time, half a second before the clocks go back: 22 hours to midnight (23:00 UTC).
+    expect(msToNextItalianMidnight(Date.parse('2026-10-25T00:59:59.500Z'))).toBe(22 * 3600_000 + 500);
+  });
+});
+

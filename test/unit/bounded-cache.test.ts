@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedCache } from '../../functions/platform/bounded-cache';
+import { BoundedCache } from '../../functions/core/bounded-cache';
 
 describe('BoundedCache: per-isolate memo with a bound', () => {
   it('makes a value once per key and answers later calls from memory', () => {
