@@ -51,10 +51,10 @@ export async function waitForHealth(baseUrl, child, { timeoutMs = 90_000, descri
 
 /**
  * `scripts/dev.mjs` in its own process group: wrangler starts workerd and esbuild as its children,
- * and signalling only dev.mjs could leave them running.
+ * and signalling only dev.mjs could leave them running. `args` go to `wrangler dev` (e.g. --inspector-port).
  */
-export function spawnDevServer({ port, registryToken, stateDir, env = {} }) {
-  return spawn(process.execPath, [join(root, 'scripts', 'dev.mjs')], {
+export function spawnDevServer({ port, registryToken, stateDir, env = {}, args = [] }) {
+  return spawn(process.execPath, [join(root, 'scripts', 'dev.mjs'), ...args], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
