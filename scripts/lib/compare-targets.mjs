@@ -96,7 +96,9 @@ export async function startOurs(workDir, rp, pin, track) {
   const port = await freePort();
   const registryToken = randomBytes(24).toString('base64url');
   const log = join(workDir, 'cieid.log');
-  const child = spawnDevServer({ port, registryToken, stateDir: join(workDir, 'cieid-state') });
+  // wrangler dev prints a line per request from its Node process at the info level: a cost of the
+  // dev tool (≈ 1–2 ms a request, docs/performance.md) that no deployment pays, so it is turned off.
+  const child = spawnDevServer({ port, registryToken, stateDir: join(workDir, 'cieid-state'), args: ['--log-level', 'warn'] });
   track(child);
   // dev.mjs has not started wrangler yet: pinned now, its children inherit the core.
   if (pin) pinGroup(child.pid, SERVER_CORE);
