@@ -5,7 +5,8 @@ import http, { type RefinedResponse } from 'k6/http';
 import { Counter, Trend } from 'k6/metrics';
 import { randomToken } from '../lib/bytes.ts';
 import { formEncode, queryOf } from '../lib/form.ts';
-import { decodePayload, nowSeconds, signJwt } from '../lib/jwt.ts';
+import { clientAssertionFields, signedAuthorizationUrl, type ClientIdentity } from '../lib/client-jwt.ts';
+import { decodePayload } from '../lib/jwt.ts';
 import { pkcePair } from '../lib/pkce.ts';
 import type { Adapter, Hop } from './adapter.ts';
 import { cieid } from './cieid.ts';
@@ -27,10 +28,15 @@ const ADAPTERS: Record<CompareData['target'], Adapter> = { cieid, 'oidc-provider
 const adapter = ADAPTERS[data.target];
 if (!adapter) throw new Error(`no adapter for target ${String(data.target)}`);
 
+/** The RP as bench:compare registered it on both targets, signing what the load scenarios sign. */
+const CLIENT: ClientIdentity = {
+  clientId: data.clientId, redirectUri: data.redirectUri, issuer: data.issuer,
+  authorizationEndpoint: data.authorizationEndpoint, tokenEndpoint: data.tokenEndpoint, key: data.sigKey,
+};
+
 const RATE = Number(__ENV.RATE ?? '2');
 const DURATION = __ENV.DURATION ?? '10s';
 const ORIGIN = /^https?:\/\/[^/]+/.exec(data.authorizationEndpoint)![0];
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const REQUEST_TIMEOUT = '10s';
 
 export const STEPS = ['authorize', ...adapter.hops.map((h) => h.step), 'token', 'userinfo'];
@@ -86,17 +92,8 @@ const absolute = (location: string) => (location.startsWith('/') ? `${ORIGIN}${l
 const locationOf = (res: Res) => res.headers['Location'] ?? '';
 
 async function authorize(state: string, nonce: string, challenge: string): Promise<Res> {
-  const iat = nowSeconds();
-  const request = await signJwt(
-    {
-      iss: data.clientId, aud: data.issuer, iat, exp: iat + 300, jti: randomToken(16), client_id: data.clientId,
-      response_type: 'code', scope: data.scope, redirect_uri: data.redirectUri, state, nonce,
-      code_challenge: challenge, code_challenge_method: 'S256', prompt: 'consent login', acr_values: data.acr,
-    },
-    data.sigKey,
-  );
-  const query = formEncode({ client_id: data.clientId, response_type: 'code', scope: data.scope, code_challenge: challenge, code_challenge_method: 'S256', request });
-  const res = http.get(`${data.authorizationEndpoint}?${query}`, params('authorize'));
+  const url = await signedAuthorizationUrl(CLIENT, { scope: data.scope, acr: data.acr, state, nonce, challenge });
+  const res = http.get(url, params('authorize'));
   return judge('authorize', res, (r) => (r.status === 302 || r.status === 303) && locationOf(r).length > 0, 'redirect to the login');
 }
 
@@ -124,11 +121,8 @@ function codeFrom(last: Res, state: string): string {
 }
 
 async function token(code: string, verifier: string, nonce: string): Promise<string> {
-  const iat = nowSeconds();
-  const assertion = await signJwt({ iss: data.clientId, sub: data.clientId, aud: data.tokenEndpoint, iat, exp: iat + 60, jti: randomToken(16) }, data.sigKey);
   const body = formEncode({
-    grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: data.redirectUri,
-    client_id: data.clientId, client_assertion_type: ASSERTION_TYPE, client_assertion: assertion,
+    grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: data.redirectUri, ...(await clientAssertionFields(CLIENT)),
   });
   const res = http.post(data.tokenEndpoint, body, params('token', { 'Content-Type': 'application/x-www-form-urlencoded' }));
   let tokens: { id_token?: string; access_token?: string } = {};

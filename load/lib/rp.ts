@@ -1,7 +1,8 @@
 import { randomToken } from './bytes.ts';
 import { queryOf } from './form.ts';
 import { formReq, getReq, jsonReq, send, type Response } from './http.ts';
-import { generateSigningKey, nowSeconds, signJwt, type SigningKey } from './jwt.ts';
+import { clientAssertionFields, signedAuthorizationUrl, type ClientIdentity } from './client-jwt.ts';
+import { generateSigningKey } from './jwt.ts';
 import { pkcePair } from './pkce.ts';
 import { registryToken } from './config.ts';
 
@@ -26,16 +27,9 @@ import { registryToken } from './config.ts';
  * - `userinfo(rp, accessToken)`: the response (tagged `userinfo`); `isCompactJwe(text)`.
  */
 export const LEVEL = { 1: 'https://www.spid.gov.it/SpidL1', 2: 'https://www.spid.gov.it/SpidL2' } as const;
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-export interface RelyingParty {
-  clientId: string;
-  redirectUri: string;
-  issuer: string;
-  authorizationEndpoint: string;
-  tokenEndpoint: string;
+export interface RelyingParty extends ClientIdentity {
   userinfoEndpoint: string;
-  key: SigningKey;
 }
 
 export interface Tokens {
@@ -89,10 +83,7 @@ export interface AuthorizationRequest {
   nonce: string;
 }
 
-/**
- * prompt `consent login` always: this OP keeps no single sign-on session, and offline_access needs
- * consent (C-18). The scope travels in the query and in the signed object alike (C-8).
- */
+/** The scope travels in the query and in the signed object alike (C-8). */
 export async function authorizationRequest(
   rp: RelyingParty,
   { level, scope = 'openid profile' }: { level: 1 | 2; scope?: string },
@@ -100,38 +91,8 @@ export async function authorizationRequest(
   const { verifier, challenge } = pkcePair();
   const state = randomToken();
   const nonce = randomToken();
-  const iat = nowSeconds();
-  const request = await signJwt(
-    {
-      iss: rp.clientId,
-      aud: rp.issuer,
-      iat,
-      exp: iat + 300,
-      jti: randomToken(16),
-      client_id: rp.clientId,
-      response_type: 'code',
-      scope,
-      redirect_uri: rp.redirectUri,
-      state,
-      nonce,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      prompt: 'consent login',
-      acr_values: LEVEL[level],
-    },
-    rp.key,
-  );
-  const query = [
-    ['client_id', rp.clientId],
-    ['response_type', 'code'],
-    ['scope', scope],
-    ['code_challenge', challenge],
-    ['code_challenge_method', 'S256'],
-    ['request', request],
-  ]
-    .map(([k, v]) => `${k}=${encodeURIComponent(v!)}`)
-    .join('&');
-  return { url: `${rp.authorizationEndpoint}?${query}`, verifier, state, nonce };
+  const url = await signedAuthorizationUrl(rp, { scope, acr: LEVEL[level], state, nonce, challenge });
+  return { url, verifier, state, nonce };
 }
 
 export function callback(rp: RelyingParty, location: string | null, state: string): string | null {
@@ -141,18 +102,7 @@ export function callback(rp: RelyingParty, location: string | null, state: strin
 }
 
 async function tokenRequest(rp: RelyingParty, fields: Record<string, string>, endpoint: 'token' | 'token_refresh'): Promise<Response> {
-  const iat = nowSeconds();
-  const assertion = await signJwt(
-    { iss: rp.clientId, sub: rp.clientId, aud: rp.tokenEndpoint, iat, exp: iat + 60, jti: randomToken(16) },
-    rp.key,
-  );
-  return send(
-    formReq(
-      rp.tokenEndpoint,
-      { ...fields, client_id: rp.clientId, client_assertion_type: ASSERTION_TYPE, client_assertion: assertion },
-      endpoint,
-    ),
-  );
+  return send(formReq(rp.tokenEndpoint, { ...fields, ...(await clientAssertionFields(rp)) }, endpoint));
 }
 
 export const exchangeCode = (rp: RelyingParty, code: string, verifier: string): Promise<Response> =>
