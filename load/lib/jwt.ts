@@ -1,5 +1,6 @@
 import encoding from 'k6/encoding';
 import { b64url, randomToken, utf8 } from './bytes.ts';
+import { exportP256Jwk } from './ec-key.ts';
 
 /**
  * ES256 keys and compact JWS with k6's WebCrypto. Keys travel from setup() to the VUs as JWK (setup's
@@ -17,7 +18,7 @@ export interface SigningKey {
 export async function generateSigningKey(): Promise<SigningKey> {
   const pair = (await crypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
   const kid = `sig-${randomToken(6)}`;
-  const privateJwk = (await crypto.subtle.exportKey('jwk', pair.privateKey)) as JsonWebKey;
+  const privateJwk = await exportP256Jwk(pair.privateKey);
   const { kty, crv, x, y } = privateJwk;
   return { kid, privateJwk, publicJwk: { kty, crv, x, y, kid, use: 'sig', alg: 'ES256' } };
 }

@@ -2,6 +2,7 @@ import { randomToken } from './bytes.ts';
 import { queryOf } from './form.ts';
 import { formReq, getReq, jsonReq, send, type Response } from './http.ts';
 import { clientAssertionFields, signedAuthorizationUrl, type ClientIdentity } from './client-jwt.ts';
+import { exportP256Jwk } from './ec-key.ts';
 import { generateSigningKey } from './jwt.ts';
 import { pkcePair } from './pkce.ts';
 import { registryToken } from './config.ts';
@@ -46,7 +47,7 @@ export interface Tokens {
  */
 async function encryptionJwk(): Promise<JsonWebKey & { kid: string; use: 'enc' }> {
   const pair = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])) as CryptoKeyPair;
-  const { kty, crv, x, y } = (await crypto.subtle.exportKey('jwk', pair.publicKey)) as JsonWebKey;
+  const { kty, crv, x, y } = await exportP256Jwk(pair.publicKey);
   return { kty, crv, x, y, kid: `enc-${randomToken(6)}`, use: 'enc' };
 }
 

@@ -1,6 +1,7 @@
 import { sha256 } from 'k6/crypto';
 import encoding from 'k6/encoding';
 import { b64url, concat, randomToken, toArrayBuffer, utf8 } from '../bytes.ts';
+import { exportP256Jwk } from '../ec-key.ts';
 import { cbor, type Cbor } from './cbor.ts';
 
 /**
@@ -79,7 +80,7 @@ export class SoftwareAuthenticator {
 
   static async create(origin = APP_ORIGIN): Promise<SoftwareAuthenticator> {
     const pair = (await crypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
-    const privateJwk = (await crypto.subtle.exportKey('jwk', pair.privateKey)) as JsonWebKey;
+    const privateJwk = await exportP256Jwk(pair.privateKey);
     // The rp id is the server's to say, in the creation options; until then the development one.
     return new SoftwareAuthenticator({ credentialId: randomToken(32), privateJwk, rpId: 'localhost', origin }, pair.privateKey);
   }
