@@ -10,6 +10,7 @@ import { blockCard, getCard, issueCard, reprintCodes } from './registry/cards';
 import { requireRegistryToken } from './registry/auth';
 import { readOutbox } from './test-hooks/outbox';
 import { homePage } from './home/page';
+import { passwordRecoveryPage } from './home/password-recovery';
 import { activationRoutes } from './activation/routes';
 import { loginRoutes } from './login/routes';
 import { oidcRoutes } from './oidc/routes';
@@ -42,6 +43,7 @@ const testHook =
 const router = Router<IRequest, [Env, ExecutionContext]>();
 router
   .get('/', homePage)
+  .get('/recupero-password', passwordRecoveryPage)
   .get('/health', () => json({ status: 'ok' }))
   .post('/registry/cards', registry(issueCard))
   .get('/registry/cards/:serial', registry(getCard))

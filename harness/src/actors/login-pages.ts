@@ -21,6 +21,8 @@ export const BUTTON = {
 export const TEXT = {
   credentials: 'Entra con le tue credenziali CIE',
   forgotPassword: 'Hai dimenticato la password?',
+  /** The button of the page behind forgotPassword. */
+  setNewPassword: 'Imposta una nuova password',
   activateNow: 'Attiva ora le credenziali',
   app: 'Entra con App CieID',
   qrValidity: 'Validità codice',

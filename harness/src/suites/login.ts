@@ -33,8 +33,8 @@ export const loginChecks: Check[] = [
   defineCheck({
     id: 'R-LOG-1',
     suite,
-    covers: ['R-LOG-1'],
-    title: 'the level 2 page names the service and the level, offers credentials, App QR, card reading and the two links',
+    covers: ['R-LOG-1', 'R-ACT-9'],
+    title: 'the level 2 page names the service and the level, offers credentials, App QR, card reading and the two links, which lead to activation',
     async run(ctx) {
       const clientName = `INPS ${randomLabel(6)}`;
       const rp = await RelyingParty.create(ctx, { clientName });
@@ -48,7 +48,11 @@ export const loginChecks: Check[] = [
       expectEqual(page.field(LABEL.password).type, 'password', `the type of "${LABEL.password}"`);
       page.field(LABEL.username);
       for (const button of [BUTTON.signIn, BUTTON.cancel]) expectTrue(page.hasButton(button), `no "${button}" on the login page`);
-      page.link(TEXT.forgotPassword);
+      // A new password is a new activation (R-ACT-9): the link must lead there, not to a dead end.
+      const recovery = await browser.open(page.link(TEXT.forgotPassword));
+      expectEqual(recovery.status, 200, `the status of the page behind "${TEXT.forgotPassword}"`);
+      const newPassword = await browser.open(recovery.link(TEXT.setNewPassword));
+      expectEqual(newPassword.heading, ACTIVATION_HEADING.dati, `the page behind "${TEXT.setNewPassword}"`);
       expectEqual((await browser.open(page.link(TEXT.activateNow))).heading, ACTIVATION_HEADING.dati, `the page behind "${TEXT.activateNow}"`);
     },
   }),
