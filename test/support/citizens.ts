@@ -13,9 +13,15 @@ export interface CitizenData {
 const LETTERS = 'BCDFGHLMNPRSTVZ';
 const pick = (n: number) => Array.from({ length: n }, () => LETTERS[Math.floor(Math.random() * LETTERS.length)]).join('');
 
+/**
+ * A birthday passed 10 to 209 days ago, so the age is exactly `years`. The day is drawn because the
+ * codice fiscale encodes it: with the names below it keeps two test citizens of one age from sharing
+ * a codice fiscale (about 1 in 10 million per pair instead of 1 in 50,000), which would make the
+ * second card supersede the first (R-CARD-7) in the middle of someone else's test.
+ */
 export function birthDateForAge(years: number, now = new Date()): string {
   const d = new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate()));
-  d.setUTCDate(d.getUTCDate() - 10); // a few days past the birthday: the age is exactly `years`
+  d.setUTCDate(d.getUTCDate() - 10 - Math.floor(Math.random() * 200));
   return d.toISOString().slice(0, 10);
 }
 
