@@ -8,6 +8,7 @@ import { decryptSecret } from '../functions/platform/crypto';
 import type { ThrottleState } from '../functions/core/password-throttle';
 import { type FailureRecord, type SuccessRecord, PasswordThrottleTable } from './password-throttle-table';
 import { type Approval, type ApprovalOpening, type DeviceListing, type DeviceRecord, type NewDevice, DeviceTable } from './device-table';
+import { ACCESS_LOG_MAX_EVENTS, ACCESS_LOG_PRUNE_BATCH, accessLogCutoff } from '../functions/core/access-log-retention';
 
 /**
  * One card, one writer (keyed by serial). It owns the card's status, its sealed PIN/PUK, the PUK
@@ -124,16 +125,31 @@ export class Card extends DurableObject<Env> {
     this.devices = new DeviceTable(this.sql);
   }
 
-  /** The holder's access log (R-LOG-9, R-CARD-3): what happened to this card, newest first. */
-  events(limit = 100): CardEvent[] {
+  /**
+   * The holder's access log (R-LOG-9, R-CARD-3): what happened to this card within the retention
+   * (core/access-log-retention), newest first. Reading filters by time too: a log nobody has written
+   * to for a while may still hold events that the next write will prune.
+   */
+  events(limit = 100, now = Date.now()): CardEvent[] {
     return this.sql
-      .exec('SELECT at, kind, detail FROM events ORDER BY seq DESC LIMIT ?', Math.min(Math.max(1, limit), 500))
+      .exec('SELECT at, kind, detail FROM events WHERE at >= ? ORDER BY seq DESC LIMIT ?', accessLogCutoff(now), Math.min(Math.max(1, limit), 500))
       .toArray()
       .map((r) => ({ at: Number(r.at), kind: String(r.kind), detail: JSON.parse(String(r.detail)) as Record<string, unknown> }));
   }
 
+  /**
+   * Appends an event and keeps the log within its bounds in the same write: everything but the newest
+   * ACCESS_LOG_MAX_EVENTS (a range of the primary key), then the oldest few past the retention (the
+   * first rows by seq, never a scan of the log).
+   */
   private logEvent(kind: string, detail: Record<string, unknown>, now = Date.now()) {
-    this.sql.exec('INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)', now, kind, JSON.stringify(detail));
+    const seq = Number(this.sql.exec('INSERT INTO events (at, kind, detail) VALUES (?, ?, ?) RETURNING seq', now, kind, JSON.stringify(detail)).one().seq);
+    this.sql.exec('DELETE FROM events WHERE seq <= ?', seq - ACCESS_LOG_MAX_EVENTS);
+    this.sql.exec(
+      'DELETE FROM events WHERE seq IN (SELECT seq FROM events ORDER BY seq LIMIT ?) AND at < ?',
+      ACCESS_LOG_PRUNE_BATCH,
+      accessLogCutoff(now),
+    );
   }
 
   private row(): Row | null {

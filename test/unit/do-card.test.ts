@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { Card, CardRecord, PukAnswer } from '../../durable-objects/card';
+import { ACCESS_LOG_MAX_EVENTS, ACCESS_LOG_PRUNE_BATCH, accessLogCutoff } from '../../functions/core/access-log-retention';
 import { OTP_DAILY_CAP, OTP_DAILY_CHECK_CAP } from '../../functions/core/otp';
 import { PUK_MAX_WRONG } from '../../functions/core/puk-challenge';
 import { LOCK_AFTER_FAILURES } from '../../functions/core/password-throttle';
@@ -263,5 +264,46 @@ describe('Card: a right password (R-LOG-8, R-CARD-3)', () => {
     const accepted = await inCard(stub, (c) => c.acceptPassword(t0));
     expect(accepted.success.ok).toBe(false);
     expect(accepted.card).toBeNull();
+  });
+});
+
+describe('Card: the access log stays within its bounds (R-LOG-9)', () => {
+  const entry = (at: number, rp: string) => ({ at, rp, rpName: 'Comune', level: 2 as const, method: 'sms' as const, outcome: 'granted' as const });
+  const rowCount = (stub: CardStub) => inCard(stub, (_c, state) => Number(state.storage.sql.exec('SELECT COUNT(*) AS n FROM events').one().n));
+
+  it('keeps the newest ACCESS_LOG_MAX_EVENTS events and drops the oldest', async () => {
+    const { stub } = await issued();
+    const now = Date.now();
+    const extra = 25;
+    await inCard(stub, (c) => {
+      for (let i = 0; i < ACCESS_LOG_MAX_EVENTS + extra; i++) c.logAccess(entry(now + i, `rp-${i}`));
+    });
+    expect(await rowCount(stub)).toBe(ACCESS_LOG_MAX_EVENTS);
+    const newest = await inCard(stub, (c) => c.events(500, now + ACCESS_LOG_MAX_EVENTS + extra));
+    expect(newest[0]!.detail.rp).toBe(`rp-${ACCESS_LOG_MAX_EVENTS + extra - 1}`);
+    const oldestKept = await inCard(stub, (_c, state) => String(state.storage.sql.exec('SELECT detail FROM events ORDER BY seq LIMIT 1').one().detail));
+    expect(JSON.parse(oldestKept).rp).toBe(`rp-${extra}`);
+  });
+
+  it('is not shown past 24 months, and each write prunes a few of the expired events, oldest first', async () => {
+    const { stub } = await issued();
+    const now = Date.now();
+    const old = accessLogCutoff(now) - 3600_000;
+    const expired = 10;
+    // Written when they were new (their own now), so nothing prunes them then.
+    await inCard(stub, (c) => {
+      for (let i = 0; i < expired; i++) c.logAccess(entry(old + i, `old-${i}`));
+    });
+    expect(await rowCount(stub)).toBe(expired);
+    const shown = await inCard(stub, (c) => c.events(500, now));
+    expect(shown.some((e) => String(e.detail.rp).startsWith('old-'))).toBe(false);
+    await inCard(stub, (c) => c.logAccess(entry(now, 'new-0')));
+    expect(await rowCount(stub)).toBe(expired + 1 - ACCESS_LOG_PRUNE_BATCH);
+    await inCard(stub, (c) => {
+      for (let i = 1; i < 4; i++) c.logAccess(entry(now + i, `new-${i}`));
+    });
+    const left = await inCard(stub, (_c, state) => state.storage.sql.exec('SELECT detail FROM events ORDER BY seq').toArray().map((r) => JSON.parse(String(r.detail)).rp));
+    expect(left.filter((rp: string) => rp.startsWith('old-'))).toEqual([]);
+    expect(left.slice(-4)).toEqual(['new-0', 'new-1', 'new-2', 'new-3']);
   });
 });
