@@ -138,16 +138,16 @@ export class Card extends DurableObject<Env> {
   }
 
   /**
-   * Appends an event and keeps the log within its bounds in the same write: everything but the newest
-   * ACCESS_LOG_MAX_EVENTS (a range of the primary key), then the oldest few past the retention (the
-   * first rows by seq, never a scan of the log).
+   * Appends an event and keeps the log within its bounds in the same write: of the oldest few rows
+   * (the first by seq, never a scan of the log), those beyond the newest ACCESS_LOG_MAX_EVENTS or past
+   * the retention go. A write adds one row and may remove several, so the log never outgrows its cap.
    */
   private logEvent(kind: string, detail: Record<string, unknown>, now = Date.now()) {
     const seq = Number(this.sql.exec('INSERT INTO events (at, kind, detail) VALUES (?, ?, ?) RETURNING seq', now, kind, JSON.stringify(detail)).one().seq);
-    this.sql.exec('DELETE FROM events WHERE seq <= ?', seq - ACCESS_LOG_MAX_EVENTS);
     this.sql.exec(
-      'DELETE FROM events WHERE seq IN (SELECT seq FROM events ORDER BY seq LIMIT ?) AND at < ?',
+      'DELETE FROM events WHERE seq IN (SELECT seq FROM events ORDER BY seq LIMIT ?) AND (seq <= ? OR at < ?)',
       ACCESS_LOG_PRUNE_BATCH,
+      seq - ACCESS_LOG_MAX_EVENTS,
       accessLogCutoff(now),
     );
   }

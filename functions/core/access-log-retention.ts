@@ -2,15 +2,14 @@
  * How long a card keeps its access log (R-LOG-9) and how much of it. The log is the holder's to read
  * and an operator's to trace a disputed login; it is not an archive. Two bounds, so that storage per
  * card stays bounded whatever happens to the card (a username under attack logs every refusal):
- * - time: 24 months, the period SPID identity providers keep their access records for;
+ * - time: 2 years (24 months), the period SPID identity providers keep their access records for;
  * - count: the newest 1,000 events, twice what one read may return (Card.events caps at 500).
  */
-/** Whole years: the cutoff moves the year back, keeping the day and time. */
-export const ACCESS_LOG_RETENTION_MONTHS = 24;
+export const ACCESS_LOG_RETENTION_YEARS = 2;
 export const ACCESS_LOG_MAX_EVENTS = 1000;
 /**
- * Events past the retention that one write removes, oldest first. More than the one event a write
- * adds, so a log shrinks back under its bounds; few, so that a write never scans the whole log.
+ * The oldest rows one write looks at and may remove. More than the one event a write adds, so a log
+ * shrinks back under its bounds; few, so that a write never scans the whole log.
  */
 export const ACCESS_LOG_PRUNE_BATCH = 4;
 
@@ -22,7 +21,7 @@ export const ACCESS_LOG_PRUNE_BATCH = 4;
 export function accessLogCutoff(now: number): number {
   const d = new Date(now);
   const month = d.getUTCMonth();
-  d.setUTCFullYear(d.getUTCFullYear() - ACCESS_LOG_RETENTION_MONTHS / 12);
+  d.setUTCFullYear(d.getUTCFullYear() - ACCESS_LOG_RETENTION_YEARS);
   if (d.getUTCMonth() !== month) d.setUTCHours(0, 0, 0, 0); // rolled over into 1 March
   return d.getTime();
 }

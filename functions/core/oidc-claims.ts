@@ -1,8 +1,9 @@
-import type { CardRequest } from './card-request';
 /**
  * C-15, C-32: which user claims exist, which a scope implies, how the `claims` request parameter is
  * read, and what value each claim takes for a holder. Pure: the caller supplies the holder's data.
  */
+import type { CardRequest } from './card-request';
+
 export const FISCAL_NUMBER = 'https://attributes.eid.gov.it/fiscal_number';
 
 export const SUPPORTED_SCOPES = ['openid', 'offline_access', 'profile', 'email'] as const;
