@@ -14,7 +14,7 @@ import { AccessDenied, LoginRequired, authorizationErrorRedirect } from './error
 
 /**
  * The interface between the OpenID Provider and the login pages (docs/login-handoff.md): the pages
- * read the request with readLoginRequest and end the login with completeLogin or denyLogin. Nothing
+ * read their flow with readLoginFlow and end the login with completeLogin or denyLogin. Nothing
  * else of functions/oidc/ is theirs to know.
  */
 export type { LoginDenial, LoginOutcome, LoginRequest };
@@ -87,17 +87,6 @@ export async function readLoginFlow(env: Env, flowId: string, request: Request):
   return flow;
 }
 
-/** The login request of a live flow opened by this browser, or null (see readLoginFlow). */
-export async function readLoginRequest(env: Env, flowId: string, request: Request): Promise<LoginRequest | null> {
-  return (await readLoginFlow(env, flowId, request))?.request ?? null;
-}
-
-/** The flow as given, or read by its id; 410 when it is not open to the pages any more. */
-async function stillOpen(env: Env, flow: string | OpenLoginFlow): Promise<OpenLoginFlow> {
-  const open = typeof flow === 'string' ? await openLoginFlow(env, flow) : flow;
-  if (!open) throw flowGone();
-  return open;
-}
 
 const targetOf = (data: LoginFlowData): ResponseTarget => ({
   redirectUri: data.redirectUri,
@@ -121,10 +110,11 @@ export async function codeHashOf(secret: string): Promise<string> {
  * The citizen has authenticated and consented: issue the authorization code (single use, 60 s) and
  * send the browser back to the RP with code, state and iss (C-5). The level and the card are checked
  * once more here (R-LVL-4, C-21), so no path through the pages can yield a code they should not.
- * `flow` is the flow id, or the flow as this request already read it (readLoginFlow).
+ * `flow` is the flow as this request read it (readLoginFlow): whether it is still open is decided
+ * again, atomically, when the code is issued.
  */
-export async function completeLogin(env: Env, flow: string | OpenLoginFlow, outcome: LoginOutcome, now = Date.now()): Promise<Response> {
-  const { stub, data, flowId } = await stillOpen(env, flow);
+export async function completeLogin(env: Env, flow: OpenLoginFlow, outcome: LoginOutcome, now = Date.now()): Promise<Response> {
+  const { stub, data, flowId } = flow;
   if (!satisfies(outcome.level, data.acr)) return deny(stub, data, new AccessDenied('authentication level lower than requested'));
   const card = await cardObject(env, outcome.serial).view();
   const refusal = card && card.fiscalCode === outcome.fiscalCode ? loginRefusal(card, outcome.level, new Date(now)) : 'blocked';
@@ -154,6 +144,8 @@ export async function completeLogin(env: Env, flow: string | OpenLoginFlow, outc
  * is read again here, not taken as the request read it: deleting it must not race a code just issued.
  */
 export async function denyLogin(env: Env, flowId: string, error: LoginDenial, description: string): Promise<Response> {
-  const { stub, data } = await stillOpen(env, flowId);
+  const flow = await openLoginFlow(env, flowId);
+  if (!flow) throw flowGone();
+  const { stub, data } = flow;
   return deny(stub, data, error === 'login_required' ? new LoginRequired(description) : new AccessDenied(description));
 }

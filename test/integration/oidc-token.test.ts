@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:test';
 import { generateKeyPair, decodeJwt, decodeProtectedHeader, UnsecuredJWT } from 'jose';
-import { codeHashOf, completeLogin } from '../../functions/oidc/handoff';
+import { codeHashOf } from '../../functions/oidc/handoff';
 import { s256 } from '../../functions/core/pkce';
 import { issueCard } from '../support/activation-client';
 import { call, registry } from '../support/worker';
 import { ACR, ASSERTION_TYPE, FISCAL_NUMBER, ISSUER, TestRp, rpAnswer, startLogin, verifyOp } from '../support/rp';
-import { loginThrough, tokensFor } from '../support/oidc-login';
+import { completeAs, loginThrough, tokensFor } from '../support/oidc-login';
 
 async function expectError(res: Response, status: number, error: string) {
   const body = (await res.json()) as { error: string; error_description: string };
@@ -84,10 +84,10 @@ describe('token endpoint: code exchange (C-22 … C-26)', () => {
   it('C-26: an expired code (older than 60 s) → invalid_grant', async () => {
     const rp = await TestRp.create();
     const card = await issueCard();
-    const { flowId, auth } = await startLogin(rp);
+    const login = await startLogin(rp);
     const issuedAt = Date.now() - 61_000;
-    const answer = await rpAnswer(await completeLogin(env, flowId, { serial: card.serial, fiscalCode: card.citizen.fiscalCode, level: 2, method: 'sms', authTime: issuedAt }, issuedAt));
-    await expectError(await rp.exchange(answer.get('code')!, auth.verifier), 400, 'invalid_grant');
+    const answer = await rpAnswer(await completeAs(login, { serial: card.serial, fiscalCode: card.citizen.fiscalCode, level: 2, method: 'sms', authTime: issuedAt }, issuedAt));
+    await expectError(await rp.exchange(answer.get('code')!, login.auth.verifier), 400, 'invalid_grant');
   });
 
   it('C-26: the grant refuses a code past its 60 s, by its own clock, and still takes it within them', async () => {

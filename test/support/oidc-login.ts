@@ -1,8 +1,19 @@
 import { env } from 'cloudflare:test';
-import { completeLogin } from '../../functions/oidc/handoff';
+import { completeLogin, readLoginFlow } from '../../functions/oidc/handoff';
 import type { LoginOutcome } from '../../functions/core/login-request';
 import { issueCard, type IssuedCard } from './activation-client';
-import { TestRp, rpAnswer, startLogin, type Started } from './rp';
+import { ISSUER, TestRp, rpAnswer, startLogin, type Started } from './rp';
+
+/** The flow as the browser that opened it reads it (the login pages' read), or null. */
+export const readFlowAs = (flowId: string, cookie: string) =>
+  readLoginFlow(env, flowId, new Request(`${ISSUER}/login/${flowId}`, { headers: { Cookie: `cie_login=${cookie}` } }));
+
+/** What a login page does at the end: read the flow as the browser that opened it, complete it as read. */
+export async function completeAs(login: { flowId: string; cookie: string }, outcome: LoginOutcome, now?: number): Promise<Response> {
+  const read = await readFlowAs(login.flowId, login.cookie);
+  if (!read) throw new Error(`flow ${login.flowId} is not open`);
+  return completeLogin(env, read, outcome, now);
+}
 
 /**
  * A whole login as the OP sees it: the authorize request, then completeLogin as the login pages call
@@ -27,7 +38,7 @@ export async function loginThrough(
     method: (options.level ?? 2) === 1 ? 'password' : 'sms',
     authTime: Date.now(),
   };
-  const answer = await rpAnswer(await completeLogin(env, started.flowId, outcome));
+  const answer = await rpAnswer(await completeAs(started, outcome));
   const code = answer.get('code');
   if (!code) throw new Error(`no code: ${answer.toString()}`);
   return { ...started, card, answer, code };
