@@ -10,7 +10,7 @@ import { grantObject } from '../platform/objects';
 import type { CardView } from '../../durable-objects/card';
 import type { Approval, DeviceRecord } from '../../durable-objects/device-table';
 import type { FlowState } from '../../durable-objects/flow-session';
-import type { LoginState } from '../login/flow';
+import { type LoginState, holderNameOf } from '../login/flow';
 import { logAppAttempt } from './access-log';
 import { appRelyingParty } from './relying-party';
 import { type DeviceSession, requireDeviceSession } from './session';
@@ -101,7 +101,7 @@ async function settle(env: Env, { device }: DeviceSession, view: CardView, appro
   const state = stub ? ((await stub.read()) as unknown as FlowState | null) : null;
   if (!stub || !state) return refuse(env, view, approval, 'flow_gone');
   const previous = (state.data.login ?? null) as LoginState | null;
-  const base = { ...(previous ?? {}), serial: view.serial, fiscalCode: view.fiscalCode };
+  const base = { ...(previous ?? {}), serial: view.serial, fiscalCode: view.fiscalCode, holderName: holderNameOf(view) };
   const cardRefusal = loginRefusal(view, approval.level as 1 | 2 | 3, new Date());
   const login: LoginState =
     decision === 'deny'

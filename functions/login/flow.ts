@@ -24,7 +24,12 @@ export interface LoginState {
   refusal?: Refusal | 'app_denied';
   /** The number the SMS codes go to, as the OTP page shows it. */
   maskedPhone?: string;
+  /** The holder's name as consent shows it, from the card read when the login learnt who it is. */
+  holderName?: string;
 }
+
+/** The name a login shows its holder by (a card's names never change, so it is kept in the flow). */
+export const holderNameOf = (card: { givenName: string; familyName: string }): string => `${card.givenName} ${card.familyName}`;
 
 export type FlowStub = ReturnType<typeof flowObject>;
 

@@ -25,6 +25,8 @@ describe('login by QR code with the App CieID (R-LOG-3)', () => {
     expect(await status(login)).toEqual({ step: 'consent' });
     const consent = await login.browser.open(`/login/${login.flowId}`);
     expect(consent.text).toContain('I seguenti dati stanno per essere inviati a: Comune di Lecce');
+    // Only the App said who this is: consent names the holder whose device approved (R-LOG-7).
+    expect(consent.text).toContain(`Stai accedendo come ${h.citizen.givenName} ${h.citizen.familyName}`);
     expect(rpRedirect(await login.browser.submit(consent, 'Prosegui')).get('code')).toBeTruthy();
     expect((await accessLog(h.serial))[0]).toMatchObject({ method: 'app', outcome: 'granted', rpName: 'Comune di Lecce' });
   });

@@ -6,7 +6,7 @@ import { USERNAME_MAX } from '../../core/login-username';
 import { throttleMessage } from '../../core/password-throttle';
 import { redirect } from '../../platform/http';
 import { logAccess } from '../access-log';
-import { type LoginState, loginPath, loginPost } from '../flow';
+import { type LoginState, holderNameOf, loginPath, loginPost } from '../flow';
 import { cardObject } from '../../platform/objects';
 import { startPush } from './app';
 import { startSms } from './otp';
@@ -51,7 +51,7 @@ export async function postCredentials(request: IRequest, env: Env): Promise<Resp
   }
 
   const { serial, card } = check;
-  const base: LoginState = { serial, fiscalCode: card.fiscalCode };
+  const base: LoginState = { serial, fiscalCode: card.fiscalCode, holderName: holderNameOf(card) };
   const refusal = loginRefusal(card, req.acr, new Date());
   if (refusal) {
     await logAccess(env, serial, req, 'password', 'card_refused', refusal);

@@ -8,16 +8,16 @@ import { otpPage } from '../views/otp';
 import { refusedPage } from '../views/refused';
 import { appWaitPage } from '../views/app-wait';
 import { issueLoginQr } from '../qr';
-import { cardObject } from '../../platform/objects';
 import { maskFiscalCode } from '../../core/fiscal-code';
+import type { LoginState } from '../flow';
 
 /**
  * The holder the login has authenticated. A QR code or a push can be approved by a device other than
- * the one the citizen expects, so consent says whose identity is about to be used.
+ * the one the citizen expects, so consent says whose identity is about to be used. From the flow, as
+ * the step that learnt who it is wrote it: consent reads no card.
  */
-async function holderOf(env: Env, serial: string | undefined) {
-  const card = serial ? await cardObject(env, serial).view() : null;
-  return card ? { name: `${card.givenName} ${card.familyName}`, maskedFiscalCode: maskFiscalCode(card.fiscalCode) } : null;
+function holderOf(login: LoginState | null) {
+  return login?.holderName ? { name: login.holderName, maskedFiscalCode: maskFiscalCode(login.fiscalCode) } : null;
 }
 
 /** GET /login/:flowId — the page of the step the flow is at. */
@@ -34,7 +34,7 @@ export async function showLogin(request: IRequest, env: Env): Promise<Response> 
     case 'app':
       return appWaitPage({ flowId, csrf, request: req });
     case 'consent':
-      return consentPage({ flowId, csrf, request: req, labels: consentLabels(req.scope, req.claims), holder: await holderOf(env, login?.serial) });
+      return consentPage({ flowId, csrf, request: req, labels: consentLabels(req.scope, req.claims), holder: holderOf(login) });
     case 'refused':
       if (!login?.refusal) throw flowGone();
       return refusedPage(flowId, csrf, req, login.refusal);
