@@ -29,7 +29,6 @@ export type SendResult =
   | { sent: false; refusal: ActivationRefusal }
   | { sent: false; message: string; retryAfter: number };
 
-
 /**
  * Sends a new code, replacing the previous one. The flow refuses a resend within 30 s and the card
  * counts the day's sends (R-OTP-3); a card blocked meanwhile gets no message at all (R-CARD-3).
@@ -86,7 +85,7 @@ export async function checkCode(env: Env, flow: LoadedFlow, channel: ActivationC
         closed: false,
         errors: [OTP_CHECK_CAP_MESSAGE],
         status: 429,
-        headers: { 'Retry-After': String(secondsToItalianMidnight(Date.now())) },
+        headers: { 'Retry-After': String(result.retryAfter) },
       };
     case 'wrong':
       return {

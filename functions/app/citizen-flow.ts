@@ -4,7 +4,6 @@ import { cardRefusal } from '../core/card-standing';
 import { maskPhone } from '../core/contacts';
 import { USERNAME_MAX } from '../core/login-username';
 import { isOtpShape, OTP_CHECK_CAP_MESSAGE, OTP_DIGITS } from '../core/otp';
-import { secondsToItalianMidnight } from '../core/civil-date';
 import { checkIdentityOtp } from '../platform/otp-check';
 import { throttleMessage } from '../core/password-throttle';
 import { newCsrfToken } from '../platform/csrf';
@@ -75,7 +74,7 @@ export async function checkCitizenOtp(
     case 'ok':
       return;
     case 'capped':
-      throw tooManyRequests(OTP_CHECK_CAP_MESSAGE, secondsToItalianMidnight(Date.now()));
+      throw tooManyRequests(OTP_CHECK_CAP_MESSAGE, check.retryAfter);
     case 'wrong':
       throw new HttpError(400, 'wrong_otp', `Codice errato. Tentativi rimasti: ${check.remaining}.`);
     case 'expired':

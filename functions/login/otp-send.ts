@@ -1,5 +1,6 @@
 import type { Env } from '../env';
 import { drawOtp } from '../core/otp';
+import { secondsToItalianMidnight } from '../core/civil-date';
 import { keyedHash, randomInt } from '../platform/crypto';
 import { notifierFor } from '../platform/notifier';
 import { cardObject } from '../platform/objects';
@@ -70,7 +71,7 @@ export async function enterOtpStep(env: Env, flow: LoginFlow, login: LoginState,
 
 export function otpSendProblem(result: Exclude<OtpSend, { sent: true }>): { message: string; retryAfter: number } {
   if ('capReached' in result) {
-    return { message: 'Hai raggiunto il numero massimo di codici inviabili oggi. Riprova domani.', retryAfter: 3600 };
+    return { message: 'Hai raggiunto il numero massimo di codici inviabili oggi. Riprova domani.', retryAfter: secondsToItalianMidnight(Date.now()) };
   }
   return {
     message: `Attendi ${result.waitSeconds} secondi prima di chiedere un nuovo codice.`,

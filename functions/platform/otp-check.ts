@@ -1,8 +1,10 @@
 import type { Env } from '../env';
 import type { FlowMove, OtpCheck } from '../../durable-objects/flow-session';
+import { secondsToItalianMidnight } from '../core/civil-date';
 import { cardObject, flowObject } from './objects';
 
-export type IdentityOtpCheck = OtpCheck | { outcome: 'capped' };
+/** `capped`: no checks left today; `retryAfter` is the seconds to the next Italian day. */
+export type IdentityOtpCheck = OtpCheck | { outcome: 'capped'; retryAfter: number };
 
 /**
  * Checks a flow's code only while the identity has checks left today (Card.countOtpCheck): the
@@ -19,6 +21,6 @@ export async function checkIdentityOtp(
   then?: FlowMove,
 ): Promise<IdentityOtpCheck> {
   const allowance = await cardObject(env, serial).countOtpCheck();
-  if (!allowance.allowed) return { outcome: 'capped' };
+  if (!allowance.allowed) return { outcome: 'capped', retryAfter: secondsToItalianMidnight(Date.now()) };
   return then ? flow.checkOtpThenAdvance(purpose, hash, then) : flow.checkOtp(purpose, hash);
 }

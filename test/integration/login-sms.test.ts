@@ -5,6 +5,15 @@ import { OTP_LABEL, holder, openLogin, rpRedirect, signIn } from '../support/log
 import { OTP_DAILY_CHECK_CAP, capDay } from '../../functions/core/otp';
 
 /** A different 4-digit code. */
+/** Retry-After lands on the next midnight in Rome (checked with ICU, not with the code under test). */
+function expectRetryAtItalianMidnight(header: string | null) {
+  const seconds = Number(header);
+  expect(seconds).toBeGreaterThan(0);
+  expect(seconds).toBeLessThanOrEqual(25 * 3600);
+  const rome = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  expect(rome.format(new Date(Date.now() + seconds * 1000))).toBe('00:00');
+}
+
 const other = (code: string) => String((Number(code) + 1) % 10_000).padStart(4, '0');
 
 describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () => {
@@ -146,6 +155,8 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const page = await signIn(login, h.citizen.fiscalCode, h.password);
     expect(page.status).toBe(429);
     expect(page.alert).toContain('numero massimo di codici');
+    // "Riprova domani": the cap resets at midnight in Italy, and Retry-After says when.
+    expectRetryAtItalianMidnight(page.headers.get('Retry-After'));
     expect(await outboxCount(h.citizen.phone)).toBe(0);
   });
 
@@ -157,6 +168,7 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const refused = await login.browser.submit(otpPage, 'Prosegui', { [OTP_LABEL]: await latestCode(h.citizen.phone) });
     expect(refused.status).toBe(429);
     expect(refused.alert).toContain('troppi codici di verifica oggi');
+    expectRetryAtItalianMidnight(refused.headers.get('Retry-After'));
     expect(refused.text).not.toContain('I seguenti dati stanno per essere inviati a');
   });
 

@@ -2,7 +2,6 @@ import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { HttpError } from '../../core/errors';
 import { isOtpShape, OTP_CHECK_CAP_MESSAGE, OTP_DIGITS } from '../../core/otp';
-import { secondsToItalianMidnight } from '../../core/civil-date';
 import { checkIdentityOtp } from '../../platform/otp-check';
 import { provenBy } from '../../core/login-levels';
 import { redirect } from '../../platform/http';
@@ -37,7 +36,7 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
   switch (check.outcome) {
     case 'capped':
       await logAccess(env, login.serial, req, 'sms', 'wrong_otp', 'daily_cap');
-      return otpPage({ ...view, error: OTP_CHECK_CAP_MESSAGE }, 429, { 'Retry-After': String(secondsToItalianMidnight(Date.now())) });
+      return otpPage({ ...view, error: OTP_CHECK_CAP_MESSAGE }, 429, { 'Retry-After': String(check.retryAfter) });
     case 'ok':
       return redirect(loginPath(flowId));
     case 'wrong':
