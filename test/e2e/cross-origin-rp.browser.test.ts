@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { activate, issueCard, latestCode, outbox } from '../../scripts/lib/citizen-flows.mjs';
@@ -20,6 +20,10 @@ const RP_CALLBACK = /^https:\/\/rp-[a-z0-9]+\.example\.it\/callback\?/;
 let browser: Browser;
 let page: Page;
 const cspViolations: string[] = [];
+// Each test answers for its own pages' violations.
+beforeEach(() => {
+  cspViolations.length = 0;
+});
 
 beforeAll(async () => {
   browser = await launchChromium();

@@ -7,16 +7,26 @@ import { root } from '../../scripts/lib/dev-server.mjs';
 
 /**
  * The k6 scenarios (load/) run for a few seconds each at a low rate against the e2e server, through
- * `npm run load`'s script, so that they never rot: k6 must exit 0 (every threshold passed) and the
- * JSON summary must show iterations in every part of the scenario.
+ * `npm run load`'s script, so that they never rot: every correctness threshold must pass (no failed
+ * request, checks ≥ 99.9 %) and the JSON summary must show iterations in every part of the scenario.
+ * The capacity thresholds (p95 per endpoint, dropped iterations) are the SREs' budgets for a real
+ * deployment; judged on a dozen requests to a shared CI machine's `wrangler dev` they measure the
+ * machine, so here they may fail (k6 exit 99) without failing the test.
  */
 const baseUrl = inject('baseUrl');
 const registryToken = inject('registryToken');
 const results = mkdtempSync(join(tmpdir(), 'cieid-load-smoke-'));
 afterAll(() => rmSync(results, { recursive: true, force: true }));
 
-/** k6's own limit is the scenario's duration plus setup; this one only catches a hang. */
-const RUN_LIMIT_MS = 60_000;
+/**
+ * k6 stops by itself: setup within its setupTimeout (60 s and more for big pools, load/lib/scenario),
+ * then the duration and a graceful stop. This limit only catches a hang, so it stays above all that.
+ */
+const RUN_LIMIT_MS = 180_000;
+/** k6's exit code when thresholds failed (and nothing else went wrong). */
+const THRESHOLDS_FAILED = 99;
+const CAPACITY_METRICS = new Set(['http_req_duration', 'dropped_iterations']);
+const isCapacity = (t: { metric: string }) => CAPACITY_METRICS.has(t.metric.split('{')[0]!);
 
 function runLoad(scenario: string, duration: string): Promise<{ code: number | null; output: string }> {
   const args = ['scripts/load-run.mjs', '--scenario', scenario, '--base-url', baseUrl, '--registry-token', registryToken, '--rate', '2', '--duration', duration, '--results', join(results, scenario)];
@@ -36,7 +46,7 @@ function runLoad(scenario: string, duration: string): Promise<{ code: number | n
 interface Summary {
   scenarios: { scenario: string; iterations: number }[];
   failedThresholds: number;
-  thresholds: unknown[];
+  thresholds: { metric: string; expression: string; ok: boolean }[];
 }
 
 function summaryOf(scenario: string): Summary {
@@ -56,10 +66,11 @@ describe('load scenarios, smoke runs', () => {
     ['peak', '10s'],
   ])('%s runs clean for %s at 2/s', async (scenario, duration) => {
     const { code, output } = await runLoad(scenario, duration);
-    expect(code, output).toBe(0);
+    expect([0, THRESHOLDS_FAILED], output).toContain(code);
     const summary = summaryOf(scenario);
     expect(summary.thresholds.length).toBeGreaterThan(0);
-    expect(summary.failedThresholds, output).toBe(0);
+    expect(summary.thresholds.filter((t) => !t.ok && !isCapacity(t)), output).toEqual([]);
+    expect(code === THRESHOLDS_FAILED, output).toBe(summary.failedThresholds > 0);
     expect(summary.scenarios.length).toBeGreaterThan(0);
     for (const part of summary.scenarios) expect(part.iterations, `${part.scenario}\n${output}`).toBeGreaterThan(0);
   }, RUN_LIMIT_MS + 10_000);

@@ -56,13 +56,17 @@ function heldRequest(limit: string) {
 describe('overload: requests in flight past MAX_IN_FLIGHT are shed at once (503, Retry-After)', () => {
   it('machines get JSON, citizens an Italian page; /health is never shed; the count goes down again', async () => {
     const held = heldRequest('1'); // counted as soon as the Worker's fetch is called, before any await
-    await expectJson503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/oidc/token', { method: 'POST' }));
-    await expectJson503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/oidc/userinfo'));
-    await expectJson503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/registry/cards/CA00000AA', { headers: { Authorization: `Bearer ${REGISTRY_TOKEN}` } }));
-    await expectPage503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/login/abcdefghijklmnopqrstuvwxyz'));
-    await expectPage503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/oidc/authorize?client_id=x'));
-    expect((await fetchWith({ MAX_IN_FLIGHT: '1' }, '/health')).status).toBe(200);
-    held.finish();
+    try {
+      await expectJson503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/oidc/token', { method: 'POST' }));
+      await expectJson503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/oidc/userinfo'));
+      await expectJson503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/registry/cards/CA00000AA', { headers: { Authorization: `Bearer ${REGISTRY_TOKEN}` } }));
+      await expectPage503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/login/abcdefghijklmnopqrstuvwxyz'));
+      await expectPage503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/oidc/authorize?client_id=x'));
+      expect((await fetchWith({ MAX_IN_FLIGHT: '1' }, '/health')).status).toBe(200);
+    } finally {
+      // Let the held request end even when an expectation failed, so the test fails instead of hanging.
+      held.finish();
+    }
     expect((await held.response).status).toBe(400); // it was served: the body is just not a card
     expect((await fetchWith({ MAX_IN_FLIGHT: '1' }, '/health')).status).toBe(200);
     expect((await fetchWith({ MAX_IN_FLIGHT: '1' }, '/.well-known/openid-configuration')).status).toBe(200);
