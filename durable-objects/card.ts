@@ -8,7 +8,7 @@ import { decryptSecret } from '../functions/platform/crypto';
 import type { ThrottleState } from '../functions/core/password-throttle';
 import { type FailureRecord, type SuccessRecord, PasswordThrottleTable } from './password-throttle-table';
 import { type Approval, type ApprovalOpening, type DeviceListing, type DeviceRecord, type NewDevice, DeviceTable } from './device-table';
-import { ACCESS_LOG_MAX_EVENTS, ACCESS_LOG_PRUNE_BATCH, accessLogCutoff } from '../functions/core/access-log-retention';
+import { ACCESS_LOG_MAX_EVENTS, ACCESS_LOG_PRUNE_BATCH, ACCESS_LOG_READ_MAX, accessLogCutoff } from '../functions/core/access-log-retention';
 
 /**
  * One card, one writer (keyed by serial). It owns the card's status, its sealed PIN/PUK, the PUK
@@ -132,7 +132,7 @@ export class Card extends DurableObject<Env> {
    */
   events(limit = 100, now = Date.now()): CardEvent[] {
     return this.sql
-      .exec('SELECT at, kind, detail FROM events WHERE at >= ? ORDER BY seq DESC LIMIT ?', accessLogCutoff(now), Math.min(Math.max(1, limit), 500))
+      .exec('SELECT at, kind, detail FROM events WHERE at >= ? ORDER BY seq DESC LIMIT ?', accessLogCutoff(now), Math.min(Math.max(1, limit), ACCESS_LOG_READ_MAX))
       .toArray()
       .map((r) => ({ at: Number(r.at), kind: String(r.kind), detail: JSON.parse(String(r.detail)) as Record<string, unknown> }));
   }

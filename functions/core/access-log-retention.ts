@@ -3,10 +3,12 @@
  * and an operator's to trace a disputed login; it is not an archive. Two bounds, so that storage per
  * card stays bounded whatever happens to the card (a username under attack logs every refusal):
  * - time: 2 years (24 months), the period SPID identity providers keep their access records for;
- * - count: the newest 1,000 events, twice what one read may return (Card.events caps at 500).
+ * - count: the newest 1,000 events, twice what one read may return.
  */
 export const ACCESS_LOG_RETENTION_YEARS = 2;
 export const ACCESS_LOG_MAX_EVENTS = 1000;
+/** The most events one read of the log returns. */
+export const ACCESS_LOG_READ_MAX = 500;
 /**
  * The oldest rows one write looks at and may remove. More than the one event a write adds, so a log
  * shrinks back under its bounds; few, so that a write never scans the whole log.

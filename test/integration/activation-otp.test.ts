@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { Browser, flowIdOf, issueCard, latestCode, outboxCount, walkTo, type Page } from '../support/activation-client';
-import { cardSql, cardView, flowRows, flowSql } from '../support/activation-state';
+import { cardSql, cardView, expectRetryAtItalianMidnight, flowRows, flowSql, spendOtpChecks } from '../support/activation-state';
 import { keyedHash } from '../../functions/platform/crypto';
-import { OTP_DAILY_CAP, OTP_DAILY_CHECK_CAP, OTP_TTL_MS, capDay } from '../../functions/core/otp';
+import { OTP_DAILY_CAP, OTP_TTL_MS, capDay } from '../../functions/core/otp';
 
 const OTP = 'Codice di verifica OTP';
 const otherCode = (code: string) => (code === '0000' ? '1111' : '0000');
@@ -54,11 +54,12 @@ describe('step 2.1: SMS code (R-ACT-3, R-OTP-1..3)', () => {
   it('R-OTP-2: past the daily cap of codes checked for this identity, even the right code is refused (429)', async () => {
     const card = await issueCard();
     const { browser, page } = await walkTo(card, 'otp-sms');
-    await cardSql(card.serial, 'INSERT OR REPLACE INTO otp_checks (day, count) VALUES (?, ?)', capDay(Date.now()), OTP_DAILY_CHECK_CAP);
+    await spendOtpChecks(card.serial);
     const refused = await browser.submit(page, 'Continua', { [OTP]: await latestCode(card.citizen.phone) });
     expect(refused.status).toBe(429);
     expect(refused.heading).toBe('2.1 Verifica Numero Cellulare');
     expect(refused.alert).toContain('troppi codici di verifica oggi');
+    expectRetryAtItalianMidnight(refused.headers.get('Retry-After'));
   });
 
   it('R-OTP-2: a malformed code is refused without counting', async () => {

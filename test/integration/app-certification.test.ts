@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { runInDurableObject } from 'cloudflare:test';
 import { latestCode } from '../support/activation-client';
-import { cardSql, cardStub } from '../support/activation-state';
+import { cardSql, cardStub, expectRetryAtItalianMidnight, spendOtpChecks } from '../support/activation-state';
 import { APP_CODE, VirtualApp, api, certificationAtRegistration, expectStatus } from '../support/app-client';
 import { SoftwareAuthenticator } from '../support/authenticator';
 import { holder } from '../support/login-client';
-import { OTP_DAILY_CHECK_CAP, capDay } from '../../functions/core/otp';
 
 async function registrationOptions(flowId: string) {
   return (await expectStatus(await api(`/app/certificazione/${flowId}/registrazione/opzioni`, {}), 200)) as {
@@ -66,10 +65,10 @@ describe('App CieID device certification (R-APP-1…4)', () => {
   it('R-OTP-2: past the daily cap of codes checked for the identity, the App gets 429 with Retry-After', async () => {
     const h = await holder();
     const started = await expectStatus(await api('/app/certificazione', { username: h.serial, password: h.password }), 201);
-    await cardSql(h.serial, 'INSERT OR REPLACE INTO otp_checks (day, count) VALUES (?, ?)', capDay(Date.now()), OTP_DAILY_CHECK_CAP);
+    await spendOtpChecks(h.serial);
     const res = await api(`/app/certificazione/${String(started.flowId)}/otp`, { otp: await latestCode(h.citizen.phone) });
     expect(res.status).toBe(429);
-    expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expectRetryAtItalianMidnight(res.headers.get('Retry-After'));
     expect(((await res.json()) as { error: string }).error).toBe('too_many_requests');
   });
 

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { latestCode, outboxCount } from '../support/activation-client';
-import { cardSql, flowSql } from '../support/activation-state';
+import { cardSql, expectRetryAtItalianMidnight, flowSql, spendOtpChecks } from '../support/activation-state';
 import { OTP_LABEL, holder, openLogin, rpRedirect, signIn } from '../support/login-client';
 import { OTP_DAILY_CHECK_CAP, capDay } from '../../functions/core/otp';
 
 /** A different 4-digit code. */
-/** Retry-After lands on the next midnight in Rome (checked with ICU, not with the code under test). */
-function expectRetryAtItalianMidnight(header: string | null) {
-  const seconds = Number(header);
-  expect(seconds).toBeGreaterThan(0);
-  expect(seconds).toBeLessThanOrEqual(25 * 3600);
-  const rome = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  expect(rome.format(new Date(Date.now() + seconds * 1000))).toBe('00:00');
-}
-
 const other = (code: string) => String((Number(code) + 1) % 10_000).padStart(4, '0');
 
 describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () => {
@@ -164,7 +155,7 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const h = await holder();
     const login = await openLogin({ acr: 2 });
     const otpPage = await signIn(login, h.citizen.fiscalCode, h.password);
-    await cardSql(h.serial, 'INSERT OR REPLACE INTO otp_checks (day, count) VALUES (?, ?)', capDay(Date.now()), OTP_DAILY_CHECK_CAP);
+    await spendOtpChecks(h.serial);
     const refused = await login.browser.submit(otpPage, 'Prosegui', { [OTP_LABEL]: await latestCode(h.citizen.phone) });
     expect(refused.status).toBe(429);
     expect(refused.alert).toContain('troppi codici di verifica oggi');
@@ -176,7 +167,7 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const h = await holder();
     const login = await openLogin({ acr: 2 });
     const otpPage = await signIn(login, h.citizen.fiscalCode, h.password);
-    await cardSql(h.serial, 'INSERT OR REPLACE INTO otp_checks (day, count) VALUES (?, ?)', capDay(Date.now()), OTP_DAILY_CHECK_CAP - 1);
+    await spendOtpChecks(h.serial, OTP_DAILY_CHECK_CAP - 1);
     const consent = await login.browser.submit(otpPage, 'Prosegui', { [OTP_LABEL]: await latestCode(h.citizen.phone) });
     expect(consent.text).toContain('I seguenti dati stanno per essere inviati a');
     // The cap is now reached: the next check, even in a new flow, is refused.
@@ -184,5 +175,6 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const next = await signIn(again, h.citizen.fiscalCode, h.password);
     const refused = await again.browser.submit(next, 'Prosegui', { [OTP_LABEL]: await latestCode(h.citizen.phone) });
     expect(refused.status).toBe(429);
+    expect(refused.alert).toContain('troppi codici di verifica oggi');
   });
 });

@@ -13,7 +13,7 @@ async function rpWithTwoUris() {
   return { rp, other };
 }
 
-describe('authorization endpoint: the answer goes where the RP signed (C-13, C-16)', () => {
+describe('authorization endpoint: the answer goes where the RP signed (C-13, C-5)', () => {
   it('C-13: a redirect_uri only in the unsigned query is refused, even when it is registered', async () => {
     const { rp, other } = await rpWithTwoUris();
     const auth = await rp.authorizeRequest({ redirect_uri: undefined }, { redirect_uri: other });
@@ -25,7 +25,7 @@ describe('authorization endpoint: the answer goes where the RP signed (C-13, C-1
     expect(answer.get('code')).toBeNull();
   });
 
-  it('C-16: response_mode=form_post only in the unsigned query does not change how the code travels', async () => {
+  it('C-5: response_mode=form_post only in the unsigned query does not change how the code travels', async () => {
     const rp = await TestRp.create();
     const auth = await rp.authorizeRequest({}, { response_mode: 'form_post' });
     const res = await rp.send(auth.params);

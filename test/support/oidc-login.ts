@@ -4,9 +4,9 @@ import type { LoginOutcome } from '../../functions/core/login-request';
 import { issueCard, type IssuedCard } from './activation-client';
 import { ISSUER, TestRp, rpAnswer, startLogin, type Started } from './rp';
 
-/** The flow as the browser that opened it reads it (the login pages' read), or null. */
-export const readFlowAs = (flowId: string, cookie: string) =>
-  readLoginFlow(env, flowId, new Request(`${ISSUER}/login/${flowId}`, { headers: { Cookie: `cie_login=${cookie}` } }));
+/** The flow as a browser with this login cookie (or none) reads it — the login pages' read — or null. */
+export const readFlowAs = (flowId: string, cookie?: string) =>
+  readLoginFlow(env, flowId, new Request(`${ISSUER}/login/${flowId}`, cookie === undefined ? {} : { headers: { Cookie: `cie_login=${cookie}` } }));
 
 /** What a login page does at the end: read the flow as the browser that opened it, complete it as read. */
 export async function completeAs(login: { flowId: string; cookie: string }, outcome: LoginOutcome, now?: number): Promise<Response> {

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { Card, CardRecord, PukAnswer } from '../../durable-objects/card';
-import { ACCESS_LOG_MAX_EVENTS, ACCESS_LOG_PRUNE_BATCH, accessLogCutoff } from '../../functions/core/access-log-retention';
+import { ACCESS_LOG_MAX_EVENTS, ACCESS_LOG_PRUNE_BATCH, ACCESS_LOG_READ_MAX, accessLogCutoff } from '../../functions/core/access-log-retention';
 import { OTP_DAILY_CAP, OTP_DAILY_CHECK_CAP } from '../../functions/core/otp';
 import { PUK_MAX_WRONG } from '../../functions/core/puk-challenge';
 import { LOCK_AFTER_FAILURES } from '../../functions/core/password-throttle';
@@ -279,8 +279,9 @@ describe('Card: the access log stays within its bounds (R-LOG-9)', () => {
       for (let i = 0; i < ACCESS_LOG_MAX_EVENTS + extra; i++) c.logAccess(entry(now + i, `rp-${i}`));
     });
     expect(await rowCount(stub)).toBe(ACCESS_LOG_MAX_EVENTS);
-    const newest = await inCard(stub, (c) => c.events(500, now + ACCESS_LOG_MAX_EVENTS + extra));
+    const newest = await inCard(stub, (c) => c.events(ACCESS_LOG_MAX_EVENTS, now + ACCESS_LOG_MAX_EVENTS + extra));
     expect(newest[0]!.detail.rp).toBe(`rp-${ACCESS_LOG_MAX_EVENTS + extra - 1}`);
+    expect(newest).toHaveLength(ACCESS_LOG_READ_MAX);
     const oldestKept = await inCard(stub, (_c, state) => String(state.storage.sql.exec('SELECT detail FROM events ORDER BY seq LIMIT 1').one().detail));
     expect(JSON.parse(oldestKept).rp).toBe(`rp-${extra}`);
   });

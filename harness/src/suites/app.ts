@@ -69,7 +69,7 @@ export const appChecks: Check[] = [
   defineCheck({
     id: 'R-APP-1.password',
     suite,
-    covers: ['R-APP-1', 'R-LOG-8'],
+    covers: ['R-APP-1'],
     title: 'a wrong password starts no certification: 401 invalid_credentials and no SMS',
     async run(ctx) {
       const citizen = await Citizen.withCredentials(ctx);

@@ -303,7 +303,7 @@ export const loginAppChecks: Check[] = [
   defineCheck({
     id: 'R-LOG-3.device',
     suite,
-    covers: ['R-LOG-3', 'R-APP-4'],
+    covers: ['R-LOG-3'],
     title: 'a QR approval is for the scanning device only: another device of the same citizen cannot see or approve it (410)',
     async run(ctx) {
       const p = await party(ctx);
