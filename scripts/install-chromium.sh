@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# `npm run setup:browser`: the browser tests drive Debian's Chromium through playwright-core.
-# Playwright's own browser download needs hosts we cannot reach, so we never use it.
-set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
-  echo "chromium already installed: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
+# `npm run setup:browser`, and the first step of `npm test`: the browser tests drive Debian's Chromium
+# through playwright-core. Playwright's own browser download needs hosts we cannot reach, so we never use it.
+# CHROMIUM_PATH names another binary (then nothing is installed); DEBIAN_CHROMIUM is where Debian's package
+# puts it, a knob for the tests of this script only.
+set -uo pipefail
+here=${BASH_SOURCE[0]%/*}
+if [ -n "${CHROMIUM_PATH:-}" ]; then
+  if [ -x "$CHROMIUM_PATH" ]; then echo "chromium: using CHROMIUM_PATH=$CHROMIUM_PATH"; exit 0; fi
+  printf '%s\n' "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable file: point it to a Chromium binary, or unset it to use Debian's" >&2
+  exit 1
+fi
+debian=${DEBIAN_CHROMIUM:-/usr/bin/chromium}
+if [ -x "$debian" ]; then
+  echo "chromium: $debian"
   exit 0
 fi
-if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update
-"${SUDO[@]}" apt-get install -y --no-install-recommends chromium fonts-liberation
-/usr/bin/chromium --version
+"$BASH" "$here/apt-install.sh" Chromium chromium fonts-liberation || exit 1
+if [ ! -x "$debian" ]; then
+  printf '%s\n' "apt-get installed chromium but $debian is not there: set CHROMIUM_PATH to the binary" >&2
+  exit 1
+fi
+echo "chromium: installed $debian"

@@ -19,10 +19,17 @@ if (current?.startsWith(`k6 ${K6_VERSION} `)) {
   process.exit(0);
 }
 
-const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+// Go builds k6. A machine without it gets Debian's (an older Go fetches the toolchain load/k6/go.mod asks
+// for from the module proxy), installed as Chromium is: as root, through sudo, or one line saying how.
+let go = spawnSync('go', ['version'], { encoding: 'utf8' });
 if (go.status !== 0) {
-  console.error('load:install: Go is needed to build k6 (go.k6.io/k6/v2) and `go` is not on the PATH; install Go ≥ 1.25 and run it again');
-  process.exit(1);
+  const apt = spawnSync('bash', [join(root, 'scripts', 'apt-install.sh'), 'Go (to build k6)', 'golang-go', 'ca-certificates'], { stdio: 'inherit' });
+  if (apt.status !== 0) process.exit(1);
+  go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.status !== 0) {
+    console.error('load:install: Go was installed but `go` is still not on the PATH; install Go ≥ 1.25 and run it again');
+    process.exit(1);
+  }
 }
 console.log(`load:install: building k6 ${K6_VERSION} with ${go.stdout.trim()} (a minute or two the first time)`);
 // `go install PKG@VERSION` would also look up the module's deprecation through the proxy's version
