@@ -55,6 +55,21 @@ export interface Env {
    * Retry-After) to the next; a positive integer, default 256 (platform/overload). /health is exempt.
    */
   MAX_IN_FLIGHT?: string;
+  /**
+   * What the footer's pages (/assistenza, /privacy, /accessibilita, /note-legali) tell citizens;
+   * plain configuration, read by core/site-contacts. Unset: the guides' contacts; set but malformed
+   * or empty: that contact is not shown.
+   * HELP_EMAIL: the citizens' help desk (default cie.cittadini@interno.it).
+   * HELP_PHONE: the number that blocks a lost or stolen card (default 800 263 388).
+   * HELP_HOURS: when that number answers, free text (default none).
+   * PRIVACY_CONTROLLER: the data controller the privacy notice names (default Ministero dell'Interno).
+   * PRIVACY_CONTACT: the controller's or DPO's address for privacy requests (default: HELP_EMAIL).
+   */
+  HELP_EMAIL?: string;
+  HELP_PHONE?: string;
+  HELP_HOURS?: string;
+  PRIVACY_CONTROLLER?: string;
+  PRIVACY_CONTACT?: string;
   CARD: DurableObjectNamespace<Card>;
   FLOW: DurableObjectNamespace<FlowSession>;
   DIRECTORY: DurableObjectNamespace<DirectoryShard>;

@@ -11,6 +11,11 @@ import { requireRegistryToken } from './registry/auth';
 import { readOutbox } from './test-hooks/outbox';
 import { homePage } from './home/page';
 import { passwordRecoveryPage } from './home/password-recovery';
+import { notFoundPage } from './home/not-found';
+import { privacyPage } from './legal/privacy';
+import { accessibilityPage } from './legal/accessibility';
+import { legalNotesPage } from './legal/legal-notes';
+import { helpPage } from './legal/help';
 import { activationRoutes } from './activation/routes';
 import { loginRoutes } from './login/routes';
 import { oidcRoutes } from './oidc/routes';
@@ -44,6 +49,10 @@ const router = Router<IRequest, [Env, ExecutionContext]>();
 router
   .get('/', homePage)
   .get('/recupero-password', passwordRecoveryPage)
+  .get('/privacy', privacyPage)
+  .get('/accessibilita', accessibilityPage)
+  .get('/note-legali', legalNotesPage)
+  .get('/assistenza', helpPage)
   .get('/health', () => json({ status: 'ok' }))
   .post('/registry/cards', registry(issueCard))
   .get('/registry/cards/:serial', registry(getCard))
@@ -75,7 +84,9 @@ function wantsJson(request: Request): boolean {
 const TITLES: Readonly<Record<number, string>> = { 503: 'Servizio non disponibile' };
 
 function renderRefusal(request: Request, err: HttpError): Response {
-  return wantsJson(request) ? errorJson(err) : errorPage(err.status, TITLES[err.status] ?? 'Richiesta non valida', err.message, undefined, err.headers);
+  if (wantsJson(request)) return errorJson(err);
+  if (err.status === 404) return notFoundPage();
+  return errorPage(err.status, TITLES[err.status] ?? 'Richiesta non valida', err.message, undefined, err.headers);
 }
 
 function renderError(request: Request, err: unknown): Response {

@@ -71,6 +71,36 @@ export interface Brand {
 
 const CIEID_BRAND: Brand = { name: 'CieID', tagline: "Identità digitale della Carta d'Identità Elettronica", href: '/' };
 
+/** The public-sector footer's pages (AgID): the same four on every page, demo included. */
+const FOOTER_LINKS: readonly { href: string; text: string }[] = [
+  { href: '/accessibilita', text: 'Dichiarazione di accessibilità' },
+  { href: '/privacy', text: 'Privacy' },
+  { href: '/assistenza', text: 'Assistenza' },
+  { href: '/note-legali', text: 'Note legali' },
+];
+
+function footer(brand: Brand): SafeHtml {
+  return html`<footer class="it-footer">
+  <div class="it-footer-main"><div class="container"><section>
+    <div class="it-brand-wrapper"><a href="${brand.href}"><div class="it-brand-text">
+      <span class="h2">${brand.name}</span>
+      <span class="h3 d-block">${brand.tagline}</span>
+    </div></a></div>
+  </section></div></div>
+  <div class="it-footer-small-prints clearfix"><div class="container">
+    <nav aria-label="Informazioni sul servizio">
+      <ul class="it-footer-small-prints-list list-inline mb-0 d-flex flex-column flex-md-row">
+${FOOTER_LINKS.map((l) => html`        <li class="list-inline-item"><a href="${l.href}">${l.text}</a></li>
+`)}      </ul>
+    </nav>
+  </div></div>
+</footer>`;
+}
+
+/**
+ * Every page: the skip link first (WCAG 2.4.1), the header, the page's content in `<main id="main">`,
+ * the footer; the body is a full-height column so that the footer sits at the bottom of a short page.
+ */
 export function layout({ title, body, section, brand = CIEID_BRAND }: PageOptions): SafeHtml {
   return html`<!doctype html>
 <html lang="it">
@@ -78,10 +108,12 @@ export function layout({ title, body, section, brand = CIEID_BRAND }: PageOption
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ${brand.name}</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css">
 <link rel="stylesheet" href="/cieid.css">
 </head>
-<body>
+<body class="d-flex flex-column min-vh-100">
+<div class="skiplinks"><a class="visually-hidden-focusable" href="#main">Vai al contenuto principale</a></div>
 <header class="it-header-wrapper">
   <div class="it-header-center-wrapper"><div class="container"><div class="it-header-center-content-wrapper">
     <div class="it-brand-wrapper"><a href="${brand.href}"><div class="it-brand-text">
@@ -90,10 +122,11 @@ export function layout({ title, body, section, brand = CIEID_BRAND }: PageOption
     </div></a></div>
   </div></div></div>
 </header>
-<main class="container my-4" id="main">
+<main class="container my-4 flex-grow-1" id="main">
 ${section ? html`<p class="text-uppercase fw-semibold text-secondary mb-1">${section}</p>` : ''}
 ${body}
 </main>
+${footer(brand)}
 </body>
 </html>`;
 }

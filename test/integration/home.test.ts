@@ -15,6 +15,10 @@ describe('home page', () => {
     const res = await call('/non-esiste');
     expect(res.status).toBe(404);
     expect(res.headers.get('Content-Type')).toContain('text/html');
-    expect(await res.text()).toContain('Pagina non trovata');
+    const body = await res.text();
+    expect(body).toContain('<h1 class="h2">Pagina non trovata</h1>');
+    // A way back: the home page and the activation, not a dead end.
+    expect(body).toContain('href="/">Torna alla home</a>');
+    expect(body).toContain('href="/attivazione">Attiva le credenziali</a>');
   });
 });
