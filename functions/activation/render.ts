@@ -33,7 +33,7 @@ export function currentStepPage(flow: LoadedFlow, extra: { errors?: string[]; in
         extra.status,
       );
     case 'configura':
-      return configuraPage({ csrf, errors, mode: data.mode }, extra.status);
+      return configuraPage({ csrf, errors }, extra.status);
     default:
       return null;
   }

@@ -67,7 +67,7 @@ export async function activate(baseUrl, { citizen, card }, password = PASSWORD) 
     await browser.submit(page, 'Continua', { password, passwordConfirm: password, [GDPR]: true }),
     'Scegli come autorizzare i tuoi accessi online',
   );
-  expect(await browser.submit(page, 'Continua', { SMS: true }), 'Credenziali attivate');
+  expect(await browser.submit(page, 'Scegli SMS'), 'Credenziali attivate');
   return { citizen, card, password };
 }
 

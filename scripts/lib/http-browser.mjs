@@ -27,7 +27,7 @@ export class HtmlPage {
   }
 
   get alert() {
-    const m = /<div class="alert alert-danger" role="alert">([\s\S]*?)<\/div>/.exec(this.html);
+    const m = /<div class="alert alert-danger"[^>]*role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(this.html);
     return m ? textOf(m[1]) : null;
   }
 
@@ -46,6 +46,8 @@ export class HtmlPage {
         .map((t) => attributes(t[0]))
         .filter((a) => a.name)
         .map((a) => ({ name: a.name, type: a.type ?? 'text', value: a.value ?? '', checked: 'checked' in a, label: a.id ? labels.get(a.id) ?? null : null }));
+      // A browser sends the pressed button's own name and value too ("Scegli SMS" → mode=sms).
+      if (pressed.name) fields.push({ name: pressed.name, type: 'submit', value: pressed.value ?? '', checked: false, label: null });
       return { action: pressed.formaction ?? attributes(m[1]).action ?? '', fields };
     }
     throw new Error(`no button "${button}" on ${this.url} (${this.status} "${this.heading}"): ${this.alert ?? ''}`);

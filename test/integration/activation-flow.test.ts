@@ -219,7 +219,7 @@ describe('the activation flow: cookie, expiry, order (R-ACT-8)', () => {
     const refused = await sms.browser.submit(sms.page, 'Continua');
     expect(refused.status).toBe(403);
     expect(refused.text).toContain('La carta risulta bloccata');
-    const notSaved = await conf.browser.submit(conf.page, 'Continua', { SMS: true });
+    const notSaved = await conf.browser.submit(conf.page, 'Scegli SMS');
     expect(notSaved.status).toBe(403);
     expect(notSaved.text).toContain('La carta risulta bloccata');
     expect((await cardView(card.serial)).credentials).toBeNull();

@@ -283,14 +283,14 @@ describe('step 2.2: email (R-ACT-4, R-OTP-1..3)', () => {
     const email = `conteso.${first.serial.toLowerCase()}@example.it`;
     const a = await walkTo(first, 'configura', { email });
     const b = await walkTo(second, 'configura', { email });
-    await a.browser.submit(a.page, 'Continua', { SMS: true });
-    const taken = await b.browser.submit(b.page, 'Continua', { SMS: true });
+    await a.browser.submit(a.page, 'Scegli SMS');
+    const taken = await b.browser.submit(b.page, 'Scegli SMS');
     expect(taken.status).toBe(409);
     expect(taken.heading).toBe('Scegli come autorizzare i tuoi accessi online');
     expect(taken.alert).toContain("associato a un'altra identità");
-    expect(taken.field('SMS').checked).toBe(true);
+    expect(taken.alert).toContain('Scegli di nuovo la modalità per confermare');
     expect((await cardView(second.serial)).credentials).toBeNull();
-    const done = await b.browser.submit(taken, 'Continua');
+    const done = await b.browser.submit(taken, 'Scegli SMS');
     expect(done.heading).toBe('Credenziali attivate');
     expect(done.text).not.toContain(email);
     expect((await cardView(second.serial)).credentials).toMatchObject({ verifiedEmail: null });

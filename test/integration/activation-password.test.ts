@@ -93,12 +93,12 @@ describe('step 3: the level 2 mode (R-ACT-6)', () => {
   it('R-ACT-6: a missing or unknown mode is refused and nothing is saved', async () => {
     const card = await issueCard();
     const { browser, page } = await walkTo(card, 'configura');
-    expect(page.field('App CieID').type).toBe('radio');
-    expect(page.field('SMS').type).toBe('radio');
-    const none = await browser.submit(page, 'Continua');
+    expect(page.hasButton('Scegli App CieID')).toBe(true);
+    expect(page.hasButton('Scegli SMS')).toBe(true);
+    const none = await browser.submit(page, 'Scegli SMS', {}, { raw: { mode: null } });
     expect(none.status).toBe(400);
     expect(none.alert).toContain('App CieID oppure SMS');
-    const bogus = await browser.submit(page, 'Continua', {}, { raw: { mode: 'fax' } });
+    const bogus = await browser.submit(page, 'Scegli App CieID', {}, { raw: { mode: 'fax' } });
     expect(bogus.status).toBe(400);
     expect((await cardView(card.serial)).credentials).toBeNull();
   });

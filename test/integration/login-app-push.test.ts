@@ -5,6 +5,15 @@ import { certifiedHolder, pending, waitingForApp } from '../support/app-login';
 import { OTP_LABEL, accessLog, holder, openLogin, rpRedirect, signIn } from '../support/login-client';
 import { APPROVAL_BURST } from '../../functions/core/app-approvals';
 import { call } from '../support/worker';
+import { expectFocusedErrorBox } from '../support/markup';
+import { unescapeHtml } from '../support/activation-client';
+
+/** The paragraphs of a page, as their text with the buttons inside them. */
+const paragraphs = (html: string) =>
+  [...html.matchAll(/<p\b[^>]*>([\s\S]*?)<\/p>/g)].map((m) => ({
+    inner: m[1]!,
+    text: unescapeHtml(m[1]!.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim(),
+  }));
 
 const CONSENT = 'I seguenti dati stanno per essere inviati a:';
 
@@ -50,6 +59,22 @@ describe('login by push to the App CieID (R-LOG-2, App branch)', () => {
     const back = rpRedirect(await w.login.browser.submit(refused, 'Torna al servizio'));
     expect(back.get('error')).toBe('access_denied');
     expect((await accessLog(w.h.serial))[0]).toMatchObject({ method: 'app', outcome: 'app_denied' });
+  });
+
+  it('R-LOG-2: "Controlla in App di avere le notifiche abilitate o invia una nuova notifica." is one sentence, its button inside it', async () => {
+    const w = await waitingForApp();
+    // A <form> opened inside a <p> closes the paragraph: the sentence would fall apart in a browser.
+    expect(w.page.html).not.toMatch(/<p\b[^>]*>(?:(?!<\/p>)[\s\S])*<form/);
+    const sentences = {
+      'Non hai ricevuto la notifica sul tuo cellulare? Controlla in App di avere le notifiche abilitate o invia una nuova notifica.': 'invia una nuova notifica',
+      "Inquadra il QR Code con l'App CieID. Vai al QR code": 'Vai al QR code',
+      "Non puoi utilizzare l'App CieID? Autorizza tramite SMS": 'Autorizza tramite SMS',
+    };
+    for (const [sentence, button] of Object.entries(sentences)) {
+      const found = paragraphs(w.page.html).filter((p) => p.text === sentence);
+      expect(found, sentence).toHaveLength(1);
+      expect(found[0]!.inner).toMatch(new RegExp(`<button type="submit" class="btn btn-link btn-inline">${button}</button>`));
+    }
   });
 
   it('R-ACT-6: the mode decides — an SMS-mode identity with a certified device gets the SMS code', async () => {
@@ -163,6 +188,7 @@ describe('login by push to the App CieID (R-LOG-2, App branch)', () => {
     expect(flooded.status).toBe(429);
     expect(Number(flooded.headers.get('Retry-After'))).toBeGreaterThan(0);
     expect(flooded.alert).toContain('Troppe notifiche');
+    expectFocusedErrorBox(flooded);
     // Another login of the same identity is held to the same limit.
     const login = await openLogin({ acr: 2 });
     expect((await signIn(login, w.h.citizen.fiscalCode, w.h.password)).status).toBe(429);

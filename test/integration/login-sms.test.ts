@@ -3,6 +3,7 @@ import { latestCode, outboxCount } from '../support/activation-client';
 import { cardSql, expectRetryAtItalianMidnight, flowSql, spendOtpChecks } from '../support/activation-state';
 import { OTP_LABEL, holder, openLogin, rpRedirect, signIn } from '../support/login-client';
 import { OTP_DAILY_CHECK_CAP, capDay } from '../../functions/core/otp';
+import { attributesOf, expectFocusedErrorBox, expectInvalidFields } from '../support/markup';
 
 /** A different 4-digit code. */
 const other = (code: string) => String((Number(code) + 1) % 10_000).padStart(4, '0');
@@ -176,5 +177,39 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const refused = await again.browser.submit(next, 'Prosegui', { [OTP_LABEL]: await latestCode(h.citizen.phone) });
     expect(refused.status).toBe(429);
     expect(refused.alert).toContain('troppi codici di verifica oggi');
+  });
+
+  it('R-LOG-2 (WCAG 3.3.1, 4.1.3): a refused code is the focused message, tied to the code field; a re-send refused marks no field', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    const page = await signIn(login, h.citizen.fiscalCode, h.password);
+    expect(page.html).not.toContain('autofocus');
+    expectInvalidFields(page, []);
+    const wrong = await login.browser.submit(page, 'Prosegui', { [OTP_LABEL]: other(await latestCode(h.citizen.phone)) });
+    expect(wrong.status).toBe(400);
+    expectFocusedErrorBox(wrong);
+    expectInvalidFields(wrong, ['otp']);
+    const typo = await login.browser.submit(wrong, 'Prosegui', { [OTP_LABEL]: '12' });
+    expectInvalidFields(typo, ['otp']);
+    const tooSoon = await login.browser.submit(typo, 'Invia di nuovo');
+    expect(tooSoon.status).toBe(429);
+    expectFocusedErrorBox(tooSoon);
+    expectInvalidFields(tooSoon, []);
+  });
+
+  it('R-LOG-2: the SMS page says where a wrong number is changed, and that page leads back to this login', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    const page = await signIn(login, h.citizen.fiscalCode, h.password);
+    expect(page.text).toContain('Non hai ricevuto il codice? Invia di nuovo Il numero di cellulare non è corretto? Scopri come modificarlo');
+    const anchor = /<a\b[^>]*>Scopri come modificarlo<\/a>/.exec(page.html)?.[0] ?? '';
+    const href = attributesOf(anchor).href ?? '';
+    expect(href).toBe(`/cellulare-non-corretto?torna=${encodeURIComponent(`/login/${login.flowId}`)}`);
+    const help = await login.browser.open(href);
+    expect(help.status).toBe(200);
+    expect(help.text).toContain('può aggiornarlo solo il Comune');
+    expect(help.html).toContain(`<a class="btn btn-primary" href="/login/${login.flowId}">Torna all&#39;accesso</a>`);
+    // Reading it changed nothing: the code page is still there.
+    expect((await login.browser.open(`/login/${login.flowId}`)).field(OTP_LABEL).name).toBe('otp');
   });
 });

@@ -60,7 +60,7 @@ export class Page {
 
   /** The contract's error box, or null. */
   get alert(): string | null {
-    const m = /<div class="alert alert-danger" role="alert">([\s\S]*?)<\/div>/.exec(this.html);
+    const m = /<div class="alert alert-danger" role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(this.html);
     return m ? textOf(m[1]!) : null;
   }
 
@@ -312,10 +312,7 @@ export async function walkTo(card: IssuedCard, stop: Stop, options: WalkOptions 
     'Scegli come autorizzare i tuoi accessi online',
   );
   if (reached('configura')) return { browser, page };
-  page = expect(
-    await browser.submit(page, 'Continua', { [options.mode === 'app' ? 'App CieID' : 'SMS']: true }),
-    'Credenziali attivate',
-  );
+  page = expect(await browser.submit(page, options.mode === 'app' ? 'Scegli App CieID' : 'Scegli SMS'), 'Credenziali attivate');
   return { browser, page };
 }
 

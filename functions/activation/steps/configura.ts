@@ -9,7 +9,7 @@ import { closeWithRefusal } from '../render';
 import { configuraPage } from '../views/configura';
 
 export const EMAIL_TAKEN_MEANWHILE =
-  "L'indirizzo email che hai verificato è stato nel frattempo associato a un'altra identità digitale: l'attivazione proseguirà senza email. Premi \"Continua\" per confermare.";
+  "L'indirizzo email che hai verificato è stato nel frattempo associato a un'altra identità digitale: l'attivazione proseguirà senza email. Scegli di nuovo la modalità per confermare.";
 
 /**
  * POST /attivazione/configura — step 3 (R-ACT-6), then everything is saved at once (R-ACT-8): the
@@ -22,7 +22,7 @@ export async function postConfigura(request: IRequest, env: Env): Promise<Respon
   if (posted instanceof Response) return posted;
   const { flow, form } = posted;
   const mode = parseL2Mode(form.get('mode'));
-  if (!mode) return configuraPage({ csrf: flow.csrf, mode: null, errors: ['Scegli come autorizzare i tuoi accessi: App CieID oppure SMS.'] }, 400);
+  if (!mode) return configuraPage({ csrf: flow.csrf, errors: ['Scegli come autorizzare i tuoi accessi: App CieID oppure SMS.'] }, 400);
 
   const { fiscalCode, serial, passwordHash, verifiedEmail } = flow.data;
   if (!passwordHash) throw flowGone();
@@ -36,7 +36,7 @@ export async function postConfigura(request: IRequest, env: Env): Promise<Respon
 
   if (verifiedEmail && !(await directory.claimEmail(verifiedEmail, fiscalCode))) {
     await flow.stub.advance('configura', 'configura', { verifiedEmail: null, mode });
-    return configuraPage({ csrf: flow.csrf, mode, errors: [EMAIL_TAKEN_MEANWHILE] }, 409);
+    return configuraPage({ csrf: flow.csrf, errors: [EMAIL_TAKEN_MEANWHILE] }, 409);
   }
 
   const saved = await card.activate({ passwordHash, mode, verifiedEmail });

@@ -22,6 +22,7 @@ import {
   withCookies,
   type ActivationData,
 } from '../flow';
+import { identityFieldsInError, type IdentityField } from '../field-errors';
 import { datiPage } from '../views/dati';
 import { refusalPage } from '../views/pages';
 
@@ -40,20 +41,21 @@ export async function postDati(request: IRequest, env: Env): Promise<Response> {
     fiscalCode: keepInput(form.get('fiscalCode'), ACTIVATION_FIELD_MAX.fiscalCode),
     serial: keepInput(form.get('serial'), ACTIVATION_FIELD_MAX.serial),
   };
-  const again = (errors: string[]) =>
-    datiPage({ csrf: token!, ...kept, errors, captchaSiteKey: captchaSiteKey(env) }, 400);
+  const again = (errors: string[], invalid: IdentityField[]) =>
+    datiPage({ csrf: token!, ...kept, errors, invalid, captchaSiteKey: captchaSiteKey(env) }, 400);
 
   const parsed = parseIdentity(form.get('fiscalCode'), form.get('serial'));
-  if (!parsed.ok) return again(parsed.errors);
+  if (!parsed.ok) return again(parsed.errors, identityFieldsInError(form.get('fiscalCode'), form.get('serial')));
   const captcha = form.get(CAPTCHA_FIELD);
   if (!(await captchaPasses(env, captcha, request.headers.get('CF-Connecting-IP')))) {
-    return again(['Verifica "Non sono un robot" non superata: riprova.']);
+    return again(['Verifica "Non sono un robot" non superata: riprova.'], []);
   }
 
   const { fiscalCode, serial } = parsed.value;
   const current = await directoryFor(env).currentCard(fiscalCode);
   const view = current === serial ? await cardObject(env, serial).view() : null;
-  if (!view || view.fiscalCode !== fiscalCode) return again([IDENTITY_MISMATCH]);
+  // Which of the two is wrong is not said (R-ACT-1): both are marked.
+  if (!view || view.fiscalCode !== fiscalCode) return again([IDENTITY_MISMATCH], ['fiscalCode', 'serial']);
 
   const refusal = activationRefusal(view, new Date());
   if (refusal) {

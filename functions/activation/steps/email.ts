@@ -31,10 +31,10 @@ export async function postEmail(request: IRequest, env: Env): Promise<Response> 
   const { flow, form } = posted;
   const kept = keepInput(form.get('email'), ACTIVATION_FIELD_MAX.email);
   const parsed = parseEmail(form.get('email'));
-  if (!parsed.ok) return emailPage({ csrf: flow.csrf, email: kept, errors: parsed.errors, status: 400 });
+  if (!parsed.ok) return emailPage({ csrf: flow.csrf, email: kept, errors: parsed.errors, invalid: true, status: 400 });
   const owner = await directoryFor(env).resolveUsername(parsed.value);
   if (owner !== null && owner !== flow.data.serial) {
-    return emailPage({ csrf: flow.csrf, email: kept, errors: [EMAIL_TAKEN], status: 400 });
+    return emailPage({ csrf: flow.csrf, email: kept, errors: [EMAIL_TAKEN], invalid: true, status: 400 });
   }
   return sendEmail(request, env, flow, parsed.value);
 }
@@ -56,7 +56,9 @@ export async function postEmailOtp(request: IRequest, env: Env): Promise<Respons
   const checked = await checkCode(env, flow, 'email', form.get('otp'));
   if (checked.ok) return advanceAndShow(flow, 'password', { verifiedEmail: flow.data.email });
   if (checked.closed) return closeAsGone(request, flow, TOO_MANY_WRONG_CODES);
-  return emailOtpPage({ csrf: flow.csrf, email: flow.data.email ?? '', errors: checked.errors, status: checked.status ?? 400, headers: checked.headers });
+  const status = checked.status ?? 400;
+  // As for the SMS: only a 400 is about the code typed.
+  return emailOtpPage({ csrf: flow.csrf, email: flow.data.email ?? '', errors: checked.errors, invalid: status === 400, status, headers: checked.headers });
 }
 
 /** POST /attivazione/cambia-email — back to the address, kept for editing. */

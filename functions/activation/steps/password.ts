@@ -3,6 +3,7 @@ import type { Env } from '../../env';
 import { parsePasswordForm } from '../../core/activation-input';
 import { hashPassword } from '../../platform/password-hash';
 import { advanceAndShow, flowPost, requireSecrets } from '../flow';
+import { passwordFieldsInError } from '../field-errors';
 import { passwordPage } from '../views/password';
 
 /** POST /attivazione/password — step 2.3 (R-ACT-5): from here on the flow holds only the hash. */
@@ -11,11 +12,12 @@ export async function postPassword(request: IRequest, env: Env): Promise<Respons
   if (posted instanceof Response) return posted;
   const { flow, form } = posted;
   const { pepper } = requireSecrets(env);
-  const gdpr = form.get('gdpr');
-  const parsed = parsePasswordForm(form.get('password'), form.get('passwordConfirm'), gdpr);
+  const [password, confirm, gdpr] = [form.get('password'), form.get('passwordConfirm'), form.get('gdpr')];
+  const parsed = parsePasswordForm(password, confirm, gdpr);
   if (!parsed.ok) {
     const { fiscalCode, serial, verifiedEmail } = flow.data;
-    return passwordPage({ csrf: flow.csrf, fiscalCode, serial, verifiedEmail, gdpr: Boolean(gdpr), errors: parsed.errors }, 400);
+    const invalid = passwordFieldsInError(password, confirm, gdpr);
+    return passwordPage({ csrf: flow.csrf, fiscalCode, serial, verifiedEmail, gdpr: Boolean(gdpr), errors: parsed.errors, invalid }, 400);
   }
   return advanceAndShow(flow, 'configura', { passwordHash: await hashPassword(pepper, parsed.value) });
 }

@@ -44,5 +44,7 @@ export async function postSmsOtp(request: IRequest, env: Env): Promise<Response>
   const checked = await checkCode(env, flow, 'sms', form.get('otp'));
   if (checked.ok) return advanceAndShow(flow, 'email', {});
   if (checked.closed) return closeAsGone(request, flow, TOO_MANY_WRONG_CODES);
-  return smsOtpPage({ csrf: flow.csrf, phone: flow.data.phone, errors: checked.errors, status: checked.status ?? 400, headers: checked.headers });
+  const status = checked.status ?? 400;
+  // A 400 is about the code typed; a 429 (the day's checks used up) about no code in particular.
+  return smsOtpPage({ csrf: flow.csrf, phone: flow.data.phone, errors: checked.errors, invalid: status === 400, status, headers: checked.headers });
 }

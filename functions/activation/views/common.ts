@@ -2,6 +2,7 @@ import type { ActivationStep } from '../../core/activation-steps';
 import { ACTIVATION_FIELD_MAX } from '../../core/activation-input';
 import { CSRF_FIELD } from '../../platform/csrf';
 import { html, page, type SafeHtml } from '../../platform/html';
+import { errorBox, fieldAria } from '../../platform/form-error';
 import { stepper } from '../stepper';
 
 export const SECTION = 'Attivazione credenziali CIE';
@@ -22,13 +23,11 @@ export function stepPage({ step, heading, body, status = 200, headers = {} }: St
   );
 }
 
-/** The contract's error box: every message, in the order the checks found them. */
+/** The contract's error box: every message, in the order the checks found them; focused on load. */
 export function errorAlert(errors: readonly string[]): SafeHtml {
   if (!errors.length) return html``;
   const [first, ...rest] = errors;
-  return html`<div class="alert alert-danger" role="alert">${
-    rest.length ? html`<ul class="mb-0">${errors.map((e) => html`<li>${e}</li>`)}</ul>` : html`<p class="mb-0">${first}</p>`
-  }</div>`;
+  return errorBox(rest.length ? html`<ul class="mb-0">${errors.map((e) => html`<li>${e}</li>`)}</ul>` : html`<p class="mb-0">${first}</p>`);
 }
 
 export function notice(text: string | null | undefined): SafeHtml {
@@ -48,6 +47,8 @@ export interface TextFieldOptions {
   autocomplete?: string;
   inputmode?: 'numeric' | 'email' | 'text';
   hint?: string;
+  /** A message of the error box is about this field: it says so and points to the message. */
+  invalid?: boolean;
 }
 
 /**
@@ -55,11 +56,11 @@ export interface TextFieldOptions {
  * Italia's label above the box without the theme's script, which the CSP does not load.
  */
 export function textField(o: TextFieldOptions): SafeHtml {
-  const hintId = o.hint ? `${o.id}-hint` : '';
+  const hintId = o.hint ? `${o.id}-hint` : undefined;
   return html`<div class="form-group mb-3">
 <label for="${o.id}" class="form-label active">${o.label}</label>
-<input type="${o.type ?? 'text'}" class="form-control" id="${o.id}" name="${o.id}" value="${o.type === 'password' ? '' : (o.value ?? '')}" maxlength="${o.maxlength}" autocomplete="${o.autocomplete ?? 'off'}"${o.inputmode ? html` inputmode="${o.inputmode}"` : ''} aria-required="true" spellcheck="false"${hintId ? html` aria-describedby="${hintId}"` : ''}>
-${o.hint ? html`<small id="${hintId}" class="form-text">${o.hint}</small>` : ''}
+<input type="${o.type ?? 'text'}" class="form-control${o.invalid ? ' is-invalid' : ''}" id="${o.id}" name="${o.id}" value="${o.type === 'password' ? '' : (o.value ?? '')}" maxlength="${o.maxlength}" autocomplete="${o.autocomplete ?? 'off'}"${o.inputmode ? html` inputmode="${o.inputmode}"` : ''} aria-required="true" spellcheck="false"${fieldAria(o.invalid ?? false, hintId)}>
+${hintId ? html`<small id="${hintId}" class="form-text">${o.hint}</small>` : ''}
 </div>`;
 }
 
@@ -71,6 +72,12 @@ ${csrfField(csrf)}
 </form>`;
 }
 
+/** An email may have been filed as spam: the guide says where to look before asking again. */
+const NOT_RECEIVED = {
+  SMS: "Non hai ricevuto l'SMS?",
+  email: 'Non hai ricevuto l\'email? Controlla anche nella cartella della posta indesiderata (spam); se non c\'è, premi "Invia email di nuovo".',
+} as const;
+
 /**
  * The code-entry block of steps 2.1 and 2.2 (R-OTP-1): the guides' texts, the "Codice di verifica OTP"
  * field and "Continua", then the channel's own ways out (send again, change address, skip).
@@ -80,13 +87,15 @@ export function otpEntry(v: {
   channel: 'SMS' | 'email';
   action: string;
   extraButtons: SafeHtml;
+  /** The error box is about the code typed (not, say, about a re-send asked too soon). */
+  invalid?: boolean;
 }): SafeHtml {
   return html`<h2 class="h5 mt-4">Inserimento codice temporaneo OTP</h2>
 <p>Per proseguire inserire il codice temporaneo OTP che ti è stato inviato tramite ${v.channel}. Il codice è valido 5 minuti.</p>
 <form method="post" action="${v.action}" novalidate>
 ${csrfField(v.csrf)}
-${textField({ id: 'otp', label: 'Codice di verifica OTP', maxlength: ACTIVATION_FIELD_MAX.otp, inputmode: 'numeric', autocomplete: 'one-time-code' })}
-<p class="small mb-2">Non hai ricevuto ${v.channel === 'SMS' ? "l'SMS" : "l'email"}?</p>
+${textField({ id: 'otp', label: 'Codice di verifica OTP', maxlength: ACTIVATION_FIELD_MAX.otp, inputmode: 'numeric', autocomplete: 'one-time-code', invalid: v.invalid })}
+<p class="small mb-2">${NOT_RECEIVED[v.channel]}</p>
 <div class="d-flex flex-wrap gap-2">
 <button type="submit" class="btn btn-primary">Continua</button>
 ${v.extraButtons}

@@ -1,19 +1,53 @@
-import { html } from '../../platform/html';
+import { html, type SafeHtml } from '../../platform/html';
 import type { L2ModeChoice } from '../../core/activation-steps';
 import { cancelForm, csrfField, errorAlert, stepPage } from './common';
 
 export interface ConfiguraView {
   csrf: string;
-  mode: L2ModeChoice | null;
   errors: string[];
 }
 
-/** Step 3 (R-ACT-6): the choice is committed together with everything else when it is sent. */
+interface ModeCard {
+  value: L2ModeChoice;
+  title: string;
+  description: SafeHtml;
+  button: string;
+  badge?: string;
+}
+
+/** The guide's two cards, App CieID first as the recommended one. */
+const CARDS: readonly ModeCard[] = [
+  {
+    value: 'app',
+    title: 'App CieID',
+    badge: 'MODALITÀ CONSIGLIATA',
+    description: html`Scegli questa modalità se vuoi ricevere una <strong>notifica push</strong> o vuoi accedere inquadrando il QR code.`,
+    button: 'Scegli App CieID',
+  },
+  {
+    value: 'sms',
+    title: 'SMS',
+    description: html`Scegli questa modalità se vuoi ricevere un codice temporaneo (OTP) via SMS ad ogni accesso.`,
+    button: 'Scegli SMS',
+  },
+];
+
+/**
+ * Step 3 (R-ACT-6): each card is its own form whose button sends `mode`, so one press chooses and
+ * confirms; the choice is committed together with everything else when it is sent.
+ */
 export function configuraPage(v: ConfiguraView, status = 200): Response {
-  const radio = (value: L2ModeChoice, label: string, description: string, badge?: string) => html`<div class="form-check mb-3">
-<input class="form-check-input" type="radio" name="mode" id="mode-${value}" value="${value}"${v.mode === value ? html` checked` : ''} aria-describedby="mode-${value}-desc">
-<label class="form-check-label" for="mode-${value}">${label}</label>
-<p id="mode-${value}-desc" class="small mb-0">${badge ? html`<span class="badge bg-primary me-1">${badge}</span>` : ''}${description}</p>
+  const card = (c: ModeCard) => html`<div class="col-12 col-md-6">
+<div class="card card-bg border h-100"><div class="card-body d-flex flex-column">
+${c.badge ? html`<p class="mb-2"><span class="badge bg-primary">${c.badge}</span></p>` : ''}
+<h2 class="h4 card-title">${c.title}</h2>
+<p id="mode-${c.value}-desc">${c.description}</p>
+<form method="post" action="/attivazione/configura" class="mt-auto">
+${csrfField(v.csrf)}
+<input type="hidden" name="mode" value="${c.value}">
+<button type="submit" class="btn ${c.value === 'app' ? 'btn-primary' : 'btn-outline-primary'}" aria-describedby="mode-${c.value}-desc">${c.button}</button>
+</form>
+</div></div>
 </div>`;
   return stepPage({
     step: 'configura',
@@ -21,15 +55,9 @@ export function configuraPage(v: ConfiguraView, status = 200): Response {
     status,
     body: html`${errorAlert(v.errors)}
 <p><strong>Ci sei quasi...</strong> Scegli come autorizzare gli accessi ai servizi online per completare l'attivazione delle Credenziali CIE.</p>
-<form method="post" action="/attivazione/configura" novalidate>
-${csrfField(v.csrf)}
-<fieldset>
-<legend class="h5">Modalità di autorizzazione</legend>
-${radio('app', 'App CieID', 'Ricevi una notifica push o accedi inquadrando il QR code con la App CieID.', 'MODALITÀ CONSIGLIATA')}
-${radio('sms', 'SMS', 'Ricevi un codice temporaneo (OTP) via SMS ad ogni accesso.')}
-</fieldset>
-<button type="submit" class="btn btn-primary">Continua</button>
-</form>
+<div class="row g-3">
+${CARDS.map(card)}
+</div>
 ${cancelForm(v.csrf)}`,
   });
 }

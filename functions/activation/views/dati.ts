@@ -1,6 +1,7 @@
 import { html } from '../../platform/html';
 import { CAPTCHA_ORIGIN } from '../../platform/captcha';
 import { CONTENT_SECURITY_POLICY } from '../../platform/html';
+import type { IdentityField } from '../field-errors';
 import { cancelForm, csrfField, errorAlert, stepPage, textField } from './common';
 
 export interface DatiView {
@@ -8,6 +9,8 @@ export interface DatiView {
   fiscalCode: string;
   serial: string;
   errors: string[];
+  /** The fields the errors are about. */
+  invalid?: readonly IdentityField[];
   /** Turnstile's site key when the captcha is on. */
   captchaSiteKey: string | null;
 }
@@ -23,6 +26,7 @@ export function datiPage(v: DatiView, status = 200): Response {
     ? html`<div class="form-group mb-3"><p class="form-label">Risolvi il captcha</p><div class="cf-turnstile" data-sitekey="${v.captchaSiteKey}" data-language="it"></div></div>
 <script src="${CAPTCHA_ORIGIN}/turnstile/v0/api.js" async defer></script>`
     : html``;
+  const invalid = (field: IdentityField) => v.invalid?.includes(field) ?? false;
   return stepPage({
     step: 'dati',
     heading: '1.1 Inserisci i dati della tua CIE',
@@ -33,8 +37,8 @@ ${errorAlert(v.errors)}
 <form method="post" action="/attivazione/dati" novalidate>
 ${csrfField(v.csrf)}
 <h2 class="h5">Dati della carta</h2>
-${textField({ id: 'fiscalCode', label: 'Codice Fiscale', value: v.fiscalCode, maxlength: 16, autocomplete: 'off' })}
-${textField({ id: 'serial', label: 'Numero di serie', value: v.serial, maxlength: 9, hint: 'Si trova sul fronte della carta, in alto a destra (es. CA00000AA).' })}
+${textField({ id: 'fiscalCode', label: 'Codice Fiscale', value: v.fiscalCode, maxlength: 16, autocomplete: 'off', invalid: invalid('fiscalCode') })}
+${textField({ id: 'serial', label: 'Numero di serie', value: v.serial, maxlength: 9, hint: 'Si trova sul fronte della carta, in alto a destra (es. CA00000AA).', invalid: invalid('serial') })}
 ${captcha}
 <p class="small">Tutti i campi sono obbligatori.</p>
 <button type="submit" class="btn btn-primary">Continua</button>

@@ -6,6 +6,8 @@ export interface EmailView {
   csrf: string;
   email: string;
   errors: string[];
+  /** The errors are about the page's field: the address, or the code (not a re-send refused). */
+  invalid?: boolean;
   info?: string | null;
   status?: number;
   headers?: Record<string, string>;
@@ -24,7 +26,7 @@ export function emailPage(v: EmailView): Response {
 <p><strong>Passaggio FACOLTATIVO.</strong> Un indirizzo email verificato potrà essere usato come username. Ti consigliamo un indirizzo personale; potrai aggiungerlo anche in un secondo momento.</p>
 <form method="post" action="/attivazione/email" novalidate>
 ${csrfField(v.csrf)}
-${textField({ id: 'email', label: 'Indirizzo email', type: 'email', value: v.email, maxlength: ACTIVATION_FIELD_MAX.email, inputmode: 'email', autocomplete: 'email' })}
+${textField({ id: 'email', label: 'Indirizzo email', type: 'email', value: v.email, maxlength: ACTIVATION_FIELD_MAX.email, inputmode: 'email', autocomplete: 'email', invalid: v.invalid })}
 <div class="d-flex flex-wrap gap-2">
 <button type="submit" class="btn btn-primary">Invia codice</button>
 <button type="submit" class="btn btn-outline-primary" formaction="/attivazione/non-adesso">Non adesso</button>
@@ -49,6 +51,7 @@ ${otpEntry({
   csrf: v.csrf,
   channel: 'email',
   action: '/attivazione/otp-email',
+  invalid: v.invalid,
   extraButtons: html`<button type="submit" class="btn btn-outline-primary" formaction="/attivazione/invia-email">Invia email di nuovo</button>
 <button type="submit" class="btn btn-outline-secondary" formaction="/attivazione/cambia-email">Cambia indirizzo email</button>
 <button type="submit" class="btn btn-outline-secondary" formaction="/attivazione/non-adesso">Non adesso</button>`,

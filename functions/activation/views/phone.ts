@@ -1,11 +1,14 @@
 import { html } from '../../platform/html';
 import { maskPhone } from '../../core/contacts';
 import { cancelForm, csrfField, errorAlert, notice, otpEntry, stepPage } from './common';
+import { phoneChangeHint } from './phone-change';
 
 export interface PhoneView {
   csrf: string;
   phone: string;
   errors: string[];
+  /** The errors are about the code typed (not about a code asked again too soon). */
+  invalid?: boolean;
   info?: string | null;
   status?: number;
   headers?: Record<string, string>;
@@ -16,7 +19,7 @@ const HEADING = '2.1 Verifica Numero Cellulare';
 function number(phone: string) {
   return html`<p class="mb-1">Numero cellulare</p>
 <p class="h5"><strong>${maskPhone(phone)}</strong></p>
-<p class="small">Il numero di cellulare non è corretto? Puoi modificarlo presso il tuo Comune: non è possibile farlo in questa procedura.</p>`;
+${phoneChangeHint('/attivazione')}`;
 }
 
 /** Step 2.1 (R-ACT-3), before the SMS: confirming the number sends the code. */
@@ -50,6 +53,7 @@ ${otpEntry({
   csrf: v.csrf,
   channel: 'SMS',
   action: '/attivazione/otp-sms',
+  invalid: v.invalid,
   extraButtons: html`<button type="submit" class="btn btn-outline-primary" formaction="/attivazione/invia-sms">Invia SMS di nuovo</button>`,
 })}
 ${cancelForm(v.csrf)}`,

@@ -1,7 +1,7 @@
 import { html } from '../../platform/html';
 import type { LoginRequest } from '../../core/login-request';
 import { loginPath } from '../flow';
-import { actionButton, alert, loginPage, requestHeader } from './page';
+import { actionButton, actionSentence, alert, loginPage, requestHeader } from './page';
 import { waitingScript } from './waiting';
 
 export interface AppWaitView {
@@ -20,11 +20,16 @@ export function appWaitPage(view: AppWaitView, status = 200, headers: Record<str
 <h2 class="h4" id="app-wait-title">Controlla adesso il tuo cellulare</h2>
 <p>Ti abbiamo inviato una notifica sull'App CieID per autorizzare il tuo accesso.</p>
 ${alert(view.error)}${alert(view.notice, 'info')}
-<p>Non hai ricevuto la notifica sul tuo cellulare? Controlla in App di avere le notifiche abilitate o
-${actionButton(loginPath(flowId, 'app/invia'), csrf, 'invia una nuova notifica', 'link')}</p>
+${actionSentence(
+  loginPath(flowId, 'app/invia'),
+  csrf,
+  'Non hai ricevuto la notifica sul tuo cellulare? Controlla in App di avere le notifiche abilitate o',
+  'invia una nuova notifica',
+  '.',
+)}
 <h3 class="h5">In alternativa</h3>
-<p>Inquadra il QR Code con l'App CieID. ${actionButton(loginPath(flowId, 'app/qr'), csrf, 'Vai al QR code', 'link')}</p>
-<p>Non puoi utilizzare l'App CieID? ${actionButton(loginPath(flowId, 'app/sms'), csrf, 'Autorizza tramite SMS', 'link')}</p>
+${actionSentence(loginPath(flowId, 'app/qr'), csrf, "Inquadra il QR Code con l'App CieID.", 'Vai al QR code')}
+${actionSentence(loginPath(flowId, 'app/sms'), csrf, "Non puoi utilizzare l'App CieID?", 'Autorizza tramite SMS')}
 <div>${actionButton(loginPath(flowId, 'annulla'), csrf, 'Annulla')}</div>
 </section>
 ${waitingScript(flowId, 'app')}`;

@@ -1,6 +1,7 @@
 import { LEVEL_NAMES } from '../../core/login-levels';
 import { type SafeHtml, contentSecurityPolicy, html, page } from '../../platform/html';
 import { CSRF_FIELD } from '../../platform/csrf';
+import { errorBox } from '../../platform/form-error';
 import type { LoginRequest } from '../../core/login-request';
 
 /** R-LOG-1: every login page names the level and the requesting service. */
@@ -14,11 +15,10 @@ export function requestHeader(request: LoginRequest): SafeHtml {
 <p class="text-uppercase small text-secondary">LIVELLO ${request.acr} | ${LEVEL_NAMES[request.acr]}</p>`;
 }
 
+/** A refusal is the focused error box whose id the fields in error point to; a notice is only announced. */
 export function alert(message: string | undefined, kind: 'danger' | 'info' = 'danger'): SafeHtml {
   if (!message) return html``;
-  return kind === 'danger'
-    ? html`<div class="alert alert-danger" role="alert">${message}</div>`
-    : html`<div class="alert alert-info" role="status">${message}</div>`;
+  return kind === 'danger' ? errorBox(message) : html`<div class="alert alert-info" role="status">${message}</div>`;
 }
 
 export function csrfField(csrf: string): SafeHtml {
@@ -26,8 +26,17 @@ export function csrfField(csrf: string): SafeHtml {
 }
 
 /** A button that posts to one of the flow's actions (Annulla, Torna al servizio, Invia di nuovo). */
-export function actionButton(action: string, csrf: string, label: string, kind: 'primary' | 'secondary' | 'link' = 'secondary'): SafeHtml {
+export function actionButton(action: string, csrf: string, label: string, kind: 'primary' | 'secondary' = 'secondary'): SafeHtml {
   return html`<form method="post" action="${action}" class="d-inline">${csrfField(csrf)}<button type="submit" class="btn btn-${kind}">${label}</button></form>`;
+}
+
+/**
+ * A sentence whose last words are a button posting to one of the flow's actions, read as one
+ * sentence: the form holds the paragraph, since a <form> opened inside a <p> closes it and breaks
+ * the sentence in two. The button looks like the link the guide shows (.btn-inline, /cieid.css).
+ */
+export function actionSentence(action: string, csrf: string, before: string, label: string, after = ''): SafeHtml {
+  return html`<form method="post" action="${action}">${csrfField(csrf)}<p>${before} <button type="submit" class="btn btn-link btn-inline">${label}</button>${after}</p></form>`;
 }
 
 /**

@@ -24,8 +24,6 @@ export const LABEL = {
   password: 'Scegli Password',
   passwordConfirm: 'Conferma Password',
   gdpr: "Ho preso visione dell'Informativa ai sensi degli artt. 13 e 14 del GDPR - Regolamento (UE) 2016/679 per la protezione dei dati personali (GDPR)",
-  app: 'App CieID',
-  sms: 'SMS',
 } as const;
 
 /** "2° cifra del PUK": the positions change at every attempt. */
@@ -39,6 +37,9 @@ export const BUTTON = {
   changeEmail: 'Cambia indirizzo email',
   notNow: 'Non adesso',
   cancel: 'Annulla attivazione',
+  /** Step 3: each mode's card has its own button, which sends the choice. */
+  chooseApp: 'Scegli App CieID',
+  chooseSms: 'Scegli SMS',
 } as const;
 
 export const STEPPER = ['1 I TUOI DATI', '2 CONTATTI E PASSWORD', '3 CONFIGURA', '4 RIEPILOGO'] as const;

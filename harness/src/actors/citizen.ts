@@ -158,7 +158,7 @@ export class Citizen {
       HEADING.configura,
     );
     if (done('configura')) return { browser, page };
-    page = expectHeading(await browser.submit(page, BUTTON.next, { [options.mode === 'app' ? LABEL.app : LABEL.sms]: true }), HEADING.riepilogo);
+    page = expectHeading(await browser.submit(page, options.mode === 'app' ? BUTTON.chooseApp : BUTTON.chooseSms), HEADING.riepilogo);
     this.password = password;
     this.verifiedEmail = options.email ?? null;
     return { browser, page };

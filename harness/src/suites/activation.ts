@@ -226,9 +226,8 @@ export const activationChecks: Check[] = [
     async run(ctx) {
       const citizen = await Citizen.issue(ctx);
       const { browser, page } = await citizen.activation('configura');
-      expectEqual(page.field(LABEL.app).type, 'radio', `the type of "${LABEL.app}"`);
-      expectEqual(page.field(LABEL.sms).type, 'radio', `the type of "${LABEL.sms}"`);
-      expectHeading(await browser.submit(page, BUTTON.next, { [LABEL.app]: true }), HEADING.riepilogo);
+      expectTrue(page.hasButton(BUTTON.chooseSms), `no "${BUTTON.chooseSms}" button on ${page.describe()}`);
+      expectHeading(await browser.submit(page, BUTTON.chooseApp), HEADING.riepilogo);
       expectEqual((await new Registry(ctx).card(citizen.serial)).credentials?.mode, 'app', 'the level 2 mode the registry shows');
     },
   }),
@@ -273,7 +272,7 @@ export const activationChecks: Check[] = [
       expectEqual(card.credentials, null, 'the credentials of the card after cancelling');
       expectHeading(await browser.open(cancelled.link(RESTART_LINK)), HEADING.dati);
       // The cancelled flow's last form is worthless now.
-      const late = await browser.submit(page, BUTTON.next, { [LABEL.sms]: true });
+      const late = await browser.submit(page, BUTTON.chooseSms);
       expectTrue(late.heading !== HEADING.riepilogo, `the cancelled flow still saved credentials: ${late.describe()}`);
       expectEqual((await new Registry(ctx).card(citizen.serial)).credentials, null, 'the credentials after posting to the cancelled flow');
     },
