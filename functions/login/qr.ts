@@ -1,4 +1,4 @@
-import { renderSVG } from 'uqr';
+import { encode } from 'uqr';
 import type { Env } from '../env';
 import { QR_TTL_MS } from '../core/app-approvals';
 import { randomId } from '../platform/crypto';
@@ -9,7 +9,8 @@ import type { LoginFlow } from './flow';
 /**
  * R-LOG-3: the level 2 page's QR code. Its content is opaque to everyone but this service:
  * `CIEID-QR1.<login object id>.<32 random bytes>`, kept only as a hash in the flow. Each rendering of
- * the page issues a new one (the old one stops working), and the flow's alarm kills it after 120 s.
+ * the page, and each "Genera un nuovo codice", issues a new one (the old one stops working), and the
+ * flow's alarm kills it after 120 s.
  */
 export const QR_PREFIX = 'CIEID-QR1';
 
@@ -24,10 +25,30 @@ export interface QrView {
   seconds: number;
 }
 
+/** White modules inside the image; the page's box adds white padding up to the 4-module quiet zone. */
+export const QR_BORDER = 2;
+/** The image's size on screen: a phone camera reads it across a desk, and it fits a 390 px phone. */
+const QR_TARGET_PX = 224;
+const UNIT = 10;
+
+/**
+ * The code as an SVG with a size of its own (an SVG with only a viewBox collapses to nothing in the
+ * page's inline-block box) and a whole number of CSS pixels per module, drawn without anti-aliasing,
+ * so every module stays a sharp black square on white for a camera or a QR reader on a screenshot.
+ */
+export function qrSvg(content: string): string {
+  const { size, data } = encode(content, { border: QR_BORDER });
+  const px = size * Math.max(4, Math.round(QR_TARGET_PX / size));
+  const dark = data.flatMap((row, y) => row.flatMap((on, x) => (on ? [`M${x * UNIT},${y * UNIT}h${UNIT}v${UNIT}h-${UNIT}z`] : []))).join('');
+  const side = size * UNIT;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" width="${px}" height="${px}" shape-rendering="crispEdges" aria-hidden="true" focusable="false">`
+    + `<rect fill="#fff" width="${side}" height="${side}"/><path fill="#000" d="${dark}"/></svg>`;
+}
+
 export async function issueLoginQr(env: Env, flow: LoginFlow): Promise<QrView | undefined> {
   if (flow.request.acr !== 2) return undefined;
   const secret = randomId();
   if (!(await flow.stub.issueQr(await qrTokenHash(secret), Date.now() + QR_TTL_MS))) return undefined;
   const content = `${QR_PREFIX}.${grantIdOf(env, flow.id)}.${secret}`;
-  return { svg: renderSVG(content, { border: 2 }), content, seconds: QR_TTL_MS / 1000 };
+  return { svg: qrSvg(content), content, seconds: QR_TTL_MS / 1000 };
 }

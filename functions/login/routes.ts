@@ -2,12 +2,14 @@ import type { RouterType, IRequest } from 'itty-router';
 import type { Env } from '../env';
 import { pageGuard } from '../platform/page-guard';
 import { errorPage } from '../platform/html';
+import { errorJson } from '../platform/http';
 import { showLogin } from './steps/show';
 import { postCredentials } from './steps/credentials';
 import { postOtp, postOtpResend } from './steps/otp';
 import { postConsent } from './steps/consent';
 import { postCancel } from './steps/cancel';
 import { getLoginStatus, postAppQr, postAppResend, postAppSms, waitSocket } from './steps/app';
+import { postNewQr, wantsJson } from './steps/qr';
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Richiesta non valida',
@@ -19,8 +21,12 @@ const TITLES: Readonly<Record<number, string>> = {
   503: 'Servizio non disponibile',
 };
 
-/** Refusals become login pages, keeping headers such as Retry-After. */
-const guard = pageGuard((err) => {
+/**
+ * Refusals become login pages, keeping headers such as Retry-After; the pages' own script
+ * (`Accept: application/json`, "Genera un nuovo codice") gets them as JSON instead.
+ */
+const guard = pageGuard((err, request) => {
+  if (wantsJson(request)) return errorJson(err);
   const response = errorPage(err.status, TITLES[err.status] ?? 'Richiesta non valida', err.message);
   for (const [name, value] of Object.entries(err.headers)) response.headers.set(name, value);
   return response;
@@ -36,6 +42,7 @@ export function loginRoutes(router: RouterType<IRequest, [Env, ExecutionContext]
     .post('/login/:flowId/app/invia', guard(postAppResend))
     .post('/login/:flowId/app/sms', guard(postAppSms))
     .post('/login/:flowId/app/qr', guard(postAppQr))
+    .post('/login/:flowId/qr/nuovo', guard(postNewQr))
     .get('/login/:flowId/stato', getLoginStatus)
     .get('/login/:flowId/attesa', waitSocket)
     .post('/login/:flowId/consenso', guard(postConsent))

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { USERNAME_LABEL, openLogin, rpRedirect } from '../support/login-client';
+import { encode } from 'uqr';
+import { USERNAME_LABEL, openLogin, rpRedirect, signIn } from '../support/login-client';
+import { qrContent } from '../support/qr';
 
 describe('login page (R-LOG-1)', () => {
   it('R-LOG-1: names the level and the service, offers the credentials form and the links', async () => {
@@ -54,5 +56,71 @@ describe('login page (R-LOG-1)', () => {
     expect(params.origin + params.path).toBe(login.request.redirectUri);
     expect(params.get('error')).toBe('access_denied');
     expect(params.get('state')).toBe('stato-livello-3-abcdefghijklmnopqrstuvwxyz');
+  });
+
+  it('R-LOG-3: the QR code has a size of its own — about 225 px, whole pixels per module — and a white quiet zone of at least 4 modules', async () => {
+    const { page } = await openLogin({ acr: 2 });
+    const content = qrContent(page);
+    const svg = /<div id="qr"([^>]*)>(<svg[^>]*>)/.exec(page.html)!;
+    const width = Number(/ width="(\d+)"/.exec(svg[2]!)?.[1]);
+    const height = Number(/ height="(\d+)"/.exec(svg[2]!)?.[1]);
+    expect(width).toBe(height);
+    expect(width).toBeGreaterThanOrEqual(200);
+    expect(width).toBeLessThanOrEqual(260);
+    const modules = encode(content, { border: 2 }).size;
+    const modulePx = width / modules;
+    expect(Number.isInteger(modulePx)).toBe(true);
+    expect(svg[2]).toContain('shape-rendering="crispEdges"');
+    // The image's own 2 white modules and the box's white padding (p-3: 16 px) make the 4 of the standard.
+    expect(svg[1]).toMatch(/class="[^"]*\bp-3\b[^"]*\bbg-white\b/);
+    expect(2 * modulePx + 16).toBeGreaterThanOrEqual(4 * modulePx);
+    expect(page.html).toMatch(/<rect fill="#fff"[^>]*\/><path fill="#000"/);
+  });
+
+  it('R-LOG-3: the countdown is a timer with words for screen readers, and a polite live region for the last 30 s and the expiry', async () => {
+    const { page } = await openLogin({ acr: 2 });
+    const timer = /<span id="qr-countdown" role="timer" data-expires-in="120">([\s\S]*?)<\/span><\/p>/.exec(page.html);
+    expect(timer).not.toBeNull();
+    expect(timer![1]).toBe(`<span aria-hidden="true" data-countdown="visual">2&#39;00&quot;</span><span class="visually-hidden" data-countdown="spoken">2 minuti e 0 secondi</span>`);
+    expect(page.html).toContain('<p id="qr-annuncio" class="visually-hidden" role="status" aria-live="polite"></p>');
+    expect(page.html).toContain('<script src="/login-wait.js" defer></script>');
+  });
+
+  it('R-LOG-3: "Genera un nuovo codice" is a button that posts with the CSRF token, not a link', async () => {
+    const { page, flowId } = await openLogin({ acr: 2 });
+    const form = page.forms.find((f) => f.buttons.some((b) => b.text === 'Genera un nuovo codice'));
+    expect(form?.action).toBe(`/login/${flowId}/qr/nuovo`);
+    expect(form?.fields.find((f) => f.name === 'csrf')?.value).toBe(page.csrf);
+    expect(page.html).not.toMatch(/<a [^>]*>Genera un nuovo codice<\/a>/);
+  });
+
+  it('R-LOG-1: at level 2 the credentials and "Entra con App CieID" stand side by side from lg up, card reading below; level 1 is one column', async () => {
+    const { page } = await openLogin({ acr: 2 });
+    const row = /<div class="row[^"]*">\s*<div class="col-12 col-lg-6"><section aria-labelledby="cred-title">[\s\S]*?<\/section><\/div>\s*<div class="col-12 col-lg-6"><section aria-labelledby="app-title">[\s\S]*?<\/section><\/div>\s*<\/div>\s*<p class="mt-4">oppure<\/p>\s*<section aria-labelledby="card-title"/;
+    expect(page.html).toMatch(row);
+    const level1 = await openLogin({ acr: 1 });
+    expect(level1.page.html).not.toContain('col-lg-6');
+    expect(level1.page.text).toContain('Attiva ora le credenziali');
+  });
+
+  it('R-LOG-1: after a refusal both fields are marked invalid and described by the message (WCAG 3.3.1); not before', async () => {
+    const login = await openLogin({ acr: 2 });
+    expect(login.page.html).not.toContain('aria-invalid');
+    const refused = await signIn(login, 'RSSMRA80A01H501U', 'sbagliata-Password1');
+    expect(refused.status).toBe(400);
+    expect(refused.html).toMatch(/<div [^>]*id="errore"[^>]*>Credenziali non valide/);
+    for (const id of ['username', 'password']) {
+      expect(refused.html).toMatch(new RegExp(`<input [^>]*id="${id}"[^>]* aria-invalid="true" aria-describedby="errore"`));
+    }
+    expect(refused.field(USERNAME_LABEL).value).toBe('RSSMRA80A01H501U');
+  });
+
+  it('R-LOG-1: the labels stand above their fields (Bootstrap Italia\'s `active`), not inside them over what is typed or kept', async () => {
+    const login = await openLogin({ acr: 2 });
+    const refused = await signIn(login, 'RSSMRA80A01H501U', 'sbagliata-Password1');
+    for (const page of [login.page, refused]) {
+      expect(page.html).toContain('<label for="username" class="form-label active">');
+      expect(page.html).toContain('<label for="password" class="form-label active">');
+    }
   });
 });

@@ -327,7 +327,7 @@ export const loginAppChecks: Check[] = [
       const p = await party(ctx);
       const { browser, page } = await openLogin(p.rp);
       const old = qrContent(page);
-      const fresh = qrContent(await browser.open(page.link('Genera un nuovo codice')));
+      const fresh = qrContent(await browser.submit(page, 'Genera un nuovo codice'));
       expectTrue(fresh !== old, 'the renewed page shows the same QR code');
       expectApiError(await p.app.scan(old), 410, 'qr_refused');
       await scanned(p.app, fresh);
