@@ -1,4 +1,4 @@
-export const ACR: { 1: string; 2: string };
+export const ACR: { 1: string; 2: string; 3: string };
 
 export interface AuthorizationRequest {
   url: string;
@@ -19,7 +19,7 @@ export interface BenchRp {
   clientId: string;
   redirectUri: string;
   discovery: Record<string, string>;
-  authorizationRequest(options?: { level?: 1 | 2; scope?: string }): Promise<AuthorizationRequest>;
+  authorizationRequest(options?: { level?: 1 | 2 | 3; scope?: string }): Promise<AuthorizationRequest>;
   exchange(callback: URL, request: Omit<AuthorizationRequest, 'url'>): Promise<TokenResponse>;
   userinfo(accessToken: string): Promise<Record<string, unknown>>;
 }

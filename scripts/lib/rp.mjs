@@ -6,7 +6,7 @@ import { generateRpKeys, randomRpHost, registerClient } from './rp-keys.mjs';
  * A relying party for Node tools (bench): its own keys (rp-keys.mjs), registered through the
  * registry API, signed request objects with PKCE, private_key_jwt, and userinfo decryption.
  */
-export const ACR = { 1: 'https://www.spid.gov.it/SpidL1', 2: 'https://www.spid.gov.it/SpidL2' };
+export const ACR = { 1: 'https://www.spid.gov.it/SpidL1', 2: 'https://www.spid.gov.it/SpidL2', 3: 'https://www.spid.gov.it/SpidL3' };
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const random = (bytes = 32) => randomBytes(bytes).toString('base64url');
 

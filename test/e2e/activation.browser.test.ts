@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { newCitizen } from '../support/citizens';
 import { launchChromium, snapshot } from './support/browser';
-import { baseUrl, issueCard, latestCode, outbox } from './support/server';
+import { look, printLooks, watchPage } from './support/looks';
+import { baseUrl, blockCard, issueCard, latestCode, outbox } from './support/server';
 
 /**
  * R-ACT-1…7 as a citizen goes through them in a real browser, finding every field by its label and
@@ -45,6 +46,17 @@ async function tick(label: string): Promise<void> {
 
 const shown = (locator: Locator) => locator.first().waitFor({ state: 'visible', timeout: 10_000 });
 
+/**
+ * A refused form, as WCAG 3.3.1 and 4.1.3 want it: the message is shown, has the focus (a screen
+ * reader reads it at once), and every field marked invalid points to it.
+ */
+async function refused(): Promise<void> {
+  await shown(alert());
+  expect(await page.evaluate(() => document.activeElement?.id), 'the focus is on the message').toBe('errore');
+  const invalid = page.locator('[aria-invalid="true"]');
+  for (const field of await invalid.all()) expect(await field.getAttribute('aria-describedby')).toMatch(/\berrore\b/);
+}
+
 async function currentStep(): Promise<string> {
   return (await page.locator('[aria-current="step"]').innerText()).replace(/\s+/g, ' ').trim();
 }
@@ -67,13 +79,15 @@ async function fillPuk(firstHalf: string, wrong = false): Promise<void> {
 
 const otherCode = (code: string) => (code === '0000' ? '1111' : '0000');
 
-describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)', () => {
+describe('activation of level 1 and 2 credentials in the browser (R-ACT-1, R-ACT-2, R-ACT-3, R-ACT-4, R-ACT-5, R-ACT-6, R-ACT-7)', () => {
   beforeAll(async () => {
     context = await browser.newContext({ baseURL: baseUrl, locale: 'it-IT', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
+    watchPage(page, baseUrl);
   });
 
   afterAll(async () => {
+    printLooks('activation pages');
     await context?.close();
   });
 
@@ -88,7 +102,7 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)',
     await page.goto('/attivazione');
     await shown(heading('1.1 Inserisci i dati della tua CIE'));
     expect(await currentStep()).toMatch(/I TUOI DATI/i);
-    await snapshot(page, '01-dati');
+    await look(page, 'attivazione-01-dati');
     expect((await page.locator('ol li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim().toUpperCase())).toEqual(
       expect.arrayContaining(['1 I TUOI DATI', '2 CONTATTI E PASSWORD', '3 CONFIGURA', '4 RIEPILOGO']),
     );
@@ -97,23 +111,23 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)',
     await page.getByLabel('Codice Fiscale', { exact: true }).fill(citizen.fiscalCode);
     await page.getByLabel('Numero di serie', { exact: true }).fill(wrongSerial);
     await press('Continua');
-    await shown(alert());
+    await refused();
     expect(await alert().innerText()).not.toBe('');
     expect(await page.getByLabel('Codice Fiscale', { exact: true }).inputValue()).toBe(citizen.fiscalCode);
-    await snapshot(page, '01-dati-errore');
+    await look(page, 'attivazione-01-dati-errore');
     await page.getByLabel('Numero di serie', { exact: true }).fill(card.serial);
     await press('Continua');
 
     // 1.2 — wrong PUK digits count against the card and say how many attempts remain.
     await shown(heading('1.2 Inserisci codice PUK'));
     await shown(page.getByText(/Inserisci la \d° e \d° cifra della prima parte del codice PUK/));
-    await snapshot(page, '02-puk');
+    await look(page, 'attivazione-02-puk');
     await fillPuk(card.receipt.pukFirstHalf, true);
     await press('Continua');
-    await shown(alert());
+    await refused();
     expect(await alert().innerText()).toMatch(/tentativ/i);
     expect(await alert().innerText()).toMatch(/\d/);
-    await snapshot(page, '02-puk-errore');
+    await look(page, 'attivazione-02-puk-errore');
     await fillPuk(card.receipt.pukFirstHalf);
     await press('Continua');
 
@@ -123,20 +137,20 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)',
     const body = await page.locator('main').innerText();
     expect(body).toContain('Numero cellulare');
     expect(body, 'the number is masked').not.toContain(citizen.phone.slice(-9));
-    await snapshot(page, '03-cellulare');
+    await look(page, 'attivazione-03-cellulare');
     const smsBefore = (await outbox(citizen.phone)).length;
     await press('Continua');
     await shown(page.getByText('Inserimento codice temporaneo OTP'));
     const smsCode = await latestCode(citizen.phone, smsBefore);
     expect(smsCode).toMatch(/^[0-9]{4}$/);
-    await snapshot(page, '04-otp-sms');
+    await look(page, 'attivazione-04-otp-sms');
     await shown(button('Invia SMS di nuovo'));
     await shown(button('Annulla attivazione'));
     await page.getByLabel('Codice di verifica OTP', { exact: true }).fill(otherCode(smsCode));
     await press('Continua');
-    await shown(alert());
+    await refused();
     expect(await alert().innerText()).toMatch(/codice|OTP/i);
-    await snapshot(page, '04-otp-sms-errore');
+    await look(page, 'attivazione-04-otp-sms-errore');
     await page.getByLabel('Codice di verifica OTP', { exact: true }).fill(smsCode);
     await press('Continua');
 
@@ -144,7 +158,7 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)',
     await shown(heading('2.2 Verifica Indirizzo E-mail'));
     await shown(page.getByText(/Passaggio FACOLTATIVO/i));
     expect(await page.getByLabel('Indirizzo email', { exact: true }).inputValue()).toBe(email);
-    await snapshot(page, '05-email');
+    await look(page, 'attivazione-05-email');
     await shown(button('Non adesso'));
     await shown(button('Annulla attivazione'));
     await press('Invia codice');
@@ -152,27 +166,27 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)',
     const emailCode = await latestCode(email);
     await page.getByLabel('Codice di verifica OTP', { exact: true }).fill(otherCode(emailCode));
     await press('Continua');
-    await shown(alert());
+    await refused();
     expect(await alert().innerText()).toMatch(/codice|OTP/i);
-    await snapshot(page, '06-otp-email-errore');
+    await look(page, 'attivazione-06-otp-email-errore');
     await page.getByLabel('Codice di verifica OTP', { exact: true }).fill(emailCode);
     await press('Continua');
 
     // 2.3 — a weak password lists what it lacks; the GDPR acknowledgement stays ticked.
     await shown(heading('2.3 Crea Credenziali'));
-    await snapshot(page, '07-password');
+    await look(page, 'attivazione-07-password');
     await page.getByLabel('Scegli Password', { exact: true }).fill('passwordpassword');
     await page.getByLabel('Conferma Password', { exact: true }).fill('passwordpassword');
     await tick(GDPR);
     await press('Continua');
-    await shown(alert());
+    await refused();
     const violations = await alert().innerText();
     expect(violations).toMatch(/maiuscola/i);
     expect(violations).toMatch(/numero/i);
     expect(violations).toMatch(/simbolo/i);
     expect(await page.getByLabel(GDPR, { exact: true }).isChecked()).toBe(true);
     expect(await page.getByLabel('Scegli Password', { exact: true }).inputValue()).toBe('');
-    await snapshot(page, '07-password-errore');
+    await look(page, 'attivazione-07-password-errore');
     await page.getByLabel('Scegli Password', { exact: true }).fill(PASSWORD);
     await page.getByLabel('Conferma Password', { exact: true }).fill(PASSWORD);
     await press('Continua');
@@ -180,10 +194,10 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)',
     // 3 — level 2 by SMS.
     await shown(heading('Scegli come autorizzare i tuoi accessi online'));
     expect(await currentStep()).toMatch(/CONFIGURA/i);
-    await snapshot(page, '08-configura');
+    await look(page, 'attivazione-08-configura');
     await shown(button('Annulla attivazione'));
-    await tick('SMS');
-    await press('Continua');
+    await shown(button('Scegli App CieID'));
+    await press('Scegli SMS');
 
     // 4 — the summary names every username.
     await shown(heading('Credenziali attivate'));
@@ -194,6 +208,85 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1…7)',
     expect(summary).toContain(card.serial);
     expect(summary).toContain(email);
     expect(await page.getByRole('button', { name: 'Annulla attivazione' }).count()).toBe(0);
-    await snapshot(page, '09-riepilogo');
+    await look(page, 'attivazione-09-riepilogo');
+  });
+
+  it('shows the guides\' other screens: how to get the data, a wrong phone number, the App summary, cancelling', async () => {
+    onTestFailed(async () => {
+      await snapshot(page, 'failure-activation-guide').catch(() => undefined);
+    });
+    const { citizen, card } = await issueCard(newCitizen());
+    await page.goto('/attivazione');
+    await page.getByLabel('Codice Fiscale', { exact: true }).fill(citizen.fiscalCode);
+    await page.getByLabel('Numero di serie', { exact: true }).fill(card.serial);
+    await press('Continua');
+
+    // 1.2 — "Come ottenere questi dati?" opens where the two halves of the PUK are.
+    await shown(heading('1.2 Inserisci codice PUK'));
+    await page.getByText('Come ottenere questi dati?', { exact: true }).click();
+    await shown(page.getByText(/ricevuta/i));
+    await look(page, 'attivazione-02-puk-come-ottenere');
+    await fillPuk(card.receipt.pukFirstHalf);
+    await press('Continua');
+
+    // 2.1 — "Scopri come modificarlo": a page saying the Comune changes it, and the way back.
+    await shown(heading('2.1 Verifica Numero Cellulare'));
+    await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Scopri come modificarlo' }).click()]);
+    await shown(heading('Il numero di cellulare non è corretto?'));
+    expect(await page.locator('main').innerText()).toMatch(/Comune/);
+    await look(page, 'cellulare-non-corretto');
+    await Promise.all([page.waitForEvent('load'), page.getByRole('main').getByRole('link', { name: "Torna all'attivazione" }).click()]);
+    await shown(heading('2.1 Verifica Numero Cellulare'));
+    const sent = (await outbox(citizen.phone)).length;
+    await press('Continua');
+    await page.getByLabel('Codice di verifica OTP', { exact: true }).fill(await latestCode(citizen.phone, sent));
+    await press('Continua');
+
+    // 2.2 — the email code page says to look in the spam folder too.
+    await shown(heading('2.2 Verifica Indirizzo E-mail'));
+    await page.getByLabel('Indirizzo email', { exact: true }).fill(`e2e.spam.${Date.now()}@example.it`);
+    await press('Invia codice');
+    await shown(page.getByText(/posta indesiderata/i));
+    await look(page, 'attivazione-06-otp-email');
+    await press('Non adesso');
+
+    await shown(heading('2.3 Crea Credenziali'));
+    await page.getByLabel('Scegli Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Conferma Password', { exact: true }).fill(PASSWORD);
+    await tick(GDPR);
+    await press('Continua');
+
+    // 3 → 4 in App mode: "Cosa ti resta da fare?" with the guide's three steps.
+    await shown(heading('Scegli come autorizzare i tuoi accessi online'));
+    await press('Scegli App CieID');
+    await shown(heading('Credenziali attivate'));
+    await shown(page.getByText('Cosa ti resta da fare?'));
+    await look(page, 'attivazione-09-riepilogo-app');
+
+    // A second activation of the same card, abandoned at 1.2: "Attivazione annullata", and "Ricomincia".
+    await page.goto('/attivazione');
+    await page.getByLabel('Codice Fiscale', { exact: true }).fill(citizen.fiscalCode);
+    await page.getByLabel('Numero di serie', { exact: true }).fill(card.serial);
+    await press('Continua');
+    await shown(heading('1.2 Inserisci codice PUK'));
+    await press('Annulla attivazione');
+    await shown(heading('Attivazione annullata'));
+    await look(page, 'attivazione-annullata');
+  });
+
+  it('R-CARD-3: a blocked card cannot be activated — the refusal page at step 1.1 says why and what to do', async () => {
+    onTestFailed(async () => {
+      await snapshot(page, 'failure-activation-blocked').catch(() => undefined);
+    });
+    const { citizen, card } = await issueCard(newCitizen());
+    await blockCard(card.serial);
+    await page.goto('/attivazione');
+    await page.getByLabel('Codice Fiscale', { exact: true }).fill(citizen.fiscalCode);
+    await page.getByLabel('Numero di serie', { exact: true }).fill(card.serial);
+    await press('Continua');
+    // Refused at 1.1: a blocked card gets no flow at all.
+    await shown(heading('Attivazione non possibile'));
+    expect(await page.locator('main').innerText()).toMatch(/bloccata/);
+    await look(page, 'attivazione-non-possibile');
   });
 });

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { activate, issueCard, latestCode, outbox } from '../../scripts/lib/citizen-flows.mjs';
 import { randomCitizen } from '../../scripts/lib/citizens.mjs';
 import { launchChromium, snapshot } from './support/browser';
+import { look, watchPage } from './support/looks';
 import { baseUrl } from './support/server';
 
 /**
@@ -18,6 +19,7 @@ let page: Page;
 beforeAll(async () => {
   browser = await launchChromium();
   page = await (await browser.newContext({ baseURL: baseUrl, locale: 'it-IT', viewport: { width: 1280, height: 900 } })).newPage();
+  watchPage(page, baseUrl);
 });
 
 afterAll(async () => {
@@ -41,21 +43,21 @@ describe('the demo Comune in Chromium', () => {
     await page.goto('/demo');
     await page.getByRole('heading', { name: 'Servizi online del Comune di Esempio' }).waitFor();
     expect(await page.getByLabel('Livello 2 — password e codice SMS').isChecked()).toBe(true);
-    await snapshot(page, 'demo-01-comune');
+    await look(page, 'demo-01-comune');
     await press('Entra con CIE');
 
     await page.getByRole('heading', { name: "RICHIESTA D'ACCESSO CIE LIVELLO 2" }).waitFor();
     expect(await page.locator('main').innerText()).toContain('Comune di Esempio');
     await page.getByLabel('Numero CIE o Codice fiscale o Email', { exact: true }).fill(citizen.fiscalCode);
     await page.getByLabel('Password', { exact: true }).fill(holder.password);
-    await snapshot(page, 'demo-02-credenziali');
+    await look(page, 'demo-02-credenziali');
     const sent = (await outbox(baseUrl, citizen.phone)).length;
     await press('Procedi');
 
     await page.getByLabel('Codice di verifica OTP', { exact: true }).fill(await latestCode(baseUrl, citizen.phone, sent));
     await press('Prosegui');
     await page.getByText('I seguenti dati stanno per essere inviati a: Comune di Esempio').waitFor();
-    await snapshot(page, 'demo-03-consenso');
+    await look(page, 'demo-03-consenso');
     await press('Prosegui');
 
     await page.getByRole('heading', { name: 'Accesso effettuato' }).waitFor();
@@ -65,6 +67,6 @@ describe('the demo Comune in Chromium', () => {
     expect(table).toContain(citizen.familyName);
     expect(table).toContain(`TINIT-${citizen.fiscalCode}`);
     expect(await page.locator('main').innerText()).toContain('https://www.spid.gov.it/SpidL2');
-    await snapshot(page, 'demo-04-dati-ricevuti');
+    await look(page, 'demo-04-dati-ricevuti');
   });
 });

@@ -7,7 +7,7 @@ import { openLogin } from '../support/login-client';
 import { ORIGIN, call } from '../support/worker';
 
 /**
- * What every page carries besides its own content (issue 10, findings 4-7): the skip link, the
+ * What every page carries besides its own content: the skip link, the
  * public-sector footer with its four pages, the favicon; and those pages themselves, with the help
  * and privacy contacts as configured (HELP_*, PRIVACY_*).
  */
@@ -53,7 +53,7 @@ async function html(path: string, overrides?: Partial<Env>): Promise<{ status: n
   return { status: res.status, page: await res.text(), res };
 }
 
-describe('every page: skip link, footer, favicon (issue 10: findings 4, 6, 7)', () => {
+describe('every page: skip link, footer, favicon', () => {
   it('the home, activation, recovery, footer, demo and error pages all carry them', async () => {
     const paths = ['/', '/attivazione', '/recupero-password', '/privacy', '/accessibilita', '/note-legali', '/assistenza', '/demo', '/non-esiste', '/oidc/authorize'];
     for (const path of paths) {
@@ -203,7 +203,7 @@ describe('/accessibilita and /note-legali', () => {
   });
 });
 
-describe('404 and favicon (issue 10, finding 7)', () => {
+describe('404 and favicon', () => {
   it('an unknown page is "Pagina non trovata" with a way back home and to the activation', async () => {
     const { status, page, res } = await html('/pagina/che-non-esiste');
     expect(status).toBe(404);

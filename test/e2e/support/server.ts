@@ -3,7 +3,7 @@ import { newCitizen, type CitizenData } from '../../support/citizens';
 
 /** The `wrangler dev` started by the global setup. */
 export const baseUrl = inject('baseUrl');
-const registryToken = inject('registryToken');
+export const registryToken = inject('registryToken');
 
 /** What the registry prints for the citizen: the receipt (PIN/PUK first halves) and the letter. */
 export interface IssuedCard {
@@ -23,6 +23,16 @@ export async function issueCard(citizen: CitizenData = newCitizen()): Promise<{ 
   });
   if (res.status !== 201) throw new Error(`registry refused the card: ${res.status} ${await res.text()}`);
   return { citizen, card: (await res.json()) as IssuedCard };
+}
+
+/** The issuer blocks a card (R-CARD-3), as after a report of loss. */
+export async function blockCard(serial: string, reason: 'lost' | 'stolen' = 'lost'): Promise<void> {
+  const res = await fetch(`${baseUrl}/registry/cards/${serial}/block`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${registryToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ reason }),
+  });
+  if (res.status !== 200) throw new Error(`registry refused to block ${serial}: ${res.status} ${await res.text()}`);
 }
 
 export interface OutboxMessage {
