@@ -16,7 +16,7 @@ if [ "$(id -u)" = 0 ]; then
 elif command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then
   run=(sudo -n)
 else
-  say "$what is missing and installing it needs root: run \`sudo apt-get install -y $*\`, then run the command again"
+  say "$what is missing and installing it needs root: run \`sudo apt-get update && sudo apt-get install -y $*\`, then run the command again"
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive

@@ -4,7 +4,8 @@
 # CHROMIUM_PATH names another binary (then nothing is installed); DEBIAN_CHROMIUM is where Debian's package
 # puts it, a knob for the tests of this script only.
 set -uo pipefail
-here=${BASH_SOURCE[0]%/*}
+# Where this script lives, with builtins only (the tests run it with a PATH of stand-ins).
+case ${BASH_SOURCE[0]} in */*) here=${BASH_SOURCE[0]%/*} ;; *) here=. ;; esac
 if [ -n "${CHROMIUM_PATH:-}" ]; then
   if [ -x "$CHROMIUM_PATH" ]; then echo "chromium: using CHROMIUM_PATH=$CHROMIUM_PATH"; exit 0; fi
   printf '%s\n' "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable file: point it to a Chromium binary, or unset it to use Debian's" >&2

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { K6_BIN, K6_VERSION, TOOLS_BIN } from './lib/k6.mjs';
 import { root } from './lib/dev-server.mjs';
+import { GO_MIN, goCanBuildK6 } from './lib/go-version.mjs';
 
 const installed = () => {
   if (!existsSync(K6_BIN)) return null;
@@ -19,17 +20,20 @@ if (current?.startsWith(`k6 ${K6_VERSION} `)) {
   process.exit(0);
 }
 
-// Go builds k6. A machine without it gets Debian's (an older Go fetches the toolchain load/k6/go.mod asks
-// for from the module proxy), installed as Chromium is: as root, through sudo, or one line saying how.
-let go = spawnSync('go', ['version'], { encoding: 'utf8' });
+// Go builds k6. A machine without it gets Debian's, installed as Chromium is (as root, through sudo, or
+// one line saying how); a Go older than 1.21 (Debian 12's is 1.19) cannot fetch the toolchain go.mod asks
+// for, and says so in one line.
+const goVersion = () => spawnSync('go', ['version'], { encoding: 'utf8' });
+let go = goVersion();
 if (go.status !== 0) {
   const apt = spawnSync('bash', [join(root, 'scripts', 'apt-install.sh'), 'Go (to build k6)', 'golang-go', 'ca-certificates'], { stdio: 'inherit' });
   if (apt.status !== 0) process.exit(1);
-  go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.status !== 0) {
-    console.error('load:install: Go was installed but `go` is still not on the PATH; install Go ≥ 1.25 and run it again');
-    process.exit(1);
-  }
+  go = goVersion();
+}
+if (go.status !== 0 || !goCanBuildK6(go.stdout)) {
+  const found = go.status === 0 ? go.stdout.trim() : 'no `go` on the PATH';
+  console.error(`load:install: building k6 needs Go ≥ ${GO_MIN.join('.')} (found: ${found}); install Go ${GO_MIN.join('.')} or newer and run it again`);
+  process.exit(1);
 }
 console.log(`load:install: building k6 ${K6_VERSION} with ${go.stdout.trim()} (a minute or two the first time)`);
 // `go install PKG@VERSION` would also look up the module's deprecation through the proxy's version

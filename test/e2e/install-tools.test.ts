@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { goCanBuildK6 } from '../../scripts/lib/go-version.mjs';
 
 /**
  * `npm test` installs the Chromium it needs on a fresh machine (scripts/install-chromium.sh through
@@ -25,7 +26,7 @@ interface Machine {
   installed?: boolean;
 }
 
-function run(machine: Machine, extraEnv: Record<string, string> = {}) {
+function run(machine: Machine, extraEnv: Record<string, string> = {}, fromScripts = false) {
   const dir = mkdtempSync(join(tmpdir(), 'cieid-install-'));
   dirs.push(dir);
   const bin = join(dir, 'bin');
@@ -48,8 +49,9 @@ function run(machine: Machine, extraEnv: Record<string, string> = {}) {
     writeFileSync(chromium, '#!/bin/bash\n');
     chmodSync(chromium, 0o755);
   }
-  const out = spawnSync('/bin/bash', [join(root, 'scripts', 'install-chromium.sh')], {
+  const out = spawnSync('/bin/bash', [fromScripts ? 'install-chromium.sh' : join(root, 'scripts', 'install-chromium.sh')], {
     encoding: 'utf8',
+    cwd: fromScripts ? join(root, 'scripts') : root,
     env: { PATH: bin, DEBIAN_CHROMIUM: chromium, ...extraEnv },
   });
   const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
@@ -71,6 +73,12 @@ describe('npm test brings its own Chromium (scripts/install-chromium.sh)', () =>
     expect(existsSync(r.chromium)).toBe(true);
   });
 
+  it('finds its helper when started from inside scripts/', () => {
+    const r = run({ uid: 0, sudo: 'none' }, {}, true);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.calls[1]).toMatch(/^apt-get install .*\bchromium\b/);
+  });
+
   it('installs it through sudo when sudo asks no password', () => {
     const r = run({ uid: 1000, sudo: 'nopasswd' });
     expect(r.status, r.stderr).toBe(0);
@@ -84,7 +92,7 @@ describe('npm test brings its own Chromium (scripts/install-chromium.sh)', () =>
       const r = run({ uid: 1000, sudo });
       expect(r.status).not.toBe(0);
       expect(r.stderr.split('\n')).toHaveLength(1);
-      expect(r.stderr).toContain('sudo apt-get install -y chromium');
+      expect(r.stderr).toContain('sudo apt-get update && sudo apt-get install -y chromium');
       expect(r.calls.filter((c) => c.startsWith('apt-get'))).toEqual([]);
     });
   }
@@ -105,5 +113,16 @@ describe('npm test brings its own Chromium (scripts/install-chromium.sh)', () =>
     expect(wrong.status).not.toBe(0);
     expect(wrong.stderr).toContain('CHROMIUM_PATH=/nonexistent/chromium');
     expect(wrong.calls).toEqual([]);
+  });
+});
+
+describe('npm test builds k6 only with a Go that can (scripts/load-install.mjs)', () => {
+  it('Go 1.21 or newer fetches the toolchain load/k6/go.mod asks for; Debian 12\'s 1.19 cannot, and is refused', () => {
+    expect(goCanBuildK6('go version go1.26.8 linux/amd64')).toBe(true);
+    expect(goCanBuildK6('go version go1.21.0 linux/amd64')).toBe(true);
+    expect(goCanBuildK6('go version go1.19.8 linux/amd64')).toBe(false);
+    expect(goCanBuildK6('go version go1.20 linux/amd64')).toBe(false);
+    expect(goCanBuildK6('go version devel +abc')).toBe(false);
+    expect(goCanBuildK6('')).toBe(false);
   });
 });
