@@ -243,11 +243,17 @@ export class FlowSession extends DurableObject<Env> {
     this.app().clearChallenge();
   }
 
+  /**
+   * R-LOG-3: a new QR code retires the last one — and at `credentials` the approval a scan of it
+   * opened, so a phone holding a code the page no longer shows cannot log this browser in. Showing a
+   * new code is the citizen asking for more time (WCAG 2.2.1): the login's idle clock starts again.
+   */
   async issueQr(tokenHash: string, expiresAt: number, now = Date.now()): Promise<boolean> {
     const row = this.live(now);
     if (!row || !FlowSession.APP_STEPS.has(String(row.step))) return false;
+    if (String(row.step) === 'credentials') this.app().clearChallenge();
     this.app().issueQr(tokenHash, expiresAt);
-    await this.scheduleAlarm();
+    await this.touch(Number(row.idle_ms), now);
     return true;
   }
 

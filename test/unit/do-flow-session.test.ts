@@ -294,4 +294,32 @@ describe('FlowSession: a step change together with a code, in one call (login SM
       await inFlow(stub, (f) => f.destroy());
     }
   });
+
+  it('R-LOG-3: a new QR code restarts the login\'s idle clock (the citizen asked for more time)', async () => {
+    const { stub } = newFlow();
+    const t0 = Date.now();
+    expect(await inFlow(stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.issueQr('hash-1', t0 + IDLE - 60_000 + 120_000, t0 + IDLE - 60_000))).toBe(true);
+    expect(await inFlow(stub, (f) => f.read(t0 + IDLE))).not.toBeNull();
+    expect(await inFlow(stub, (f) => f.read(t0 + 2 * IDLE - 60_000))).toBeNull();
+  });
+
+  it('R-LOG-3: a new QR code retires the approval a scan of the last one opened, at credentials only', async () => {
+    const { stub } = newFlow();
+    const t0 = Date.now();
+    const approval = (id: string, fromSteps: string[]) => ({ approvalId: id, challenge: `challenge-${id}`, serial: 'CA00000AA', deviceId: 'device', fromSteps, expiresAt: t0 + 120_000 });
+    expect(await inFlow(stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.issueQr('hash-1', t0 + 120_000, t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.openAppChallenge(approval('scanned', ['credentials']), t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.issueQr('hash-2', t0 + 130_000, t0 + 10_000))).toBe(true);
+    expect(await inFlow(stub, (f) => f.settleApp('scanned', 'challenge-scanned', 'CA00000AA', 'device', 'consent', {}, t0 + 11_000))).toBe(false);
+    expect(await inFlow(stub, (f) => f.read(t0 + 11_000)?.step)).toBe('credentials');
+
+    // At the push step the challenge is the push's: a code issued there leaves it alone.
+    const push = newFlow();
+    expect(await inFlow(push.stub, (f) => f.start('login', 'app', {}, 'csrf', IDLE, t0))).toBe(true);
+    expect(await inFlow(push.stub, (f) => f.openAppChallenge(approval('push', ['app']), t0))).toBe(true);
+    expect(await inFlow(push.stub, (f) => f.issueQr('hash-3', t0 + 120_000, t0 + 1_000))).toBe(true);
+    expect(await inFlow(push.stub, (f) => f.settleApp('push', 'challenge-push', 'CA00000AA', 'device', 'consent', {}, t0 + 2_000))).toBe(true);
+  });
 });
