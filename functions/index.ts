@@ -11,6 +11,7 @@ import { requireRegistryToken } from './registry/auth';
 import { readOutbox } from './test-hooks/outbox';
 import { homePage } from './home/page';
 import { passwordRecoveryPage } from './home/password-recovery';
+import { PHONE_CHANGE_PATH, phoneChangePage } from './home/phone-change';
 import { notFoundPage } from './home/not-found';
 import { privacyPage } from './legal/privacy';
 import { accessibilityPage } from './legal/accessibility';
@@ -49,6 +50,8 @@ const router = Router<IRequest, [Env, ExecutionContext]>();
 router
   .get('/', homePage)
   .get('/recupero-password', passwordRecoveryPage)
+  // Linked from activation step 2.1 and from the login's SMS page: how the Comune changes the number.
+  .get(PHONE_CHANGE_PATH, phoneChangePage)
   .get('/privacy', privacyPage)
   .get('/accessibilita', accessibilityPage)
   .get('/note-legali', legalNotesPage)

@@ -12,7 +12,6 @@ import { postChangeEmail, postEmail, postEmailOtp, postResendEmail, postSkipEmai
 import { postPassword } from './steps/password';
 import { postConfigura } from './steps/configura';
 import { postAnnulla } from './steps/annulla';
-import { PHONE_CHANGE_PATH, phoneChangePage } from './views/phone-change';
 
 /**
  * A gone flow also loses its cookie (so "Ricomincia" really starts again), and headers such as
@@ -42,7 +41,5 @@ export function activationRoutes(router: RouterType<IRequest, [Env, ExecutionCon
     .post('/attivazione/configura', guard(postConfigura))
     .post('/attivazione/annulla', guard(postAnnulla))
     // A reload or a bookmark of a form's target lands on the current step instead of a 404.
-    .get('/attivazione/:action', () => redirect('/attivazione'))
-    // Linked from step 2.1 and from the login's SMS page: how the Comune changes the number.
-    .get(PHONE_CHANGE_PATH, phoneChangePage);
+    .get('/attivazione/:action', () => redirect('/attivazione'));
 }

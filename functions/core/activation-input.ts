@@ -24,20 +24,42 @@ export function keepInput(value: string | undefined, max: number): string {
   return (value ?? '').trim().slice(0, max);
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+/**
+ * A form judged: its value, or every message in order and the fields they are about (so each field in
+ * error can say so and point to the message, WCAG 3.3.1).
+ */
+export type Parsed<T, F extends string = never> = { ok: true; value: T } | { ok: false; errors: string[]; fields: F[] };
+
+export type IdentityField = 'fiscalCode' | 'serial';
+export type PasswordField = 'password' | 'passwordConfirm' | 'gdpr';
+
+/** Collects messages, each with the field it is about. */
+function problems<F extends string>() {
+  const errors: string[] = [];
+  const fields: F[] = [];
+  return {
+    errors,
+    fields,
+    add(field: F, message: string) {
+      errors.push(message);
+      if (!fields.includes(field)) fields.push(field);
+    },
+  };
+}
 
 /** R-ACT-1: only the shape is judged here; whether the pair names a real card is the directory's call. */
-export function parseIdentity(fiscalCode: string | undefined, serial: string | undefined): Parsed<{ fiscalCode: string; serial: string }> {
-  const errors: string[] = [];
+export function parseIdentity(fiscalCode: string | undefined, serial: string | undefined): Parsed<{ fiscalCode: string; serial: string }, IdentityField> {
+  const found = problems<IdentityField>();
   const rawCf = fiscalCode ?? '';
   const rawSerial = serial ?? '';
   const cf = rawCf.length > 2 * ACTIVATION_FIELD_MAX.fiscalCode ? null : normalizeFiscalCode(rawCf);
   const sn = rawSerial.length > 2 * ACTIVATION_FIELD_MAX.serial ? null : normalizeSerial(rawSerial);
-  if (cf === '') errors.push('Inserisci il codice fiscale');
-  else if (cf === null || !isValidFiscalCode(cf)) errors.push('Il codice fiscale non è valido');
-  if (sn === '') errors.push('Inserisci il numero di serie della CIE');
-  else if (sn === null || !isSerial(sn)) errors.push('Il numero di serie non è valido: due lettere, cinque cifre, due lettere (es. CA00000AA)');
-  return errors.length || !cf || !sn ? { ok: false, errors } : { ok: true, value: { fiscalCode: cf, serial: sn } };
+  if (cf === '') found.add('fiscalCode', 'Inserisci il codice fiscale');
+  else if (cf === null || !isValidFiscalCode(cf)) found.add('fiscalCode', 'Il codice fiscale non è valido');
+  if (sn === '') found.add('serial', 'Inserisci il numero di serie della CIE');
+  else if (sn === null || !isSerial(sn)) found.add('serial', 'Il numero di serie non è valido: due lettere, cinque cifre, due lettere (es. CA00000AA)');
+  const { errors, fields } = found;
+  return errors.length || !cf || !sn ? { ok: false, errors, fields } : { ok: true, value: { fiscalCode: cf, serial: sn } };
 }
 
 /** R-ACT-2: one digit per box. */
@@ -45,7 +67,7 @@ export function parsePukDigits(a: string | undefined, b: string | undefined): Pa
   const da = (a ?? '').trim();
   const db = (b ?? '').trim();
   if (!/^[0-9]$/.test(da) || !/^[0-9]$/.test(db)) {
-    return { ok: false, errors: ['Inserisci una sola cifra (da 0 a 9) in ciascun campo'] };
+    return { ok: false, errors: ['Inserisci una sola cifra (da 0 a 9) in ciascun campo'], fields: [] };
   }
   return { ok: true, value: [da, db] };
 }
@@ -53,16 +75,16 @@ export function parsePukDigits(a: string | undefined, b: string | undefined): Pa
 /** R-OTP-1: four digits; anything else is a typo, not a guess, and is not counted. */
 export function parseOtp(value: string | undefined): Parsed<string> {
   const code = (value ?? '').replace(/\s+/g, '').slice(0, ACTIVATION_FIELD_MAX.otp + 1);
-  if (!isOtpShape(code)) return { ok: false, errors: ['Il codice di verifica OTP è formato da 4 cifre'] };
+  if (!isOtpShape(code)) return { ok: false, errors: ['Il codice di verifica OTP è formato da 4 cifre'], fields: [] };
   return { ok: true, value: code };
 }
 
 /** R-ACT-4. */
 export function parseEmail(value: string | undefined): Parsed<string> {
   const raw = (value ?? '').trim();
-  if (!raw) return { ok: false, errors: ['Inserisci un indirizzo email, oppure scegli "Non adesso"'] };
+  if (!raw) return { ok: false, errors: ['Inserisci un indirizzo email, oppure scegli "Non adesso"'], fields: [] };
   const email = raw.length > ACTIVATION_FIELD_MAX.email ? null : normalizeEmail(raw);
-  if (!email) return { ok: false, errors: ["L'indirizzo email non è valido"] };
+  if (!email) return { ok: false, errors: ["L'indirizzo email non è valido"], fields: [] };
   return { ok: true, value: email };
 }
 
@@ -71,13 +93,14 @@ export function parsePasswordForm(
   password: string | undefined,
   confirm: string | undefined,
   gdpr: string | undefined,
-): Parsed<string> {
+): Parsed<string, PasswordField> {
   const pw = password ?? '';
-  const errors: string[] = [];
-  if (!pw) errors.push('Scegli una password');
-  else if (pw.length > ACTIVATION_FIELD_MAX.password) errors.push('La password deve avere da 10 a 20 caratteri');
-  else errors.push(...passwordViolations(pw).map((v) => v.message));
-  if (pw && (confirm ?? '') !== pw) errors.push('Le due password non coincidono');
-  if (!gdpr) errors.push("Per proseguire devi prendere visione dell'Informativa sul trattamento dei dati personali (GDPR)");
-  return errors.length ? { ok: false, errors } : { ok: true, value: pw };
+  const found = problems<PasswordField>();
+  if (!pw) found.add('password', 'Scegli una password');
+  else if (pw.length > ACTIVATION_FIELD_MAX.password) found.add('password', 'La password deve avere da 10 a 20 caratteri');
+  else for (const v of passwordViolations(pw)) found.add('password', v.message);
+  if (pw && (confirm ?? '') !== pw) found.add('passwordConfirm', 'Le due password non coincidono');
+  if (!gdpr) found.add('gdpr', "Per proseguire devi prendere visione dell'Informativa sul trattamento dei dati personali (GDPR)");
+  const { errors, fields } = found;
+  return errors.length ? { ok: false, errors, fields } : { ok: true, value: pw };
 }

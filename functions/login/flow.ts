@@ -7,6 +7,7 @@ import { readForm, redirect } from '../platform/http';
 import { flowObject } from '../platform/objects';
 import type { LoginRequest } from '../core/login-request';
 import { type OpenLoginFlow, readLoginFlow } from '../oidc/handoff';
+import { FLOW_ID_SHAPE } from '../core/flow-id';
 
 /**
  * The citizen's side of a login flow: which step it is at and what has been proven so far, kept in
@@ -45,7 +46,6 @@ export interface LoginFlow {
 }
 
 /** Flow ids are 32 random bytes in base64url; anything else names no flow, and no object is touched. */
-const FLOW_ID_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
 
 export const flowGone = () =>
   new HttpError(

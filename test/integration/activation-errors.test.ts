@@ -13,7 +13,7 @@ const SERIAL_HINT = { serial: 'serial-hint' };
 const PASSWORD_HINT = { password: 'password-hint' };
 const otherCode = (code: string) => (code === '0000' ? '1111' : '0000');
 
-describe('refused activation forms: the message is focused and tied to its fields (R-ACT-1…6, WCAG 3.3.1, 4.1.3)', () => {
+describe('refused activation forms: the message is focused and tied to its fields (R-ACT-1, R-ACT-2, R-ACT-3, R-ACT-4, R-ACT-5, R-ACT-6, WCAG 3.3.1, 4.1.3)', () => {
   it('R-ACT-1: a wrong codice fiscale marks that field only; a wrong serial that one, with its hint kept', async () => {
     const browser = new Browser();
     const start = await browser.open();

@@ -26,7 +26,7 @@ function expectOwnLinksOnly(page: Page): void {
   expect(page.html).not.toMatch(/<img\b[^>]*src="(?!\/|data:)/);
 }
 
-describe('the guides screens of the activation (R-ACT-2…7)', () => {
+describe('the guides screens of the activation (R-ACT-2, R-ACT-3, R-ACT-4, R-ACT-5, R-ACT-6, R-ACT-7)', () => {
   it('R-ACT-2: step 1.2 explains "Come ottenere questi dati?" — the two halves of the PUK, and the digits that vary', async () => {
     const card = await issueCard();
     const { page } = await walkTo(card, 'puk');
@@ -53,8 +53,7 @@ describe('the guides screens of the activation (R-ACT-2…7)', () => {
     expect(help.heading).toBe('Il numero di cellulare non è corretto?');
     expect(help.text).toContain("quello che hai comunicato al Comune quando hai richiesto la Carta d'Identità Elettronica");
     expect(help.text).toContain("può aggiornarlo solo il Comune, presso l'ufficio anagrafe");
-    expect(help.text).toContain("Porta con te la Carta d'Identità Elettronica");
-    expect(help.text).toContain('Attiva di nuovo le credenziali CIE');
+    expect(help.text).toContain("Rivolgiti all'ufficio anagrafe del tuo Comune");
     expect(link(help, "Torna all'attivazione")).toBe('/attivazione');
     expectOwnLinksOnly(help);
     // The flow is untouched: back to the page the citizen was on.

@@ -1,6 +1,6 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
-import { ACTIVATION_FIELD_MAX, keepInput, parseIdentity } from '../../core/activation-input';
+import { ACTIVATION_FIELD_MAX, keepInput, parseIdentity, type IdentityField } from '../../core/activation-input';
 import { activationRefusal } from '../../core/activation-eligibility';
 import { ACTIVATION_FLOW_TYPE, ACTIVATION_IDLE_MS } from '../../core/activation-steps';
 import { drawPukPositions } from '../../core/puk-challenge';
@@ -22,7 +22,6 @@ import {
   withCookies,
   type ActivationData,
 } from '../flow';
-import { identityFieldsInError, type IdentityField } from '../field-errors';
 import { datiPage } from '../views/dati';
 import { refusalPage } from '../views/pages';
 
@@ -45,7 +44,7 @@ export async function postDati(request: IRequest, env: Env): Promise<Response> {
     datiPage({ csrf: token!, ...kept, errors, invalid, captchaSiteKey: captchaSiteKey(env) }, 400);
 
   const parsed = parseIdentity(form.get('fiscalCode'), form.get('serial'));
-  if (!parsed.ok) return again(parsed.errors, identityFieldsInError(form.get('fiscalCode'), form.get('serial')));
+  if (!parsed.ok) return again(parsed.errors, parsed.fields);
   const captcha = form.get(CAPTCHA_FIELD);
   if (!(await captchaPasses(env, captcha, request.headers.get('CF-Connecting-IP')))) {
     return again(['Verifica "Non sono un robot" non superata: riprova.'], []);

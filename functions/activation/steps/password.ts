@@ -3,7 +3,6 @@ import type { Env } from '../../env';
 import { parsePasswordForm } from '../../core/activation-input';
 import { hashPassword } from '../../platform/password-hash';
 import { advanceAndShow, flowPost, requireSecrets } from '../flow';
-import { passwordFieldsInError } from '../field-errors';
 import { passwordPage } from '../views/password';
 
 /** POST /attivazione/password — step 2.3 (R-ACT-5): from here on the flow holds only the hash. */
@@ -12,12 +11,11 @@ export async function postPassword(request: IRequest, env: Env): Promise<Respons
   if (posted instanceof Response) return posted;
   const { flow, form } = posted;
   const { pepper } = requireSecrets(env);
-  const [password, confirm, gdpr] = [form.get('password'), form.get('passwordConfirm'), form.get('gdpr')];
-  const parsed = parsePasswordForm(password, confirm, gdpr);
+  const gdpr = form.get('gdpr');
+  const parsed = parsePasswordForm(form.get('password'), form.get('passwordConfirm'), gdpr);
   if (!parsed.ok) {
     const { fiscalCode, serial, verifiedEmail } = flow.data;
-    const invalid = passwordFieldsInError(password, confirm, gdpr);
-    return passwordPage({ csrf: flow.csrf, fiscalCode, serial, verifiedEmail, gdpr: Boolean(gdpr), errors: parsed.errors, invalid }, 400);
+    return passwordPage({ csrf: flow.csrf, fiscalCode, serial, verifiedEmail, gdpr: Boolean(gdpr), errors: parsed.errors, invalid: parsed.fields }, 400);
   }
   return advanceAndShow(flow, 'configura', { passwordHash: await hashPassword(pepper, parsed.value) });
 }

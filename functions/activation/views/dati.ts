@@ -1,7 +1,7 @@
 import { html } from '../../platform/html';
 import { CAPTCHA_ORIGIN } from '../../platform/captcha';
 import { CONTENT_SECURITY_POLICY } from '../../platform/html';
-import type { IdentityField } from '../field-errors';
+import type { IdentityField } from '../../core/activation-input';
 import { cancelForm, csrfField, errorAlert, stepPage, textField } from './common';
 
 export interface DatiView {

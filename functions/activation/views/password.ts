@@ -2,7 +2,7 @@ import { html } from '../../platform/html';
 import { PASSWORD_CRITERIA } from '../../core/password-policy';
 import { ACTIVATION_FIELD_MAX } from '../../core/activation-input';
 import { fieldAria } from '../../platform/form-error';
-import type { PasswordField } from '../field-errors';
+import type { PasswordField } from '../../core/activation-input';
 import { cancelForm, csrfField, errorAlert, stepPage, textField } from './common';
 
 export const GDPR_LABEL =

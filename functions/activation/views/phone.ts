@@ -1,7 +1,7 @@
 import { html } from '../../platform/html';
 import { maskPhone } from '../../core/contacts';
 import { cancelForm, csrfField, errorAlert, notice, otpEntry, stepPage } from './common';
-import { phoneChangeHint } from './phone-change';
+import { phoneChangeHint } from '../../home/phone-change';
 
 export interface PhoneView {
   csrf: string;

@@ -3,7 +3,7 @@ import { OTP_DIGITS } from '../../core/otp';
 import type { LoginRequest } from '../../core/login-request';
 import { loginPath } from '../flow';
 import { fieldAria } from '../../platform/form-error';
-import { phoneChangeHint } from '../../activation/views/phone-change';
+import { phoneChangeHint } from '../../home/phone-change';
 import { actionButton, actionSentence, alert, csrfField, loginPage, requestHeader } from './page';
 
 export interface OtpView {
@@ -30,7 +30,7 @@ ${alert(view.error)}${alert(view.notice, 'info')}
 <form method="post" action="${loginPath(flowId, 'otp')}" novalidate>
 ${csrfField(csrf)}
 <div class="form-group mb-3">
-  <label for="otp" class="active">Codice di verifica OTP</label>
+  <label for="otp" class="form-label active">Codice di verifica OTP</label>
   <input class="form-control${invalid ? ' is-invalid' : ''}" type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{${OTP_DIGITS}}" maxlength="${OTP_DIGITS}" required${fieldAria(invalid)}>
 </div>
 <button type="submit" class="btn btn-primary">Prosegui</button>
