@@ -10,6 +10,9 @@ export function privacyAddress(contacts: SiteContacts): SafeHtml {
   return address ? emailLink(address) : html`i recapiti indicati nella pagina <a href="/assistenza">Assistenza</a>`;
 }
 
+/** A period the code keeps in milliseconds, as the pages say it. */
+export const minutes = (ms: number) => `${ms / 60_000} minuti`;
+
 /** The footer's pages are long reading: one column of comfortable width, headings in order under one h1. */
 export function legalPage(title: string, lead: SafeHtml, sections: SafeHtml): Response {
   return page({

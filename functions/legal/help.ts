@@ -34,7 +34,7 @@ ${cardBlockPhone
 <h2 class="h4 mt-4" id="comune">Il tuo Comune</h2>
 <p>Rivolgiti all'ufficio anagrafe del Comune:</p>
 <ul>
-  <li id="cellulare">per cambiare il <strong>numero di cellulare</strong> o l'email associati alla Carta: sono quelli che hai comunicato al Comune quando hai richiesto la CIE, e non si possono modificare da questo sito;</li>
+  <li id="cellulare">per cambiare il <strong>numero di cellulare</strong> associato alla Carta: è quello che hai comunicato al Comune quando hai richiesto la CIE, e non si può modificare da questo sito (l'indirizzo email invece lo inserisci e lo verifichi tu durante l'attivazione);</li>
   <li id="pin-puk">se hai perso i codici <strong>PIN e PUK</strong>: presso l'anagrafe di qualsiasi Comune, con un documento d'identità valido, ricevi nuovi codici;</li>
   <li>per richiedere una nuova Carta, se la tua è scaduta, deteriorata o è stata bloccata.</li>
 </ul>

@@ -6,9 +6,8 @@ import { LOGIN_IDLE_MS } from '../core/oidc-lifetimes';
 import { OTP_TTL_MS } from '../core/otp';
 import { siteContacts } from '../core/site-contacts';
 import { html } from '../platform/html';
-import { legalPage, privacyAddress } from './common';
+import { legalPage, privacyAddress, minutes } from './common';
 
-const minutes = (ms: number) => `${ms / 60_000} minuti`;
 /** "1.000": Italian groups thousands with a dot (ICU leaves four-digit numbers ungrouped). */
 const count = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, '.');
 
@@ -25,7 +24,7 @@ export function privacyPage(_request: IRequest, env: Env): Response {
     html`Ai sensi degli artt. 13 e 14 del Regolamento (UE) 2016/679 (Regolamento generale sulla protezione dei dati, «GDPR»), questa pagina spiega come sono trattati i tuoi dati personali quando attivi e usi le credenziali CieID (livello 1 e 2) della tua Carta d'Identità Elettronica.`,
     html`<h2 class="h4 mt-4">Titolare del trattamento</h2>
 <p>Il titolare del trattamento è l'ente che gestisce questo servizio: <strong>${contacts.controller}</strong>.</p>
-<p>Per ogni questione sulla protezione dei tuoi dati personali, anche per contattare il responsabile della protezione dei dati (DPO), scrivi a ${address}.</p>
+<p>${contacts.privacyContact ? 'Per ogni questione sulla protezione dei tuoi dati personali, anche per contattare il responsabile della protezione dei dati (DPO), scrivi a ' : 'Per ogni questione sulla protezione dei tuoi dati personali scrivi a '}${address}.</p>
 
 <h2 class="h4 mt-4">Finalità del trattamento</h2>
 <ul>
