@@ -42,8 +42,10 @@
   const visual = countdown?.querySelector('[data-countdown="visual"]');
   const spoken = countdown?.querySelector('[data-countdown="spoken"]');
   const live = document.getElementById('qr-annuncio');
+  // A live region speaks when its text changes: the same words twice (a second renewal) get a
+  // non-breaking space, so that they are read again.
   const announce = (text) => {
-    if (live) live.textContent = text;
+    if (live) live.textContent = live.textContent === text ? `${text}\u00a0` : text;
   };
 
   // A deadline, not a tick count: timers in a background tab run late, the code's life does not.

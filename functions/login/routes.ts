@@ -2,14 +2,14 @@ import type { RouterType, IRequest } from 'itty-router';
 import type { Env } from '../env';
 import { pageGuard } from '../platform/page-guard';
 import { errorPage } from '../platform/html';
-import { errorJson } from '../platform/http';
+import { acceptsJson, errorJson } from '../platform/http';
 import { showLogin } from './steps/show';
 import { postCredentials } from './steps/credentials';
 import { postOtp, postOtpResend } from './steps/otp';
 import { postConsent } from './steps/consent';
 import { postCancel } from './steps/cancel';
 import { getLoginStatus, postAppQr, postAppResend, postAppSms, waitSocket } from './steps/app';
-import { postNewQr, wantsJson } from './steps/qr';
+import { postNewQr } from './steps/qr';
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Richiesta non valida',
@@ -26,7 +26,7 @@ const TITLES: Readonly<Record<number, string>> = {
  * (`Accept: application/json`, "Genera un nuovo codice") gets them as JSON instead.
  */
 const guard = pageGuard((err, request) => {
-  if (wantsJson(request)) return errorJson(err);
+  if (acceptsJson(request)) return errorJson(err);
   const response = errorPage(err.status, TITLES[err.status] ?? 'Richiesta non valida', err.message);
   for (const [name, value] of Object.entries(err.headers)) response.headers.set(name, value);
   return response;

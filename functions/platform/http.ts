@@ -17,6 +17,9 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   });
 }
 
+/** A page's own script asking for JSON (`Accept: application/json`); a browser's navigation never does. */
+export const acceptsJson = (request: Request): boolean => /\bapplication\/json\b/i.test(request.headers.get('Accept') ?? '');
+
 export function errorJson(err: HttpError): Response {
   const body: Record<string, unknown> = { error: err.code, error_description: err.message };
   if (err.problems.length) body.problems = err.problems;

@@ -120,7 +120,7 @@ export function* activate(person: Person, card: Card, password = PASSWORD): Flow
   page = yield* press(browser, page, 'Continua', { password, passwordConfirm: password, gdpr: '1' }, 'activation_password', 'activation_page');
   expect(page, 'activation: 3 mode page', onPage('Scegli come autorizzare i tuoi accessi online'));
 
-  page = yield* press(browser, page, 'Scegli SMS', { mode: 'sms' }, 'activation_configura', 'activation_page');
+  page = yield* press(browser, page, 'Scegli SMS', {}, 'activation_configura', 'activation_page');
   expect(page, 'activation: 4 summary', onPage('Credenziali attivate'));
   return { fiscalCode: person.fiscalCode, phone: person.phone, serial: card.serial, password };
 }

@@ -1,15 +1,13 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { HttpError, badRequest } from '../../core/errors';
-import { json, redirect } from '../../platform/http';
+import { acceptsJson, json, redirect } from '../../platform/http';
 import { loginPath, loginPost } from '../flow';
 import { issueLoginQr } from '../qr';
 
-/** The page's script asks for JSON; the form without a script wants a page. */
-export const wantsJson = (request: Request): boolean => /\bapplication\/json\b/i.test(request.headers.get('Accept') ?? '');
 
 const flowMoved = () =>
-  new HttpError(410, 'flow_moved', 'La richiesta di accesso è passata a un altro passaggio: ricarica la pagina.');
+  new HttpError(410, 'flow_moved', 'La richiesta di accesso è andata avanti: ricarica la pagina.');
 
 /**
  * POST /login/:flowId/qr/nuovo — "Genera un nuovo codice" (R-LOG-3; WCAG 2.2.1, the time limit can be
@@ -19,7 +17,7 @@ const flowMoved = () =>
  */
 export async function postNewQr(request: IRequest, env: Env): Promise<Response> {
   const posted = await loginPost(request, env, String(request.params.flowId ?? ''), ['credentials']);
-  const script = wantsJson(request);
+  const script = acceptsJson(request);
   if (posted instanceof Response) {
     if (script) throw flowMoved();
     return posted;

@@ -63,10 +63,11 @@ function cardWayIn(): SafeHtml {
  */
 export function credentialsPage(view: CredentialsView, status = 200, headers: Record<string, string> = {}): Response {
   const { flowId, csrf, request } = view;
-  // Every refusal here is about the pair (R-LOG-8 does not say which one is wrong): both point to it.
+  // A refused pair is about both fields (R-LOG-8 does not say which one is wrong): both point to it.
+  // A 429 (too many attempts) is about no field: nothing typed was wrong.
   // `active` floats the theme's labels above their fields, as activation's do: without the theme's
   // script (not loaded, CSP) a label would otherwise sit inside its field, over what is typed.
-  const invalid = fieldAria(Boolean(view.error));
+  const invalid = fieldAria(Boolean(view.error) && status === 400);
   const credentials = html`<section aria-labelledby="cred-title">
 <h2 class="h4" id="cred-title">Entra con le tue credenziali CIE</h2>
 ${alert(view.error)}
