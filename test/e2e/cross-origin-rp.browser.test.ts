@@ -4,7 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { activate, issueCard, latestCode, outbox } from '../../scripts/lib/citizen-flows.mjs';
 import { randomCitizen } from '../../scripts/lib/citizens.mjs';
 import { createRp } from '../../scripts/lib/rp.mjs';
-import { launchChromium, snapshot } from './support/browser';
+import { snapshot } from './support/browser';
+import { openCitizen, cspViolationsOf } from './support/looks';
 import { baseUrl } from './support/server';
 
 /**
@@ -19,18 +20,14 @@ const RP_CALLBACK = /^https:\/\/rp-[a-z0-9]+\.example\.it\/callback\?/;
 
 let browser: Browser;
 let page: Page;
-const cspViolations: string[] = [];
-// Each test answers for its own pages' violations.
-beforeEach(() => {
-  cspViolations.length = 0;
-});
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  page = await (await browser.newContext({ baseURL: baseUrl, locale: 'it-IT' })).newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
+  ({ browser, page } = await openCitizen(baseUrl));
+});
+
+// Each test answers for its own pages' violations.
+beforeEach(() => {
+  cspViolationsOf(page).length = 0;
 });
 
 afterAll(async () => {
@@ -71,7 +68,7 @@ describe('a relying party on another origin, in Chromium (CSP form-action)', () 
     expect(callback.searchParams.get('code')).toBeTruthy();
     expect(callback.searchParams.get('state')).toBe(request.state);
     expect(callback.searchParams.get('iss')).toBe(baseUrl);
-    expect(cspViolations).toEqual([]);
+    expect(cspViolationsOf(page)).toEqual([]);
   });
 
   it('R-LOG-7/C-20: "Annulla" on consent brings the citizen back to the RP with access_denied', async () => {
@@ -84,6 +81,6 @@ describe('a relying party on another origin, in Chromium (CSP form-action)', () 
     const callback = new URL((await toRp).url());
     expect(callback.searchParams.get('error')).toBe('access_denied');
     expect(callback.searchParams.get('state')).toBe(request.state);
-    expect(cspViolations).toEqual([]);
+    expect(cspViolationsOf(page)).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@ import { inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { activate, issueCard, latestCode, outbox } from '../../scripts/lib/citizen-flows.mjs';
 import { randomCitizen } from '../../scripts/lib/citizens.mjs';
-import { launchChromium, snapshot } from './support/browser';
-import { look, watchPage } from './support/looks';
+import { snapshot } from './support/browser';
+import { openCitizen, look } from './support/looks';
 import { baseUrl } from './support/server';
 
 /**
@@ -17,9 +17,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  page = await (await browser.newContext({ baseURL: baseUrl, locale: 'it-IT', viewport: { width: 1280, height: 900 } })).newPage();
-  watchPage(page, baseUrl);
+  ({ browser, page } = await openCitizen(baseUrl));
 });
 
 afterAll(async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import type { Browser, Page } from 'playwright-core';
 import { issueCard, latestCode, outbox } from '../../scripts/lib/citizen-flows.mjs';
 import { randomCitizen } from '../../scripts/lib/citizens.mjs';
-import { launchChromium, snapshot } from './support/browser';
+import { snapshot } from './support/browser';
+import { openCitizen } from './support/looks';
 import { baseUrl, registryToken } from './support/server';
 
 /**
@@ -15,8 +16,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  page = await (await browser.newContext({ baseURL: baseUrl, locale: 'it-IT', viewport: { width: 1280, height: 900 } })).newPage();
+  ({ browser, page } = await openCitizen(baseUrl));
 });
 
 afterAll(async () => {
@@ -74,7 +74,7 @@ describe('keyboard only, in Chromium', () => {
     const card = await issueCard(baseUrl, registryToken, citizen);
 
     await page.goto('/attivazione');
-    // The skip link is the first stop, and it leads to the content.
+    // The skip link is the first stop (site-pages follows it into the content).
     await page.keyboard.press('Tab');
     expect(await focusedName()).toBe('Vai al contenuto principale');
 

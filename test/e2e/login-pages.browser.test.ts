@@ -3,14 +3,14 @@ import type { Browser, Page } from 'playwright-core';
 import { latestCode, outbox } from '../../scripts/lib/citizen-flows.mjs';
 import { createRp } from '../../scripts/lib/rp.mjs';
 import { activatedCitizen, citizenWithApp } from './support/app-citizen';
-import { launchChromium, snapshot } from './support/browser';
+import { snapshot } from './support/browser';
 import { CONSENT, press as pressOn, startDemoLogin, typeCredentials as typeOn } from './support/login-page';
-import { look, printLooks, watchPage } from './support/looks';
+import { openCitizen, look, printLooks } from './support/looks';
 import { decodeQrFile } from './support/qr-image';
 import { baseUrl, blockCard, registryToken } from './support/server';
 
 /**
- * Every branch of "Entra con CIE" as a citizen sees it (R-LOG-1…3, R-LOG-7, R-CARD-3, R-LVL-3), each
+ * Every branch of "Entra con CIE" as a citizen sees it (R-LOG-1, R-LOG-2, R-LOG-3, R-LOG-7, R-CARD-3, R-LVL-3), each
  * state looked at — screenshot at desktop and phone width, axe, nothing from another host, asset budget
  * (support/looks) — and the level 2 QR code read from the screenshot, as a phone's camera would, then
  * scanned by the virtual App.
@@ -19,9 +19,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  page = await (await browser.newContext({ baseURL: baseUrl, locale: 'it-IT', viewport: { width: 1280, height: 900 } })).newPage();
-  watchPage(page, baseUrl);
+  ({ browser, page } = await openCitizen(baseUrl));
 });
 
 afterAll(async () => {

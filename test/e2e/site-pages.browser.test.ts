@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { look, printLooks, watchPage } from './support/looks';
+import { openCitizen, look, printLooks } from './support/looks';
 import { baseUrl } from './support/server';
 
 /**
@@ -13,9 +12,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  page = await (await browser.newContext({ baseURL: baseUrl, locale: 'it-IT', viewport: { width: 1280, height: 900 } })).newPage();
-  watchPage(page, baseUrl);
+  ({ browser, page } = await openCitizen(baseUrl));
 });
 
 afterAll(async () => {
@@ -55,6 +52,9 @@ describe('the site around the flows, in Chromium', () => {
     expect(box && box.width > 10 && box.height > 10, 'visible when focused').toBe(true);
     await page.keyboard.press('Enter');
     expect(new URL(page.url()).hash).toBe('#main');
+    // The next Tab lands in the content, past the header.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('main'))), 'focus inside main').toBe(true);
   });
 
   it('the password recovery page', async () => {

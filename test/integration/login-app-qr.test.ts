@@ -206,7 +206,6 @@ describe('"Genera un nuovo codice" (R-LOG-3, WCAG 2.2.1: the time limit can be e
 
   it('R-LOG-3: a missing or wrong CSRF token, or a post from another site, is a 403 and issues nothing', async () => {
     const login = await openLogin({ acr: 2 });
-    const old = qrContent(login.page);
     const before = await flowSql(login.flowId, 'SELECT token_hash FROM qr');
     for (const json of [false, true]) {
       expect((await renew(login, { json, csrf: null })).status).toBe(403);
@@ -216,7 +215,6 @@ describe('"Genera un nuovo codice" (R-LOG-3, WCAG 2.2.1: the time limit can be e
     const refused = await renew(login, { json: true, csrf: 'nope' });
     expect(await refused.json()).toMatchObject({ error: 'forbidden' });
     expect(await flowSql(login.flowId, 'SELECT token_hash FROM qr')).toEqual(before);
-    expect(old).toMatch(/^CIEID-QR1\./);
   });
 
   it('R-LOG-3: another browser — even with the page\'s token — gets 410, as /stato does', async () => {

@@ -27,7 +27,7 @@ export async function activatedCitizen(citizen = randomCitizen()) {
 }
 
 /**
- * An SMS-mode citizen certifies a phone (R-APP-1…3), then switches to App mode (R-ACC-3): the virtual
+ * An SMS-mode citizen certifies a phone (R-APP-1, R-APP-2, R-APP-3), then switches to App mode (R-ACC-3): the virtual
  * App CieID, with a software authenticator, that approves or denies what the pages ask of it.
  */
 export async function citizenWithApp() {

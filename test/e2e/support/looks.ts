@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { RESULTS_DIR } from './browser';
+import { RESULTS_DIR, launchChromium } from './browser';
 
 /**
  * What a person sees, as a tested property of a page state: at desktop and phone width,
@@ -45,6 +45,30 @@ export function watchPage(page: Page, origin: string): void {
     if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return;
     if (new URL(url).origin !== origin) watch.foreign.push(url);
   });
+}
+
+/** What the page's CSP refused since it opened (support for tests that check it at their own moments). */
+export function cspViolationsOf(page: Page): string[] {
+  const watch = watches.get(page);
+  if (!watch) throw new Error('cspViolationsOf(): the page is not watched (citizenPage or watchPage)');
+  return watch.cspViolations;
+}
+
+/**
+ * A page as a citizen opens it: our server, Italian, desktop width (look() tries both widths), watched
+ * from its first request on.
+ */
+export async function citizenPage(browser: Browser, origin: string, { javaScriptEnabled = true } = {}): Promise<Page> {
+  const context = await browser.newContext({ baseURL: origin, locale: 'it-IT', viewport: VIEWPORTS.desktop, javaScriptEnabled });
+  const page = await context.newPage();
+  watchPage(page, origin);
+  return page;
+}
+
+/** Chromium and a citizen's page on it, for a test file's beforeAll. */
+export async function openCitizen(origin: string): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  return { browser, page: await citizenPage(browser, origin) };
 }
 
 /** Gzipped size by URL: the same theme file is measured once per run. */
