@@ -29,11 +29,17 @@ export interface FlowMove {
 }
 
 export type OtpIssue = { issued: true } | { issued: false; waitSeconds: number };
+/**
+ * `closed`: this check was the fifth wrong code and closed the flow. `gone`: the flow was not open
+ * (closed before, expired, or never started), so no code was compared — the identity's daily count
+ * of checks gives that one back (platform/otp).
+ */
 export type OtpCheck =
   | { outcome: 'ok'; purpose: string }
   | { outcome: 'wrong'; remaining: number }
   | { outcome: 'expired' }
   | { outcome: 'closed' }
+  | { outcome: 'gone' }
   | { outcome: 'none' };
 
 export class FlowSession extends DurableObject<Env> {
@@ -171,7 +177,7 @@ export class FlowSession extends DurableObject<Env> {
    */
   checkOtp(purpose: string, hash: string, now = Date.now()): OtpCheck {
     const row = this.live(now);
-    if (!row) return { outcome: 'closed' };
+    if (!row) return { outcome: 'gone' };
     const otp = this.sql.exec('SELECT * FROM otp WHERE id = 1').toArray()[0];
     if (!otp || String(otp.purpose) !== purpose || Number(otp.used) === 1) return { outcome: 'none' };
     if (Number(otp.expires_at) <= now) return { outcome: 'expired' };
@@ -244,15 +250,21 @@ export class FlowSession extends DurableObject<Env> {
   }
 
   /**
-   * R-LOG-3: a new QR code retires the last one — and at `credentials` the approval a scan of it
-   * opened, so a phone holding a code the page no longer shows cannot log this browser in. Showing a
-   * new code is the citizen asking for more time (WCAG 2.2.1): the login's idle clock starts again.
+   * R-LOG-3: a new QR code retires the last one. Every rendering of the page shows a new one, and a
+   * scan already made goes on (the page may be reloaded while the phone asks for the App code). A
+   * `renewal` — the citizen pressed "Genera un nuovo codice" — also retires, at `credentials`, the
+   * approval a scan of an earlier code opened, and restarts the login's idle clock: the citizen asked
+   * for more time (WCAG 2.2.1).
    */
-  async issueQr(tokenHash: string, expiresAt: number, now = Date.now()): Promise<boolean> {
+  async issueQr(tokenHash: string, expiresAt: number, renewal = false, now = Date.now()): Promise<boolean> {
     const row = this.live(now);
     if (!row || !FlowSession.APP_STEPS.has(String(row.step))) return false;
-    if (String(row.step) === 'credentials') this.app().clearChallenge();
     this.app().issueQr(tokenHash, expiresAt);
+    if (!renewal) {
+      await this.scheduleAlarm();
+      return true;
+    }
+    if (String(row.step) === 'credentials') this.app().clearChallenge();
     await this.touch(Number(row.idle_ms), now);
     return true;
   }

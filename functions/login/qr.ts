@@ -45,10 +45,11 @@ export function qrSvg(content: string): string {
     + `<rect fill="#fff" width="${side}" height="${side}"/><path fill="#000" d="${dark}"/></svg>`;
 }
 
-export async function issueLoginQr(env: Env, flow: LoginFlow): Promise<QrView | undefined> {
+/** `renewal`: the citizen asked for a new code (FlowSession.issueQr says what that adds). */
+export async function issueLoginQr(env: Env, flow: LoginFlow, { renewal = false } = {}): Promise<QrView | undefined> {
   if (flow.request.acr !== 2) return undefined;
   const secret = randomId();
-  if (!(await flow.stub.issueQr(await qrTokenHash(secret), Date.now() + QR_TTL_MS))) return undefined;
+  if (!(await flow.stub.issueQr(await qrTokenHash(secret), Date.now() + QR_TTL_MS, renewal))) return undefined;
   const content = `${QR_PREFIX}.${grantIdOf(env, flow.id)}.${secret}`;
   return { svg: qrSvg(content), content, seconds: QR_TTL_MS / 1000 };
 }

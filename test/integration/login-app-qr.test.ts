@@ -168,6 +168,23 @@ describe('"Genera un nuovo codice" (R-LOG-3, WCAG 2.2.1: the time limit can be e
     await expectStatus(await scan(app, fresh), 201);
   });
 
+  it('R-LOG-3: a scan in progress survives a reload of the page, but not "Genera un nuovo codice": the phone holding the old code cannot log the browser in', async () => {
+    const { app } = await certifiedHolder();
+    const login = await openLogin({ acr: 2 });
+    const kept = (await expectStatus(await scan(app, qrContent(login.page)), 201)) as unknown as Approval;
+    await login.browser.open(`/login/${login.flowId}`);
+    await expectStatus(await app.approve(kept), 200);
+    expect(await status(login)).toEqual({ step: 'consent' });
+
+    const other = await openLogin({ acr: 2 });
+    const abandoned = (await expectStatus(await scan(app, qrContent(other.page)), 201)) as unknown as Approval;
+    await renewedCode(await renew(other, { json: true }));
+    const refused = await app.approve(abandoned);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: 'approval_refused' });
+    expect(await status(other)).toEqual({ step: 'credentials' });
+  });
+
   it('R-LOG-3: with JavaScript (Accept: application/json) a new code comes as JSON — image, content, 120 s — and the page\'s old code is refused', async () => {
     const { app } = await certifiedHolder();
     const login = await openLogin({ acr: 2 });

@@ -142,7 +142,7 @@ describe('FlowSession: one-time codes (R-OTP-1..3)', () => {
     const wrong = await otpHash(id, SMS, '0000');
     for (let i = 1; i < OTP_MAX_WRONG; i++) await inFlow(stub, (f) => f.checkOtp(SMS, wrong, t0));
     expect(await inFlow(stub, (f) => f.checkOtp(SMS, wrong, t0))).toEqual({ outcome: 'closed' });
-    expect(await inFlow(stub, (f) => f.checkOtp(SMS, right, t0))).toEqual({ outcome: 'closed' });
+    expect(await inFlow(stub, (f) => f.checkOtp(SMS, right, t0))).toEqual({ outcome: 'gone' });
     expect(await inFlow(stub, (f) => f.read(t0))).toBeNull();
     expect(await inFlow(stub, (f) => f.advance('identify', 'puk', {}, t0))).toBeNull();
     expect(await inFlow(stub, (f) => f.issueOtp(SMS, right, t0 + 60_000))).toEqual({ issued: false, waitSeconds: 0 });
@@ -199,7 +199,7 @@ describe('FlowSession: one-time codes (R-OTP-1..3)', () => {
   it('R-OTP-1: a code cannot be issued into a flow that does not exist', async () => {
     const { id, stub } = newFlow();
     expect(await inFlow(stub, async (f) => f.issueOtp(SMS, await otpHash(id, SMS, '1111')))).toEqual({ issued: false, waitSeconds: 0 });
-    expect(await inFlow(stub, async (f) => f.checkOtp(SMS, await otpHash(id, SMS, '1111')))).toEqual({ outcome: 'closed' });
+    expect(await inFlow(stub, async (f) => f.checkOtp(SMS, await otpHash(id, SMS, '1111')))).toEqual({ outcome: 'gone' });
   });
 });
 
@@ -290,36 +290,43 @@ describe('FlowSession: a step change together with a code, in one call (login SM
     for (const hash of ['hash-1', 'hash-2']) {
       expect(await inFlow(stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
       // The first round creates the QR table; destroy() drops it, and the second round must create it again.
-      expect(await inFlow(stub, (f) => f.issueQr(hash, t0 + 120_000, t0))).toBe(true);
+      expect(await inFlow(stub, (f) => f.issueQr(hash, t0 + 120_000, false, t0))).toBe(true);
       await inFlow(stub, (f) => f.destroy());
     }
   });
 
-  it('R-LOG-3: a new QR code restarts the login\'s idle clock (the citizen asked for more time)', async () => {
+  it('R-LOG-3: a renewed QR code ("Genera un nuovo codice") restarts the login\'s idle clock', async () => {
     const { stub } = newFlow();
     const t0 = Date.now();
     expect(await inFlow(stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
-    expect(await inFlow(stub, (f) => f.issueQr('hash-1', t0 + IDLE - 60_000 + 120_000, t0 + IDLE - 60_000))).toBe(true);
+    expect(await inFlow(stub, (f) => f.issueQr('hash-1', t0 + IDLE - 60_000 + 120_000, true, t0 + IDLE - 60_000))).toBe(true);
     expect(await inFlow(stub, (f) => f.read(t0 + IDLE))).not.toBeNull();
     expect(await inFlow(stub, (f) => f.read(t0 + 2 * IDLE - 60_000))).toBeNull();
   });
 
-  it('R-LOG-3: a new QR code retires the approval a scan of the last one opened, at credentials only', async () => {
+  it('R-LOG-3: a renewed QR code retires the approval a scan of an earlier one opened, at credentials only; a plain rendering does not', async () => {
     const { stub } = newFlow();
     const t0 = Date.now();
     const approval = (id: string, fromSteps: string[]) => ({ approvalId: id, challenge: `challenge-${id}`, serial: 'CA00000AA', deviceId: 'device', fromSteps, expiresAt: t0 + 120_000 });
     expect(await inFlow(stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
-    expect(await inFlow(stub, (f) => f.issueQr('hash-1', t0 + 120_000, t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.issueQr('hash-1', t0 + 120_000, false, t0))).toBe(true);
     expect(await inFlow(stub, (f) => f.openAppChallenge(approval('scanned', ['credentials']), t0))).toBe(true);
-    expect(await inFlow(stub, (f) => f.issueQr('hash-2', t0 + 130_000, t0 + 10_000))).toBe(true);
+    expect(await inFlow(stub, (f) => f.issueQr('hash-2', t0 + 130_000, true, t0 + 10_000))).toBe(true);
     expect(await inFlow(stub, (f) => f.settleApp('scanned', 'challenge-scanned', 'CA00000AA', 'device', 'consent', {}, t0 + 11_000))).toBe(false);
     expect(await inFlow(stub, (f) => f.read(t0 + 11_000)?.step)).toBe('credentials');
+
+    // A plain rendering (a reload while the phone asks for the App code) leaves a scan in progress alone.
+    const reloaded = newFlow();
+    expect(await inFlow(reloaded.stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
+    expect(await inFlow(reloaded.stub, (f) => f.openAppChallenge(approval('kept', ['credentials']), t0))).toBe(true);
+    expect(await inFlow(reloaded.stub, (f) => f.issueQr('hash-4', t0 + 120_000, false, t0 + 1_000))).toBe(true);
+    expect(await inFlow(reloaded.stub, (f) => f.settleApp('kept', 'challenge-kept', 'CA00000AA', 'device', 'consent', {}, t0 + 2_000))).toBe(true);
 
     // At the push step the challenge is the push's: a code issued there leaves it alone.
     const push = newFlow();
     expect(await inFlow(push.stub, (f) => f.start('login', 'app', {}, 'csrf', IDLE, t0))).toBe(true);
     expect(await inFlow(push.stub, (f) => f.openAppChallenge(approval('push', ['app']), t0))).toBe(true);
-    expect(await inFlow(push.stub, (f) => f.issueQr('hash-3', t0 + 120_000, t0 + 1_000))).toBe(true);
+    expect(await inFlow(push.stub, (f) => f.issueQr('hash-3', t0 + 120_000, true, t0 + 1_000))).toBe(true);
     expect(await inFlow(push.stub, (f) => f.settleApp('push', 'challenge-push', 'CA00000AA', 'device', 'consent', {}, t0 + 2_000))).toBe(true);
   });
 });

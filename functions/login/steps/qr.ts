@@ -23,10 +23,15 @@ export async function postNewQr(request: IRequest, env: Env): Promise<Response> 
     return posted;
   }
   const { flow } = posted;
-  if (!script) return redirect(`${loginPath(flow.id)}#app-title`);
-  if (flow.request.acr !== 2) throw badRequest('Questa richiesta di accesso non ha un QR code.');
+  if (flow.request.acr !== 2) {
+    if (!script) return redirect(`${loginPath(flow.id)}#app-title`);
+    throw badRequest('Questa richiesta di accesso non ha un QR code.');
+  }
   // False only when the flow left `credentials` between the read and the issue.
-  const qr = await issueLoginQr(env, flow);
+  const qr = await issueLoginQr(env, flow, { renewal: true });
+  // Without a script the page the redirect shows draws its own code: the renewal's is already retired
+  // by it; what mattered here is what a renewal retires and extends.
+  if (!script) return redirect(`${loginPath(flow.id)}#app-title`);
   if (!qr) throw flowMoved();
   return json({ content: qr.content, svg: qr.svg, seconds: qr.seconds });
 }
