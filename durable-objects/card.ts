@@ -4,19 +4,12 @@ import type { CardRequest } from '../functions/core/card-request';
 import { PUK_MAX_WRONG, pukDigitsMatch } from '../functions/core/puk-challenge';
 import { OTP_DAILY_CAP, OTP_DAILY_CHECK_CAP, capDay } from '../functions/core/otp';
 import { isExpired } from '../functions/core/card-validity';
+import { type AccessLogEntry, type CardStatus, type L2Mode, IN_SERVICE_STATUSES, isInService } from '../functions/core/card';
 import { decryptSecret } from '../functions/platform/crypto';
 import type { ThrottleState } from '../functions/core/password-throttle';
 import { type FailureRecord, type SuccessRecord, PasswordThrottleTable } from './password-throttle-table';
 import { type Approval, type ApprovalOpening, type DeviceListing, type DeviceRecord, type NewDevice, DeviceTable } from './device-table';
 import { ACCESS_LOG_MAX_EVENTS, ACCESS_LOG_PRUNE_BATCH, ACCESS_LOG_READ_MAX, accessLogCutoff } from '../functions/core/access-log-retention';
-
-/**
- * One card, one writer (keyed by serial). It owns the card's status, its sealed PIN/PUK, the PUK
- * failure counter and the level 1/2 credentials. Every counter changes in one synchronous SQL
- * statement with its limit in the WHERE clause, so concurrent requests cannot race past a limit.
- */
-export type CardStatus = 'issued' | 'active' | 'blocked' | 'expired' | 'puk_blocked' | 'superseded';
-export type L2Mode = 'app' | 'sms';
 
 /** What the registry was told (core/card-request), plus what issuing the card added. */
 export interface CardRecord extends CardRequest {
@@ -62,30 +55,8 @@ export type SendAllowance = { allowed: true } | { allowed: false };
 /** R-LOG-8: may a password be tried now; if so, the hash to try it against (null: no credentials). */
 export type PasswordGate = { allowed: true; passwordHash: string | null } | { allowed: false; retryAt: number };
 
-/** R-LOG-9: one line of the holder's "Elenco accessi". */
-export type AccessOutcome =
-  | 'granted'
-  | 'wrong_password'
-  | 'throttled'
-  | 'wrong_otp'
-  | 'otp_attempts_exhausted'
-  | 'card_refused'
-  | 'cancelled'
-  | 'app_denied'
-  | 'app_refused';
-
-export interface AccessLogEntry {
-  at: number;
-  /** The relying party's client_id, and its name as the citizen saw it. */
-  rp: string;
-  rpName: string;
-  /** The level the RP asked for. */
-  level: 1 | 2 | 3;
-  method: 'password' | 'sms' | 'app' | 'card';
-  outcome: AccessOutcome;
-  /** Why a card was refused (R-CARD-3/4), when it was. */
-  reason?: string;
-}
+/** isInService as a SQL condition on the card's stored status, for the statements that change it. */
+const IN_SERVICE_SQL = `status IN (${IN_SERVICE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** The identity's one row in the password_failures table. */
 const IDENTITY = 'identity';
@@ -94,6 +65,11 @@ interface Row {
   [k: string]: SqlStorageValue;
 }
 
+/**
+ * One card, one writer (keyed by serial). It owns the card's status, its sealed PIN/PUK, the PUK
+ * failure counter and the level 1/2 credentials. Every counter changes in one synchronous SQL
+ * statement with its limit in the WHERE clause, so concurrent requests cannot race past a limit.
+ */
 export class Card extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly passwordThrottle: PasswordThrottleTable;
@@ -163,7 +139,7 @@ export class Card extends DurableObject<Env> {
   /** Stored status, with expiry applied by the clock (an expired card authenticates nobody). */
   private effectiveStatus(row: Row, record: CardRecord, now: number): CardStatus {
     const status = String(row.status) as CardStatus;
-    if ((status === 'issued' || status === 'active') && isExpired(record.expiresAt, now)) return 'expired';
+    if (isInService(status) && isExpired(record.expiresAt, now)) return 'expired';
     return status;
   }
 
@@ -213,7 +189,7 @@ export class Card extends DurableObject<Env> {
   block(reason: string): CardView | null {
     const changed = this.sql
       .exec(
-        `UPDATE card SET status = 'blocked', blocked_reason = ? WHERE id = 1 AND status IN ('issued', 'active') RETURNING id`,
+        `UPDATE card SET status = 'blocked', blocked_reason = ? WHERE id = 1 AND ${IN_SERVICE_SQL} RETURNING id`,
         reason,
       )
       .toArray().length;
@@ -241,13 +217,13 @@ export class Card extends DurableObject<Env> {
     const row = this.row()!;
     const status = this.effectiveStatus(row, record, now);
     if (status === 'puk_blocked') return { outcome: 'blocked' };
-    if (status !== 'issued' && status !== 'active') return { outcome: 'unusable', status };
+    if (!isInService(status)) return { outcome: 'unusable', status };
     if (right) return { outcome: 'ok' };
     const updated = this.sql
       .exec(
         `UPDATE card SET puk_failures = puk_failures + 1,
            status = CASE WHEN puk_failures + 1 > ? THEN 'puk_blocked' ELSE status END
-         WHERE id = 1 AND puk_failures <= ? AND status IN ('issued', 'active')
+         WHERE id = 1 AND puk_failures <= ? AND ${IN_SERVICE_SQL}
          RETURNING puk_failures`,
         PUK_MAX_WRONG,
         PUK_MAX_WRONG,
@@ -265,7 +241,7 @@ export class Card extends DurableObject<Env> {
     const record = this.record(row);
     if (!row || !record) return { ok: false, status: 'blocked' };
     const status = this.effectiveStatus(row, record, now);
-    if (status !== 'issued' && status !== 'active') return { ok: false, status };
+    if (!isInService(status)) return { ok: false, status };
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
         `INSERT OR REPLACE INTO credentials (id, password_hash, mode, verified_email, activated_at) VALUES (1, ?, ?, ?, ?)`,
@@ -324,20 +300,39 @@ export class Card extends DurableObject<Env> {
   }
 
   /**
+   * Gives back a check counted at `countedAt` that reached no open flow (platform/otp): it compared
+   * no code, so it is no guess. Only that day's count goes down — past midnight there is nothing to
+   * give back — and never below zero.
+   */
+  uncountOtpCheck(countedAt: number): void {
+    this.sql.exec('UPDATE otp_checks SET count = count - 1 WHERE day = ? AND count > 0', capDay(countedAt));
+  }
+
+  /**
    * R-LOG-8, first half of a password attempt: refused at once while the identity is slowed down or
    * locked; otherwise the stored hash, which the Worker verifies (PBKDF2 runs there, in parallel,
-   * rather than one at a time inside this object).
+   * rather than one at a time inside this object). With `log`, a refused attempt's line in the access
+   * log (R-LOG-9) is written in this same call.
    */
-  passwordGate(now = Date.now()): PasswordGate {
+  passwordGate(now = Date.now(), log?: Omit<AccessLogEntry, 'at' | 'outcome'>): PasswordGate {
     const decision = this.passwordThrottle.gate(IDENTITY, now);
-    if (!decision.allowed) return decision;
+    if (!decision.allowed) {
+      if (log) this.logAccess({ ...log, at: now, outcome: 'throttled' });
+      return decision;
+    }
     const cred = this.sql.exec('SELECT password_hash FROM credentials WHERE id = 1').toArray()[0];
     return { allowed: true, passwordHash: cred ? String(cred.password_hash) : null };
   }
 
-  /** R-LOG-8, second half: a wrong password is counted only if the schedule allowed the attempt. */
-  recordPasswordFailure(now = Date.now()): FailureRecord {
-    return this.passwordThrottle.recordFailure(IDENTITY, now);
+  /**
+   * R-LOG-8, second half: a wrong password is counted only if the schedule allowed the attempt. With
+   * `log`, the attempt's line in the access log (R-LOG-9) is written in this same call: a wrong
+   * password then costs the calls an unknown username costs, and takes as long.
+   */
+  recordPasswordFailure(now = Date.now(), log?: Omit<AccessLogEntry, 'at' | 'outcome'>): FailureRecord {
+    const failure = this.passwordThrottle.recordFailure(IDENTITY, now);
+    if (log) this.logAccess({ ...log, at: now, outcome: failure.recorded && !failure.locked ? 'wrong_password' : 'throttled' });
+    return failure;
   }
 
   /** A right password resets the counter, unless the attempt came while slowed down or locked. */
@@ -347,10 +342,12 @@ export class Card extends DurableObject<Env> {
 
   /**
    * recordPasswordSuccess and the card as it stands right after, in one call: a login needs the
-   * card's standing (R-CARD-3/4) the moment the password is accepted.
+   * card's standing (R-CARD-3/4) the moment the password is accepted. With `log`, a refusal (the
+   * attempt raced a failure into the slow-down) is logged in this same call, as passwordGate does.
    */
-  acceptPassword(now = Date.now()): { success: SuccessRecord; card: CardView | null } {
+  acceptPassword(now = Date.now(), log?: Omit<AccessLogEntry, 'at' | 'outcome'>): { success: SuccessRecord; card: CardView | null } {
     const success = this.recordPasswordSuccess(now);
+    if (!success.ok && log) this.logAccess({ ...log, at: now, outcome: 'throttled' });
     return { success, card: success.ok ? this.view(now) : null };
   }
 

@@ -4,8 +4,8 @@ import { HttpError, badRequest } from '../core/errors';
 import { json, readJsonObject } from '../platform/http';
 import { cardObject, flowObject } from '../platform/objects';
 import type { FlowState } from '../../durable-objects/flow-session';
-import type { L2Mode } from '../../durable-objects/card';
-import { type CitizenData, checkCitizenOtp, startCitizenFlow } from '../app/citizen-flow';
+import { type L2Mode, parseL2Mode } from '../core/card';
+import { type CitizenData, type CitizenFlowKind, checkCitizenOtp, startCitizenFlow } from '../app/citizen-flow';
 
 /**
  * R-ACC-3, minimal: switching the level 2 mode between App CieID and SMS. Only the citizen can —
@@ -14,25 +14,16 @@ import { type CitizenData, checkCitizenOtp, startCitizenFlow } from '../app/citi
  * The personal area's pages (R-ACC-*) will call the same two steps.
  */
 const MODE_FLOW_TYPE = 'account-mode';
-const MODE_IDLE_MS = 10 * 60_000;
-const MODES: ReadonlySet<string> = new Set<L2Mode>(['app', 'sms']);
+const MODE_CHANGE: CitizenFlowKind = { type: MODE_FLOW_TYPE, idleMs: 10 * 60_000, otp: { for: 'mode-change' } };
 
 const modeGone = () => new HttpError(410, 'flow_gone', 'La richiesta di modifica è scaduta o è già conclusa: ricomincia.');
 
 /** POST /account/modalita {username, password, mode} → SMS code, `201 {flowId}`. */
 export async function startModeChange(request: IRequest, env: Env): Promise<Response> {
   const body = await readJsonObject(request);
-  if (typeof body.mode !== 'string' || !MODES.has(body.mode)) throw badRequest('mode: app o sms', [{ field: 'mode', message: 'non valido' }]);
-  const { flowId, data } = await startCitizenFlow(
-    env,
-    body,
-    {
-      type: MODE_FLOW_TYPE,
-      idleMs: MODE_IDLE_MS,
-      smsText: (code) => `CieID: il codice per cambiare la modalità di autorizzazione degli accessi è ${code}. Scade tra 5 minuti. Non comunicarlo a nessuno.`,
-    },
-    { mode: body.mode },
-  );
+  const mode = parseL2Mode(body.mode);
+  if (!mode) throw badRequest('mode: app o sms', [{ field: 'mode', message: 'non valido' }]);
+  const { flowId, data } = await startCitizenFlow(env, body, MODE_CHANGE, { mode });
   return json({ flowId, maskedPhone: data.maskedPhone }, 201);
 }
 
@@ -43,7 +34,7 @@ export async function confirmModeChange(request: IRequest, env: Env): Promise<Re
   const stub = flowObject(env, flowId);
   const state = (await stub.read()) as unknown as FlowState<CitizenData & { mode: L2Mode }> | null;
   if (!state || state.type !== MODE_FLOW_TYPE || state.step !== 'otp') throw modeGone();
-  await checkCitizenOtp(env, { id: flowId, stub, serial: state.data.serial }, await readJsonObject(request), modeGone);
+  await checkCitizenOtp(env, { id: flowId, stub, serial: state.data.serial }, MODE_CHANGE, await readJsonObject(request), modeGone);
   await stub.destroy();
   if (!(await cardObject(env, state.data.serial).setMode(state.data.mode))) throw modeGone();
   return json({ mode: state.data.mode });

@@ -1,5 +1,4 @@
 import type { Env } from '../env';
-import { secretsOf, type Secrets } from '../env';
 import { HttpError } from '../core/errors';
 import {
   ACTIVATION_FLOW_TYPE,
@@ -7,13 +6,13 @@ import {
   isActivationStep,
   type ActivationAction,
   type ActivationStep,
-  type L2ModeChoice,
 } from '../core/activation-steps';
+import type { L2Mode } from '../core/card';
 import { isValidPositions } from '../core/puk-challenge';
 import { clearCookie, readCookie, setCookie } from '../platform/cookies';
 import { CSRF_FIELD, csrfTokenMatches, isForeignOrigin } from '../platform/csrf';
 import { readForm, redirect } from '../platform/http';
-import { flowObject } from '../platform/objects';
+import { type FlowStub, flowObject } from '../platform/objects';
 import type { FlowState } from '../../durable-objects/flow-session';
 
 /** The flow cookie holds only the flow id; everything else stays in the FlowSession. */
@@ -37,10 +36,8 @@ export interface ActivationData {
   email: string | null;
   verifiedEmail: string | null;
   passwordHash: string | null;
-  mode: L2ModeChoice | null;
+  mode: L2Mode | null;
 }
-
-export type FlowStub = ReturnType<typeof flowObject>;
 
 export interface LoadedFlow {
   id: string;
@@ -55,11 +52,7 @@ export const flowGone = (message = 'La procedura di attivazione è scaduta o non
 
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 
-export function requireSecrets(env: Env): Secrets {
-  const secrets = secretsOf(env);
-  if (!secrets) throw new HttpError(503, 'temporarily_unavailable', 'Servizio temporaneamente non disponibile');
-  return secrets;
-}
+export { requireSecrets } from '../platform/secrets';
 
 /** The flow id from the cookie, or null when there is no cookie; a malformed one is a gone flow. */
 export function flowIdFrom(request: Request): string | null {

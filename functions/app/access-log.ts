@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import type { AccessOutcome } from '../../durable-objects/card';
+import type { AccessOutcome } from '../core/card';
 import type { Approval } from '../../durable-objects/device-table';
 import { cardObject } from '../platform/objects';
 

@@ -4,22 +4,20 @@ import { HttpError } from '../core/errors';
 import { APP_CODE_MESSAGES, appCodeProblems } from '../core/app-code';
 import { json, readJsonObject } from '../platform/http';
 import { CERTIFICATION_FLOW_TYPE, CERTIFICATION_IDLE_MS, advanceCertification, certificationGone, loadCertification } from './certification-flow';
-import { checkCitizenOtp, startCitizenFlow } from './citizen-flow';
+import { type CitizenFlowKind, checkCitizenOtp, startCitizenFlow } from './citizen-flow';
+
+const CERTIFICATION: CitizenFlowKind = { type: CERTIFICATION_FLOW_TYPE, idleMs: CERTIFICATION_IDLE_MS, otp: { for: 'device-certification' } };
 
 /** POST /app/certificazione — R-APP-1: username and password (the login's rules), then an SMS code. */
 export async function startCertification(request: IRequest, env: Env): Promise<Response> {
-  const { flowId, data } = await startCitizenFlow(env, await readJsonObject(request), {
-    type: CERTIFICATION_FLOW_TYPE,
-    idleMs: CERTIFICATION_IDLE_MS,
-    smsText: (code) => `CieID: il codice per certificare il tuo dispositivo è ${code}. Scade tra 5 minuti. Non comunicarlo a nessuno.`,
-  });
+  const { flowId, data } = await startCitizenFlow(env, await readJsonObject(request), CERTIFICATION);
   return json({ flowId, step: 'otp', maskedPhone: data.maskedPhone }, 201);
 }
 
 /** POST /app/certificazione/:id/otp — R-APP-1, R-OTP-1/2: the code sent by SMS. */
 export async function postCertificationOtp(request: IRequest, env: Env): Promise<Response> {
   const flow = await loadCertification(env, String(request.params.flowId ?? ''), ['otp']);
-  await checkCitizenOtp(env, { id: flow.id, stub: flow.stub, serial: flow.data.serial }, await readJsonObject(request), certificationGone);
+  await checkCitizenOtp(env, { id: flow.id, stub: flow.stub, serial: flow.data.serial }, CERTIFICATION, await readJsonObject(request), certificationGone);
   await advanceCertification(flow, 'otp', 'codice');
   return json({ step: 'codice' });
 }

@@ -4,7 +4,8 @@ import { cardRefusal } from '../core/card-standing';
 import { maskPhone } from '../core/contacts';
 import { USERNAME_MAX } from '../core/login-username';
 import { isOtpShape, OTP_CHECK_CAP_MESSAGE, OTP_DIGITS } from '../core/otp';
-import { checkIdentityOtp } from '../platform/otp-check';
+import { type OtpSubject, otpRefusalMessage } from '../core/otp-send';
+import { type OtpFlow, checkOtp, sendOtp } from '../platform/otp';
 import { throttleMessage } from '../core/password-throttle';
 import { newCsrfToken } from '../platform/csrf';
 import { randomId } from '../platform/crypto';
@@ -12,7 +13,6 @@ import { flowObject } from '../platform/objects';
 import { PASSWORD_FIELD_MAX, checkPassword } from '../login/password-check';
 import { WRONG_CREDENTIALS } from '../login/steps/credentials';
 import { REFUSAL_MESSAGES } from '../login/views/refused';
-import { APP_OTP_PURPOSE, appOtpHash, sendAppOtp } from './otp';
 
 /**
  * The citizen proves who they are over JSON the way the login does: username and password, with the
@@ -28,8 +28,11 @@ export interface CitizenData {
 export interface CitizenFlowKind {
   type: string;
   idleMs: number;
-  smsText: (code: string) => string;
+  /** What the SMS code is for, in its words (core/otp-send). */
+  otp: Extract<OtpSubject, { for: 'device-certification' | 'mode-change' }>;
 }
+
+const unavailable = () => new HttpError(503, 'temporarily_unavailable', 'Servizio temporaneamente non disponibile');
 
 const field = (body: Record<string, unknown>, name: string, max: number): string => {
   const value = body[name];
@@ -52,24 +55,21 @@ export async function startCitizenFlow(env: Env, body: Record<string, unknown>, 
   const flowId = randomId();
   const data: CitizenData = { serial: check.serial, fiscalCode: check.card.fiscalCode, maskedPhone: maskPhone(check.card.phone) };
   const stub = flowObject(env, flowId);
-  if (!(await stub.start(kind.type, 'otp', { ...data, ...extra }, newCsrfToken(), kind.idleMs))) {
-    throw new HttpError(503, 'temporarily_unavailable', 'Servizio temporaneamente non disponibile');
-  }
-  const sent = await sendAppOtp(env, flowId, stub, check.serial, check.card.phone, kind.smsText);
-  if (!sent.sent) throw tooManyRequests(sent.message, sent.retryAfter);
-  return { flowId, data };
+  if (!(await stub.start(kind.type, 'otp', { ...data, ...extra }, newCsrfToken(), kind.idleMs))) throw unavailable();
+  // One code per flow (no resend: starting again is as quick), within the identity's daily cap.
+  const sent = await sendOtp(env, { id: flowId, stub, serial: check.serial }, kind.otp);
+  if (sent.sent) return { flowId, data };
+  await stub.destroy();
+  // The flow was started just now: only a card deleted meanwhile leaves nowhere to send the code.
+  if (sent.reason === 'moved' || sent.reason === 'gone') throw unavailable();
+  throw tooManyRequests(otpRefusalMessage(kind.otp, sent), sent.retryAfter);
 }
 
 /** R-OTP-1/2: the flow's SMS code, or the reason it is refused (the fifth wrong one closes the flow). */
-export async function checkCitizenOtp(
-  env: Env,
-  flow: { id: string; stub: ReturnType<typeof flowObject>; serial: string },
-  body: Record<string, unknown>,
-  gone: () => HttpError,
-): Promise<void> {
+export async function checkCitizenOtp(env: Env, flow: OtpFlow, kind: Pick<CitizenFlowKind, 'otp'>, body: Record<string, unknown>, gone: () => HttpError): Promise<void> {
   const otp = typeof body.otp === 'string' ? body.otp.trim() : '';
   if (!isOtpShape(otp)) throw badRequest(`Il codice di verifica è di ${OTP_DIGITS} cifre.`, [{ field: 'otp', message: 'formato' }]);
-  const check = await checkIdentityOtp(env, flow.stub, flow.serial, APP_OTP_PURPOSE, await appOtpHash(env, flow.id, otp));
+  const check = await checkOtp(env, flow, kind.otp, otp);
   switch (check.outcome) {
     case 'ok':
       return;
@@ -81,6 +81,7 @@ export async function checkCitizenOtp(
     case 'none':
       throw new HttpError(400, 'wrong_otp', 'Il codice non è più valido: ricomincia dall\'inizio.');
     case 'closed':
+    case 'gone':
       throw gone();
   }
 }

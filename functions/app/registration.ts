@@ -5,7 +5,7 @@ import { HttpError, badRequest, conflict } from '../core/errors';
 import { randomId } from '../platform/crypto';
 import { toBase64Url } from '../platform/encoding';
 import { json, readJsonObject } from '../platform/http';
-import { cardObject } from '../platform/objects';
+import { cardObject, cardObjectId } from '../platform/objects';
 import { advanceCertification, loadCertification } from './certification-flow';
 import { appRelyingParty } from './relying-party';
 import { newSessionSecret, sessionHashOf, sessionToken } from './session';
@@ -98,6 +98,6 @@ export async function postDevice(request: IRequest, env: Env): Promise<Response>
   );
   await flow.stub.destroy();
   if (!added) throw conflict('Questo dispositivo è già certificato.');
-  const cardId = env.CARD.idFromName(flow.data.serial).toString();
-  return json({ deviceId, name, notifications: body.notifications, status: 'certificato', sessionToken: sessionToken(cardId, deviceId, secret) }, 201);
+  const token = sessionToken(cardObjectId(env, flow.data.serial), deviceId, secret);
+  return json({ deviceId, name, notifications: body.notifications, status: 'certificato', sessionToken: token }, 201);
 }

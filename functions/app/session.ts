@@ -3,6 +3,7 @@ import { unauthorized } from '../core/errors';
 import { randomId } from '../platform/crypto';
 import { toBase64Url, utf8 } from '../platform/encoding';
 import type { DeviceRecord } from '../../durable-objects/device-table';
+import { type CardStub, cardByObjectId } from '../platform/objects';
 
 /**
  * The App's device session (R-APP-3): `<card object id>.<device id>.<secret>`, given once at the end
@@ -11,7 +12,7 @@ import type { DeviceRecord } from '../../durable-objects/device-table';
  * session dies with it (R-APP-4).
  */
 export interface DeviceSession {
-  card: ReturnType<typeof cardByObjectId>;
+  card: CardStub;
   cardId: string;
   device: DeviceRecord;
 }
@@ -28,10 +29,6 @@ export function newSessionSecret(): string {
 
 export const sessionToken = (cardId: string, deviceId: string, secret: string) => `${cardId}.${deviceId}.${secret}`;
 
-function cardByObjectId(env: Env, hex: string) {
-  return env.CARD.get(env.CARD.idFromString(hex));
-}
-
 /** The device behind `Authorization: Bearer <token>`, live and not revoked; 401 otherwise. */
 export async function requireDeviceSession(request: Request, env: Env): Promise<DeviceSession> {
   const header = request.headers.get('Authorization') ?? '';
@@ -39,12 +36,8 @@ export async function requireDeviceSession(request: Request, env: Env): Promise<
   const parts = match ? TOKEN.exec(match[1]!) : null;
   if (!parts) throw unauthorized('Sessione del dispositivo mancante o non valida');
   const [, cardId, deviceId, secret] = parts as unknown as [string, string, string, string];
-  let card;
-  try {
-    card = cardByObjectId(env, cardId);
-  } catch {
-    throw unauthorized('Sessione del dispositivo mancante o non valida');
-  }
+  const card = cardByObjectId(env, cardId);
+  if (!card) throw unauthorized('Sessione del dispositivo mancante o non valida');
   const device = (await card.deviceBySession(deviceId, await sessionHashOf(secret))) as DeviceRecord | null;
   if (!device) throw unauthorized('Sessione del dispositivo mancante o non valida');
   return { card, cardId, device };

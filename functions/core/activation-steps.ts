@@ -1,3 +1,5 @@
+import type { L2Mode } from './card';
+
 /**
  * R-ACT-1..9: the activation of level 1/2 credentials as one flow. The step names are the `step`
  * column of the flow (and the names used in docs/activation-pages.md); each POST action may move the
@@ -64,15 +66,8 @@ export function actionAllowedFrom(action: ActivationAction, step: string): boole
   return (ACTIVATION_TRANSITIONS[action].from as readonly string[]).includes(step);
 }
 
-/** R-ACT-6: how level 2 logins are authorised. */
-export const L2_MODES = ['app', 'sms'] as const;
-export type L2ModeChoice = (typeof L2_MODES)[number];
-
-export function parseL2Mode(value: string | undefined): L2ModeChoice | null {
-  return value === 'app' || value === 'sms' ? value : null;
-}
-
-export const L2_MODE_LABELS: Record<L2ModeChoice, string> = {
+/** R-ACT-6: the words step 3 and the summary use for each level 2 mode. */
+export const L2_MODE_LABELS: Record<L2Mode, string> = {
   app: 'App CieID',
   sms: 'Codice temporaneo OTP via SMS',
 };

@@ -1,3 +1,4 @@
+import { type CardStatus, isInService } from './card';
 import { digitalIdentityAllowed, parseIsoDate } from './card-validity';
 
 /**
@@ -8,19 +9,19 @@ import { digitalIdentityAllowed, parseIsoDate } from './card-validity';
 export type CardRefusal = 'blocked' | 'expired' | 'puk_blocked' | 'superseded' | 'underage' | 'unusable';
 
 export interface CardStanding {
-  status: string;
+  status: CardStatus;
   birthDate: string;
 }
 
 /** The refusal for a card state reported by the card itself when it declined an operation. */
-export function refusalForStatus(status: string): CardRefusal {
+export function refusalForStatus(status: CardStatus): CardRefusal {
   return status === 'blocked' || status === 'expired' || status === 'puk_blocked' || status === 'superseded'
     ? status
     : 'unusable';
 }
 
 export function cardRefusal(card: CardStanding, now: Date): CardRefusal | null {
-  if (card.status !== 'issued' && card.status !== 'active') return refusalForStatus(card.status);
+  if (!isInService(card.status)) return refusalForStatus(card.status);
   const birth = parseIsoDate(card.birthDate);
   if (!birth) return 'unusable';
   return digitalIdentityAllowed(birth, now) ? null : 'underage';

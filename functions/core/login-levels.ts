@@ -1,5 +1,6 @@
 import { level3Allowed, parseIsoDate } from './card-validity';
 import { cardRefusal, type CardRefusal, type CardStanding } from './card-standing';
+import type { L2Mode } from './card';
 
 /** R-LVL-1…4: what a login at a requested level must prove, and what a proven level satisfies. */
 export type Level = 1 | 2 | 3;
@@ -21,7 +22,7 @@ export function satisfies(proven: Level, requested: Level): boolean {
  */
 export type SecondFactor = 'none' | 'sms' | 'app' | 'unavailable';
 
-export function secondFactorFor(requested: Level, mode: 'app' | 'sms', certifiedDevice: boolean): SecondFactor {
+export function secondFactorFor(requested: Level, mode: L2Mode, certifiedDevice: boolean): SecondFactor {
   if (requested === 1) return 'none';
   if (requested === 2) return mode === 'app' && certifiedDevice ? 'app' : 'sms';
   return 'unavailable';

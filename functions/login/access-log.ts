@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import type { AccessOutcome } from '../../durable-objects/card';
+import type { AccessOutcome } from '../core/card';
 import type { LoginMethod } from '../core/login-levels';
 import { cardObject } from '../platform/objects';
 import type { LoginRequest } from '../core/login-request';

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { runInDurableObject } from 'cloudflare:test';
-import { latestCode } from '../support/activation-client';
-import { cardSql, cardStub, expectRetryAtItalianMidnight, spendOtpChecks } from '../support/activation-state';
+import { env } from 'cloudflare:workers';
+import { latestCode, outboxCount } from '../support/activation-client';
+import { cardSql, cardStub, expectRetryAtItalianMidnight, flowSql, spendOtpChecks } from '../support/activation-state';
+import { keyedHash } from '../../functions/platform/crypto';
+import { OTP_DAILY_CAP, capDay } from '../../functions/core/otp';
 import { APP_CODE, VirtualApp, api, certificationAtRegistration, expectStatus } from '../support/app-client';
 import { SoftwareAuthenticator } from '../support/authenticator';
 import { holder } from '../support/login-client';
@@ -70,6 +73,28 @@ describe('App CieID device certification (R-APP-1…4)', () => {
     expect(res.status).toBe(429);
     expectRetryAtItalianMidnight(res.headers.get('Retry-After'));
     expect(((await res.json()) as { error: string }).error).toBe('too_many_requests');
+  });
+
+  it('R-OTP-3: past the daily cap of codes sent, certification and the mode switch answer 429 until midnight in Italy, and send nothing', async () => {
+    const h = await holder();
+    await cardSql(h.serial, 'INSERT OR REPLACE INTO sends (day, count) VALUES (?, ?)', capDay(Date.now()), OTP_DAILY_CAP);
+    const credentials = { username: h.citizen.fiscalCode, password: h.password };
+    for (const [path, body] of [['/app/certificazione', credentials], ['/account/modalita', { ...credentials, mode: 'app' }]] as const) {
+      const res = await api(path, body);
+      expect(res.status).toBe(429);
+      expectRetryAtItalianMidnight(res.headers.get('Retry-After'));
+      expect(((await res.json()) as { error_description: string }).error_description).toBe('Hai raggiunto il numero massimo di codici inviabili oggi. Riprova domani.');
+    }
+    expect(await outboxCount(h.citizen.phone)).toBe(0);
+  });
+
+  it('R-OTP-1: the code is kept as a keyed hash of purpose, flow id and code — the layout every flow uses', async () => {
+    const h = await holder();
+    const started = await expectStatus(await api('/app/certificazione', { username: h.serial, password: h.password }), 201);
+    const flowId = String(started.flowId);
+    const [otp] = await flowSql(flowId, 'SELECT purpose, hash FROM otp');
+    expect(otp!.purpose).toBe('app-sms');
+    expect(otp!.hash).toBe(await keyedHash(env.DATA_KEY!, 'otp', `app-sms:${flowId}:${await latestCode(h.citizen.phone)}`));
   });
 
   it('R-APP-2: a code that breaks the policy is refused with every reason, and the flow stays put', async () => {

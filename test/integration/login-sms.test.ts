@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { keyedHash } from '../../functions/platform/crypto';
 import { latestCode, outboxCount } from '../support/activation-client';
-import { cardSql, expectRetryAtItalianMidnight, flowSql, spendOtpChecks } from '../support/activation-state';
+import { cardSql, cardStub, expectRetryAtItalianMidnight, flowSql, spendOtpChecks } from '../support/activation-state';
 import { OTP_LABEL, holder, openLogin, rpRedirect, signIn } from '../support/login-client';
-import { OTP_DAILY_CHECK_CAP, capDay } from '../../functions/core/otp';
+import { OTP_DAILY_CHECK_CAP, OTP_MAX_WRONG, capDay } from '../../functions/core/otp';
 import { attributesOf, expectFocusedErrorBox, expectInvalidFields } from '../support/markup';
+
+/** Codes checked for the identity today (R-OTP-2 across flows). */
+const otpChecksToday = (serial: string) =>
+  runInDurableObject(cardStub(serial), (_i, state) => Number(state.storage.sql.exec('SELECT COALESCE(SUM(count), 0) AS n FROM otp_checks').one().n));
 
 /** A different 4-digit code. */
 const other = (code: string) => String((Number(code) + 1) % 10_000).padStart(4, '0');
@@ -40,6 +47,15 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const params = rpRedirect(done);
     expect(params.get('code')).toBeTruthy();
     expect(params.get('state')).toBe(login.request.state);
+  });
+
+  it('R-OTP-1: the code is kept as a keyed hash of purpose, flow id and code — the layout every flow uses', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    await signIn(login, h.citizen.fiscalCode, h.password);
+    const [otp] = await flowSql(login.flowId, 'SELECT purpose, hash FROM otp');
+    expect(otp!.purpose).toBe('login-sms');
+    expect(otp!.hash).toBe(await keyedHash(env.DATA_KEY!, 'otp', `login-sms:${login.flowId}:${await latestCode(h.citizen.phone)}`));
   });
 
   it('R-LVL-2: consent cannot be reached by skipping the code', async () => {
@@ -177,6 +193,28 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const refused = await again.browser.submit(next, 'Prosegui', { [OTP_LABEL]: await latestCode(h.citizen.phone) });
     expect(refused.status).toBe(429);
     expect(refused.alert).toContain('troppi codici di verifica oggi');
+  });
+
+  it('R-OTP-2: only checks that reach an open flow count against the daily cap — floods of wrong codes on two logins leave a fresh login usable', async () => {
+    const h = await holder();
+    for (let round = 0; round < 2; round++) {
+      const login = await openLogin({ acr: 2 });
+      const page = await signIn(login, h.citizen.fiscalCode, h.password);
+      const body = new URLSearchParams({ csrf: page.csrf, otp: other(await latestCode(h.citizen.phone)) });
+      const flood = () => Promise.all(Array.from({ length: 50 }, () => login.browser.post(`/login/${login.flowId}/otp`, body)));
+      // 50 at once on the open flow: five wrong codes close it, the others find it closed.
+      const racing = await flood();
+      expect(racing.filter((p) => p.status === 400)).toHaveLength(OTP_MAX_WRONG - 1);
+      for (const p of racing) expect([400, 410, 429]).toContain(p.status);
+      // 50 more once it is closed: all 410, none counted.
+      for (const p of await flood()) expect(p.status).toBe(410);
+    }
+    expect(await otpChecksToday(h.serial)).toBe(2 * OTP_MAX_WRONG);
+    const fresh = await openLogin({ acr: 2 });
+    const otpPage = await signIn(fresh, h.citizen.fiscalCode, h.password);
+    const consent = await fresh.browser.submit(otpPage, 'Prosegui', { [OTP_LABEL]: await latestCode(h.citizen.phone) });
+    expect(consent.postStatus).toBe(303);
+    expect(consent.text).toContain('I seguenti dati stanno per essere inviati a');
   });
 
   it('R-LOG-2 (WCAG 3.3.1, 4.1.3): a refused code is the focused message, tied to the code field; a re-send refused marks no field', async () => {

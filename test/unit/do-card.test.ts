@@ -219,6 +219,28 @@ describe('Card: daily cap of codes sent (R-OTP-3)', () => {
     expect(await inCard(stub, (c) => c.countOtpCheck(Date.UTC(2026, 2, 11, 8)))).toEqual({ allowed: true });
   });
 
+  it('R-OTP-2: a check given back frees one for the same day only, and the count never goes below zero', async () => {
+    const { stub } = await issued();
+    const day = Date.UTC(2026, 2, 10, 8);
+    for (let i = 0; i < OTP_DAILY_CHECK_CAP; i++) await inCard(stub, (c) => c.countOtpCheck(day));
+    expect(await inCard(stub, (c) => c.countOtpCheck(day))).toEqual({ allowed: false });
+    await inCard(stub, (c) => c.uncountOtpCheck(day));
+    expect(await inCard(stub, (c) => c.countOtpCheck(day + 1))).toEqual({ allowed: true });
+    expect(await inCard(stub, (c) => c.countOtpCheck(day + 2))).toEqual({ allowed: false });
+
+    // Given back after midnight, a check of the day before changes nothing of the new day.
+    const next = Date.UTC(2026, 2, 11, 8);
+    for (let i = 0; i < OTP_DAILY_CHECK_CAP; i++) await inCard(stub, (c) => c.countOtpCheck(next));
+    await inCard(stub, (c) => c.uncountOtpCheck(day));
+    expect(await inCard(stub, (c) => c.countOtpCheck(next))).toEqual({ allowed: false });
+
+    const fresh = await issued();
+    await inCard(fresh.stub, (c) => c.countOtpCheck(day));
+    for (let i = 0; i < 3; i++) await inCard(fresh.stub, (c) => c.uncountOtpCheck(day));
+    const [row] = await inCard(fresh.stub, (_c, state) => state.storage.sql.exec('SELECT count FROM otp_checks').toArray());
+    expect(row!.count).toBe(0);
+  });
+
   it('R-OTP-3: a new Italian day starts a new count, and old days are forgotten', async () => {
     const { stub } = await issued();
     const day = Date.UTC(2026, 2, 10, 8);

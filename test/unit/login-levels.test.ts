@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loginRefusal, provenBy, satisfies, secondFactorFor } from '../../functions/core/login-levels';
+import type { CardStatus } from '../../functions/core/card';
 
 const now = new Date(Date.UTC(2026, 5, 15));
 const born = (years: number) => `${2026 - years}-01-10`;
@@ -38,7 +39,7 @@ describe('R-LVL-1…4 levels', () => {
 
 describe('R-CARD-3/4 login refusals after a right password', () => {
   it('refuses blocked, expired, permanently blocked and superseded cards', () => {
-    for (const status of ['blocked', 'expired', 'puk_blocked', 'superseded']) {
+    for (const status of ['blocked', 'expired', 'puk_blocked', 'superseded'] as const) {
       expect(loginRefusal({ status, birthDate: born(40) }, 2, now)).toBe(status);
     }
   });
@@ -57,6 +58,6 @@ describe('R-CARD-3/4 login refusals after a right password', () => {
   });
 
   it('R-CARD-3: refuses a card in a status it does not know, as unusable (the same rule as activation)', () => {
-    expect(loginRefusal({ status: 'mystery', birthDate: born(40) }, 2, now)).toBe('unusable');
+    expect(loginRefusal({ status: 'mystery' as CardStatus, birthDate: born(40) }, 2, now)).toBe('unusable');
   });
 });

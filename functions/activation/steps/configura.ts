@@ -1,6 +1,6 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
-import { parseL2Mode } from '../../core/activation-steps';
+import { parseL2Mode } from '../../core/card';
 import { activationRefusal, refusalForStatus } from '../../core/activation-eligibility';
 import { directoryFor } from '../../platform/directory';
 import { cardObject } from '../../platform/objects';

@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from '../../platform/html';
-import type { L2ModeChoice } from '../../core/activation-steps';
+import type { L2Mode } from '../../core/card';
 import { cancelForm, csrfField, errorAlert, stepPage } from './common';
 
 export interface ConfiguraView {
@@ -8,7 +8,7 @@ export interface ConfiguraView {
 }
 
 interface ModeCard {
-  value: L2ModeChoice;
+  value: L2Mode;
   title: string;
   description: SafeHtml;
   button: string;

@@ -1,12 +1,13 @@
 import { html, type SafeHtml } from '../../platform/html';
-import { L2_MODE_LABELS, type L2ModeChoice } from '../../core/activation-steps';
+import { L2_MODE_LABELS } from '../../core/activation-steps';
+import type { L2Mode } from '../../core/card';
 import { stepPage } from './common';
 
 export interface RiepilogoView {
   fiscalCode: string;
   serial: string;
   verifiedEmail: string | null;
-  mode: L2ModeChoice;
+  mode: L2Mode;
 }
 
 /** No store link or QR code: we cannot vouch for one, so the citizen is told what to search for. */
@@ -29,7 +30,7 @@ ${item("Scarica l'app CieID sul tuo dispositivo", `e usa la tua identità digita
 ${item('Utilizza subito le tue nuove credenziali', 'Accedi ai servizi online che offrono "Entra con CIE": l\'accesso parte sempre dal sito del servizio che vuoi usare.')}
 </ul>`;
 
-const NEXT: Record<L2ModeChoice, SafeHtml> = { app: APP_NEXT, sms: SMS_NEXT };
+const NEXT: Record<L2Mode, SafeHtml> = { app: APP_NEXT, sms: SMS_NEXT };
 
 /** Step 4 (R-ACT-7): the usernames usable from now on, what is left to do, and the chosen mode. */
 export function riepilogoPage(v: RiepilogoView): Response {

@@ -2,13 +2,17 @@ import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { HttpError } from '../../core/errors';
 import { isOtpShape, OTP_CHECK_CAP_MESSAGE, OTP_DIGITS } from '../../core/otp';
-import { checkIdentityOtp } from '../../platform/otp-check';
+import { type OtpSubject, otpRefusalMessage } from '../../core/otp-send';
+import { type OtpFlow, type OtpSend, checkOtp, sendOtp } from '../../platform/otp';
 import { provenBy } from '../../core/login-levels';
 import { redirect } from '../../platform/http';
 import { logAccess } from '../access-log';
 import { type LoginFlow, type LoginState, flowGone, loginPath, loginPost } from '../flow';
-import { LOGIN_OTP_PURPOSE, enterOtpStep, loginOtpHash, otpSendProblem, sendLoginOtp } from '../otp-send';
-import { otpPage } from '../views/otp';
+import { type OtpView, otpPage } from '../views/otp';
+
+/** R-LOG-2: the code names the service the citizen is logging in to. */
+const subjectOf = (flow: LoginFlow): OtpSubject => ({ for: 'login', serviceName: flow.request.clientName });
+const otpFlow = (flow: LoginFlow, login: LoginState): OtpFlow => ({ id: flow.id, stub: flow.stub, serial: login.serial });
 
 function otpState(flow: LoginFlow): LoginState & { maskedPhone: string } {
   if (!flow.login) throw flowGone();
@@ -32,7 +36,7 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
   // have moved it on already: either way the current page follows.
   const proven = { ...provenBy('sms'), authTime: Date.now() };
   const toConsent = { from: 'otp', to: 'consent', patch: { login: { ...login, proven } } };
-  const check = await checkIdentityOtp(env, flow.stub, login.serial, LOGIN_OTP_PURPOSE, await loginOtpHash(env, flowId, code), toConsent);
+  const check = await checkOtp(env, otpFlow(flow, login), subjectOf(flow), code, toConsent);
   switch (check.outcome) {
     case 'capped':
       await logAccess(env, login.serial, req, 'sms', 'wrong_otp', 'daily_cap');
@@ -56,7 +60,17 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
         'flow_closed',
         'Hai inserito troppi codici errati: la richiesta di accesso è stata chiusa. Torna al sito del servizio e ripeti l\'accesso.',
       );
+    case 'gone':
+      // Closed or expired while this code was on its way (another tab's fifth wrong code): no code
+      // was compared, nothing to log; the page says what any closed login says.
+      throw flowGone();
   }
+}
+
+/** A send that went out stays on the code page; one refused says why, with its Retry-After (R-OTP-3). */
+function sendRefused(flow: LoginFlow, view: OtpView, sent: Exclude<OtpSend, { sent: true }>): Response {
+  if (sent.reason === 'moved' || sent.reason === 'gone') throw flowGone();
+  return otpPage({ ...view, error: otpRefusalMessage(subjectOf(flow), sent) }, 429, { 'Retry-After': String(sent.retryAfter) });
 }
 
 /**
@@ -65,15 +79,9 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
  */
 export async function startSms(env: Env, flow: LoginFlow, login: LoginState, from: 'credentials' | 'app'): Promise<Response> {
   const { id: flowId, csrf, request: req } = flow;
-  const sent = await enterOtpStep(env, flow, login, from);
-  if (!sent) return redirect(loginPath(flowId));
-  if (!sent.sent) {
-    const problem = otpSendProblem(sent);
-    return otpPage({ flowId, csrf, request: req, maskedPhone: login.maskedPhone ?? '', error: problem.message }, 429, {
-      'Retry-After': String(problem.retryAfter),
-    });
-  }
-  return redirect(loginPath(flowId));
+  const sent = await sendOtp(env, otpFlow(flow, login), subjectOf(flow), { enter: { from, to: 'otp', patch: { login } } });
+  if (sent.sent || sent.reason === 'moved') return redirect(loginPath(flowId));
+  return sendRefused(flow, { flowId, csrf, request: req, maskedPhone: login.maskedPhone ?? '' }, sent);
 }
 
 /** POST /login/:flowId/otp/invia — "Invia di nuovo" (R-OTP-3). */
@@ -83,10 +91,7 @@ export async function postOtpResend(request: IRequest, env: Env): Promise<Respon
   const { flow } = posted;
   const login = otpState(flow);
   const view = { flowId: flow.id, csrf: flow.csrf, request: flow.request, maskedPhone: login.maskedPhone };
-  const sent = await sendLoginOtp(env, flow, login);
-  if (!sent.sent) {
-    const problem = otpSendProblem(sent);
-    return otpPage({ ...view, error: problem.message }, 429, { 'Retry-After': String(problem.retryAfter) });
-  }
+  const sent = await sendOtp(env, otpFlow(flow, login), subjectOf(flow));
+  if (!sent.sent) return sendRefused(flow, view, sent);
   return otpPage({ ...view, notice: 'Ti abbiamo inviato un nuovo codice: quello precedente non è più valido.' });
 }
