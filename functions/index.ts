@@ -3,7 +3,7 @@ import { env as workerEnv } from 'cloudflare:workers';
 import type { Env } from './env';
 import { isProduction, testHooksEnabled } from './env';
 import { HttpError } from './core/errors';
-import { errorJson, json } from './platform/http';
+import { errorJson, json, withEntryHeaders } from './platform/http';
 import { errorPage } from './platform/html';
 import { admit, maxInFlight, temporarilyUnavailable, unavailableFrom } from './platform/overload';
 import { blockCard, getCard, issueCard, reprintCodes } from './registry/cards';
@@ -132,11 +132,15 @@ async function handle(request: Request, env: Env, ctx: ExecutionContext): Promis
 /**
  * The entry point: past MAX_IN_FLIGHT requests in flight in this isolate, a clean 503 at once rather
  * than a queue that ends in timeouts (platform/overload). /health is never shed: it says whether the
- * service is up, and a load balancer must not take an overloaded isolate for a dead one.
+ * service is up, and a load balancer must not take an overloaded isolate for a dead one. Whatever
+ * answers, the headers every response needs are added here, once (platform/http withEntryHeaders).
  */
 async function fetchEntry(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-  if (new URL(request.url).pathname === '/health') return handle(request, env, ctx);
-  return admit(maxInFlight(env.MAX_IN_FLIGHT), () => handle(request, env, ctx), () => renderRefusal(request, temporarilyUnavailable()));
+  const response =
+    new URL(request.url).pathname === '/health'
+      ? await handle(request, env, ctx)
+      : await admit(maxInFlight(env.MAX_IN_FLIGHT), () => handle(request, env, ctx), () => renderRefusal(request, temporarilyUnavailable()));
+  return withEntryHeaders(response, isProduction(env));
 }
 
 export default { fetch: fetchEntry } satisfies ExportedHandler<Env>;

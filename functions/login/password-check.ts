@@ -1,5 +1,6 @@
 import type { Env } from '../env';
 import type { CardView } from '../../durable-objects/card';
+import type { AccessLogEntry } from '../core/card';
 import { USERNAME_MAX } from '../core/login-username';
 import { directoryFor } from '../platform/directory';
 import { cardObject } from '../platform/objects';
@@ -15,6 +16,12 @@ import { requireSecrets } from './flow';
  *   real identity, so "Troppi tentativi" cannot be used to find out which usernames exist. Never
  *   throttling unknown names would be simpler, but then the fourth quick attempt on a name would
  *   say whether it belongs to someone.
+ * - both paths make the same Durable Object calls, and so take the same time: the directory lookup
+ *   (as many reads whether the username names someone or not), a gate that reads the counter, one
+ *   PBKDF2 verification, one call that records the failure. The holder's access-log line (R-LOG-9)
+ *   is written inside the Card's own gate or failure call, never by a call of its own: one more call
+ *   made a wrong password answer measurably later than an unknown username (issue 11). The test
+ *   login-password-timing holds both paths to the same calls and compares their times.
  * What remains observable: the counter is per identity, so once one username of an identity is locked
  * its other usernames are too; linking a codice fiscale to a serial that way needs both already.
  */
@@ -28,7 +35,15 @@ export type PasswordCheck =
   | { outcome: 'wrong'; serial: string | null }
   | { outcome: 'throttled'; serial: string | null; retryAt: number };
 
-export async function checkPassword(env: Env, username: string, password: string): Promise<PasswordCheck> {
+/** A login's attempt as the holder's access log names it (R-LOG-9); the outcome is the check's. */
+export type PasswordAttemptLog = Omit<AccessLogEntry, 'at' | 'outcome'>;
+
+/**
+ * With `log`, a refused attempt on an existing identity (wrong, throttled) is already in its access
+ * log when this returns: the caller must not log it again. A right password is the caller's to log,
+ * once it knows the outcome of the login.
+ */
+export async function checkPassword(env: Env, username: string, password: string, log?: PasswordAttemptLog): Promise<PasswordCheck> {
   const { pepper, dataKey } = requireSecrets(env);
   const serial = username.length <= USERNAME_MAX ? await directoryFor(env).resolveUsername(username) : null;
 
@@ -45,16 +60,16 @@ export async function checkPassword(env: Env, username: string, password: string
   }
 
   const card = cardObject(env, serial);
-  const gate = await card.passwordGate(Date.now());
+  const gate = await card.passwordGate(Date.now(), log);
   if (!gate.allowed) return { outcome: 'throttled', serial, retryAt: gate.retryAt };
   const right = (await verifyPassword(pepper, password, gate.passwordHash ?? DUMMY_HASH)) && gate.passwordHash !== null;
   if (right) {
-    const { success, card: view } = await card.acceptPassword(Date.now());
+    const { success, card: view } = await card.acceptPassword(Date.now(), log);
     if (!success.ok) return { outcome: 'throttled', serial, retryAt: success.retryAt };
     if (!view) return { outcome: 'wrong', serial: null };
     return { outcome: 'ok', serial, card: view };
   }
-  const failure = await card.recordPasswordFailure(Date.now());
+  const failure = await card.recordPasswordFailure(Date.now(), log);
   if (!failure.recorded) return { outcome: 'throttled', serial, retryAt: failure.retryAt };
   return failure.locked
     ? { outcome: 'throttled', serial, retryAt: failure.state.lockedUntil }

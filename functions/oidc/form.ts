@@ -8,11 +8,13 @@ const MAX_VALUE_LENGTH = 16 * 1024;
 
 /**
  * OAuth parameters from a query string or a form body: RFC 6749 §3.1/§3.2 forbid a parameter twice
- * (which one would we believe?), and every value is bounded.
+ * (which one would we believe?), and every value is bounded. A parameter without a value is treated
+ * as omitted, as the same sections require (`client_id=` is no client_id).
  */
 export function oauthParameters(pairs: Iterable<[string, string]>): Map<string, string> {
   const params = new Map<string, string>();
   for (const [name, value] of pairs) {
+    if (value === '') continue;
     if (params.has(name)) throw new InvalidRequest(`parameter ${name.slice(0, 40)} is repeated`);
     if (value.length > MAX_VALUE_LENGTH) throw new InvalidRequest(`parameter ${name.slice(0, 40)} is too long`);
     params.set(name, value);

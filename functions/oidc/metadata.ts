@@ -7,9 +7,7 @@ import type { ProviderKeys } from './keys';
 /**
  * C-3, C-4: the `openid_provider` metadata of the SPID/CIE profile, served both in the entity
  * configuration and at /.well-known/openid-configuration. `jwks` is inline, as OpenID Federation
- * wants; `jwks_uri` is there too for plain OpenID Connect clients. `client_registration_types_supported`
- * is left out on purpose: RPs are registered through the registry API, not through trust chains yet,
- * and announcing "automatic" would promise what we do not do.
+ * wants; `jwks_uri` is there too for plain OpenID Connect clients.
  */
 export function openidProviderMetadata(endpoints: Endpoints, keys: ProviderKeys) {
   const ownAlgs: SigningAlg[] = [...new Set(keys.current.map((k) => k.alg))];
@@ -49,6 +47,14 @@ export function openidProviderMetadata(endpoints: Endpoints, keys: ProviderKeys)
     introspection_endpoint_auth_signing_alg_values_supported: [...SIGNING_ALGS],
     revocation_endpoint_auth_methods_supported: ['private_key_jwt'],
     revocation_endpoint_auth_signing_alg_values_supported: [...SIGNING_ALGS],
+    /**
+     * OpenID Federation requires the member; the profile's value is ["automatic"] (C-47). Today an
+     * RP exists here only once the issuer's back office registers it through the registry API, which
+     * is neither of the federation's types: not "automatic" (no trust chain is resolved) and not
+     * "explicit" (no federation_registration_endpoint takes an RP's entity configuration). Saying
+     * either would send a federation RP down a path that refuses it; the empty list is what is true.
+     */
+    client_registration_types_supported: [],
     request_authentication_methods_supported: { authorization_endpoint: ['request_object'] },
     request_authentication_signing_alg_values_supported: [...SIGNING_ALGS],
   };

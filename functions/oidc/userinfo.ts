@@ -45,6 +45,8 @@ export async function userinfo(request: Request, env: Env): Promise<Response> {
     iat,
     nbf: iat,
     exp: iat + USERINFO_JWT_TTL_SECONDS,
+    // Like the ID token's and the access token's: the RP can tell one answer from another (and a replay).
+    jti: crypto.randomUUID(),
     ...claimValues(status.grant.claims.userinfo, holder),
   });
   return new Response(await encryptFor(client, jws, 'userinfo'), {

@@ -1,6 +1,8 @@
 import type { Env } from '../env';
 import { isSerial } from '../core/serial';
 import type { RegisteredClient } from '../core/oidc-client';
+import type { AttemptDecision } from '../core/password-throttle';
+import type { FailureRecord } from '../../durable-objects/password-throttle-table';
 
 /**
  * The directory: who is who across cards. Usernames (codice fiscale, serial, verified email) resolve
@@ -9,7 +11,8 @@ import type { RegisteredClient } from '../core/oidc-client';
  *
  * Keys (docs/state.md): `cf:<CF>` → current serial · `serial:<S>` → CF · `phone:<E164>` → CF ·
  * `email:<address>` → CF · `client:<client_id>` → registered RP (JSON) · with a lifetime:
- * `nonce:["<client_id>","<nonce>"]`, `jti:["<client_id>","<jti>"]` (single use until they expire).
+ * `nonce:["<client_id>","<nonce>"]`, `jti:["<client_id>","<jti>"]` (single use until they expire) · R-LOG-8
+ * failure counters `unknown-login:<keyed hash>` for usernames that name nobody (platform/username-throttle).
  */
 export interface Directory {
   /** Reserves a freshly drawn serial for a holder; false if the serial was taken. */
@@ -34,6 +37,10 @@ export interface Directory {
   useNonce(clientId: string, nonce: string, expiresAt: number): Promise<boolean>;
   /** C-27: the same for the `jti` of a client assertion. */
   useAssertionId(clientId: string, jti: string, expiresAt: number): Promise<boolean>;
+  /** R-LOG-8 for a username that names nobody: may a password be tried now under `key`. */
+  unknownUsernameGate(key: string, now: number): Promise<AttemptDecision>;
+  /** R-LOG-8: one more failure under `key`; expired counters of other keys may be dropped meanwhile. */
+  unknownUsernameFailure(key: string, now: number): Promise<FailureRecord>;
 }
 
 export const DIRECTORY_SHARDS = 16;
@@ -94,16 +101,19 @@ export class DurableObjectDirectory implements Directory {
     const u = username.trim();
     if (!u || u.length > 254) return null;
     const upper = u.toUpperCase();
+    // R-LOG-8: a serial or an email takes two reads whether it names someone or not (the second, for
+    // nobody, of a key no fiscal code can have), so the lookup's time does not say which.
     if (isSerial(upper)) {
       const key = `serial:${upper}`;
       const cf = await this.shard(key).get(key);
-      if (!cf) return null;
-      return (await this.currentCard(cf)) === upper ? upper : null;
+      const current = await this.currentCard(cf ?? `-${upper}`);
+      return cf && current === upper ? upper : null;
     }
     if (u.includes('@')) {
       const key = `email:${u.toLowerCase()}`;
       const cf = await this.shard(key).get(key);
-      return cf ? this.currentCard(cf) : null;
+      const current = await this.currentCard(cf ?? `-${key}`);
+      return cf ? current : null;
     }
     return this.currentCard(upper);
   }
@@ -134,6 +144,14 @@ export class DurableObjectDirectory implements Directory {
 
   async useAssertionId(clientId: string, jti: string, expiresAt: number) {
     return this.useOnce(`jti:${JSON.stringify([clientId, jti])}`, expiresAt);
+  }
+
+  async unknownUsernameGate(key: string, now: number) {
+    return this.shard(key).unknownUsernameGate(key, now);
+  }
+
+  async unknownUsernameFailure(key: string, now: number) {
+    return this.shard(key).unknownUsernameFailure(key, now);
   }
 }
 

@@ -10,6 +10,25 @@ const SECURITY_HEADERS: Record<string, string> = {
   'X-Frame-Options': 'DENY',
 };
 
+/** RFC 6797: browsers reach us over https only, for two years, subdomains included. */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=63072000; includeSubDomains';
+
+/**
+ * What every response leaving the Worker says, whoever made it (a handler, an error page, the
+ * overload refusal, the static files from ASSETS, which set neither): never sniffed as another type,
+ * and in production pinned to https. Outside production the service runs on plain http, where HSTS
+ * would make browsers refuse the next local server on the same host.
+ */
+export function withEntryHeaders(response: Response, production: boolean): Response {
+  const sniffable = !response.headers.has('X-Content-Type-Options');
+  if (!sniffable && !production) return response;
+  // Responses from fetch and ASSETS have immutable headers: a copy, body streamed through.
+  const out = new Response(response.body, response);
+  if (sniffable) out.headers.set('X-Content-Type-Options', 'nosniff');
+  if (production) out.headers.set('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
+  return out;
+}
+
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,

@@ -223,6 +223,19 @@ describe('authorization endpoint: refusals sent back to the RP (C-6 … C-18)', 
     await refused(rp, { client_id: other.clientId }, 'invalid_request', { client_id: rp.clientId });
   });
 
+  it('C-7: client_id missing from the query, though the request object has it → invalid_request (OpenID Connect Core §6.1)', async () => {
+    const rp = await TestRp.create();
+    await refused(rp, {}, 'invalid_request', { client_id: undefined });
+    // The same by POST form: the form is the query there.
+    const auth = await rp.authorizeRequest({}, { client_id: undefined });
+    await expectErrorRedirect(await rp.send(auth.params, 'POST'), rp, 'invalid_request', auth.state);
+  });
+
+  it('C-7: client_id present but empty in the query → invalid_request', async () => {
+    const rp = await TestRp.create();
+    await refused(rp, {}, 'invalid_request', { client_id: '' });
+  });
+
   it('C-8: scope missing in the query or in the object → invalid_request', async () => {
     const rp = await TestRp.create();
     await refused(rp, {}, 'invalid_request', { scope: undefined });
@@ -247,6 +260,13 @@ describe('authorization endpoint: refusals sent back to the RP (C-6 … C-18)', 
     await refused(rp, { response_type: 'id_token' }, 'unsupported_response_type');
     await refused(rp, { response_type: 'code id_token' }, 'unsupported_response_type');
     await refused(rp, {}, 'invalid_request', { response_type: 'token' });
+  });
+
+  it('C-9: response_type missing from the query, though the request object has it → invalid_request (OpenID Connect Core §6.1)', async () => {
+    const rp = await TestRp.create();
+    await refused(rp, {}, 'invalid_request', { response_type: undefined });
+    const auth = await rp.authorizeRequest({}, { response_type: undefined });
+    await expectErrorRedirect(await rp.send(auth.params, 'POST'), rp, 'invalid_request', auth.state);
   });
 
   it('C-10: no code_challenge, method plain or missing, or a malformed challenge → invalid_request', async () => {

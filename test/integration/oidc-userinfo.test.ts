@@ -7,6 +7,8 @@ import { call, registry } from '../support/worker';
 import { FISCAL_NUMBER, ISSUER, TestRp, verifyOp } from '../support/rp';
 import { tokensFor } from '../support/oidc-login';
 
+const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 const get = (token: string) => call('/oidc/userinfo', { headers: { Authorization: `Bearer ${token}` } });
 const post = (token: string) =>
   call('/oidc/userinfo', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' });
@@ -49,6 +51,17 @@ describe('userinfo (C-34)', () => {
     expect(payload.email).toBeUndefined();
   });
 
+  it('C-34: the userinfo JWS carries a uuid4 jti, as the ID token and the access token do, new in every response', async () => {
+    const rp = await TestRp.create();
+    const { tokens } = await tokensFor(rp, { overrides: { scope: 'openid profile' } });
+    const first = (await open(rp, await get(tokens.access_token))).payload;
+    const second = (await open(rp, await post(tokens.access_token))).payload;
+    expect(first.jti).toMatch(UUID4);
+    expect(second.jti).toMatch(UUID4);
+    expect(second.jti).not.toBe(first.jti);
+    expect(first.jti).not.toBe(decodeJwt(tokens.access_token).jti);
+  });
+
   it('C-34: POST works the same way', async () => {
     const rp = await TestRp.create();
     const { tokens } = await tokensFor(rp, { overrides: { scope: 'openid profile' } });
@@ -60,7 +73,7 @@ describe('userinfo (C-34)', () => {
     const rp = await TestRp.create();
     const { tokens } = await tokensFor(rp, { overrides: { scope: 'openid' } });
     const { payload } = await open(rp, await get(tokens.access_token));
-    expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'nbf', 'sub']);
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub']);
     const card = await issueCard({ email: `anna.${crypto.randomUUID().slice(0, 8)}@example.it` });
     const withEmail = await tokensFor(rp, { card, overrides: { scope: 'openid email' } });
     const mail = (await open(rp, await get(withEmail.tokens.access_token))).payload;

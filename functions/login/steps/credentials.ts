@@ -39,14 +39,14 @@ export async function postCredentials(request: IRequest, env: Env): Promise<Resp
     return again({ username: keep, error: WRONG_CREDENTIALS }, 400);
   }
 
-  const check = await checkPassword(env, username, password);
+  // A refused attempt on an existing identity is logged by the check itself, inside the Card's own
+  // call (R-LOG-8: a call of its own here made a wrong password slower than an unknown username).
+  const check = await checkPassword(env, username, password, { rp: req.clientId, rpName: req.clientName, level: req.acr, method: 'password' });
   if (check.outcome === 'throttled') {
-    if (check.serial) await logAccess(env, check.serial, req, 'password', 'throttled');
     const retryAfter = Math.max(1, Math.ceil((check.retryAt - Date.now()) / 1000));
     return again({ username: keep, error: throttleMessage(check.retryAt, Date.now()) }, 429, { 'Retry-After': String(retryAfter) });
   }
   if (check.outcome === 'wrong') {
-    if (check.serial) await logAccess(env, check.serial, req, 'password', 'wrong_password');
     return again({ username: keep, error: WRONG_CREDENTIALS }, 400);
   }
 

@@ -139,6 +139,30 @@ export const metadataChecks: Check[] = [
     },
   }),
   defineCheck({
+    id: 'C-3.registration',
+    suite,
+    covers: ['C-3'],
+    title: 'client_registration_types_supported is listed (automatic, explicit or neither) and revocation_endpoint_auth_methods_supported is private_key_jwt, in both documents',
+    async run(ctx) {
+      const documents: [string, Json | undefined][] = [
+        ['/.well-known/openid-configuration', await discovery(ctx)],
+        ['the entity configuration\'s openid_provider', statementClaims((await entityConfiguration(ctx)).jwt).metadata?.openid_provider],
+      ];
+      for (const [where, m] of documents) {
+        if (!m) fail(`${where} is missing`);
+        const types = m.client_registration_types_supported;
+        expectTrue(Array.isArray(types), `client_registration_types_supported in ${where} must be a list (OpenID Federation requires it), got ${JSON.stringify(types)}`);
+        const unknown = (types as unknown[]).filter((t) => t !== 'automatic' && t !== 'explicit');
+        if (unknown.length) fail(`client_registration_types_supported in ${where} lists ${JSON.stringify(unknown)}; the federation defines only automatic and explicit`);
+        // Explicit registration is a request to this endpoint; announcing it without one misleads an RP.
+        if ((types as unknown[]).includes('explicit')) {
+          expectTrue(typeof m.federation_registration_endpoint === 'string' && URL.canParse(m.federation_registration_endpoint), `${where} announces explicit registration without a federation_registration_endpoint`);
+        }
+        expectEqual(m.revocation_endpoint_auth_methods_supported, ['private_key_jwt'], `revocation_endpoint_auth_methods_supported in ${where}`);
+      }
+    },
+  }),
+  defineCheck({
     id: 'C-4',
     suite,
     covers: ['C-4'],

@@ -16,7 +16,9 @@ type Params = Record<string, string | undefined>;
 /** The request is refused back to the RP with `error` and, unless the state itself is at fault, its state. */
 async function refused(rp: RelyingParty, error: string, overrides: Overrides = {}, params: Params = {}, echoState = true): Promise<void> {
   const { page, auth } = await startLogin(rp, { overrides, params });
-  const what = `a request with ${JSON.stringify({ ...overrides, ...params }).slice(0, 120)}`;
+  // A member set to undefined is one the check left out: say so, JSON would drop it silently.
+  const shown = (changes: object) => JSON.stringify(changes, (_key, value: unknown) => (value === undefined ? '(left out)' : value)).slice(0, 120);
+  const what = `a request with ${shown(overrides)} in the request object and ${shown(params)} in the query`;
   if (page.hasField(LABEL.password)) fail(`${what} was accepted (the login page opened), expected the error "${error}"`);
   expectErrorRedirect(page, rp, error, echoState ? auth.state : undefined);
 }
@@ -152,6 +154,16 @@ export const authorizeChecks: Check[] = [
     },
   }),
   defineCheck({
+    id: 'C-7.query',
+    suite,
+    covers: ['C-7'],
+    title: 'client_id missing from the query, though the request object has it → invalid_request (OpenID Connect Core §6.1)',
+    async run(ctx) {
+      const rp = await RelyingParty.create(ctx);
+      await refused(rp, 'invalid_request', {}, { client_id: undefined });
+    },
+  }),
+  defineCheck({
     id: 'C-7.unknown',
     suite,
     covers: ['C-7'],
@@ -183,6 +195,16 @@ export const authorizeChecks: Check[] = [
       const rp = await RelyingParty.create(ctx);
       await refused(rp, 'invalid_request', { response_type: undefined }, { response_type: undefined });
       await refused(rp, 'unsupported_response_type', { response_type: 'id_token' }, { response_type: 'id_token' });
+    },
+  }),
+  defineCheck({
+    id: 'C-9.query',
+    suite,
+    covers: ['C-9'],
+    title: 'response_type missing from the query, though the request object has it → invalid_request (OpenID Connect Core §6.1)',
+    async run(ctx) {
+      const rp = await RelyingParty.create(ctx);
+      await refused(rp, 'invalid_request', {}, { response_type: undefined });
     },
   }),
   defineCheck({

@@ -9,6 +9,7 @@ import { expectProfileClaims } from './tokens.ts';
 /** C-34, C-35 (and C-15's positive case): userinfo, as an RP reads it. */
 const suite = 'oidc';
 const JWT_CLAIMS = ['sub', 'iss', 'aud', 'iat', 'nbf', 'exp', 'jti'];
+const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 export const userinfoChecks: Check[] = [
   defineCheck({
@@ -29,6 +30,20 @@ export const userinfoChecks: Check[] = [
       expectProfileClaims(payload, citizen, 'userinfo');
       const extra = Object.keys(payload).filter((k) => !JWT_CLAIMS.includes(k) && !['given_name', 'family_name', 'birthdate', FISCAL_NUMBER].includes(k));
       expectEqual(extra, [], 'userinfo claims nobody asked for');
+    },
+  }),
+  defineCheck({
+    id: 'C-34.jti',
+    suite,
+    covers: ['C-34'],
+    title: 'the userinfo JWS has a uuid4 jti, as the ID token and the access token have, new in every answer',
+    async run(ctx) {
+      const { rp, code, auth } = await freshLogin(ctx, { overrides: { scope: 'openid profile' } });
+      const tokens = await rp.tokens(code, auth.verifier);
+      const first = (await rp.openUserinfo(await rp.userinfo(tokens.access_token))).payload;
+      const second = (await rp.openUserinfo(await rp.userinfo(tokens.access_token))).payload;
+      expectMatch(first.jti, UUID4, 'the userinfo jti');
+      expectTrue(first.jti !== second.jti, `two userinfo answers carry the same jti ${JSON.stringify(first.jti)}`);
     },
   }),
   defineCheck({
