@@ -38,11 +38,7 @@ export interface Credentials {
   verifiedEmail: string | null;
 }
 
-export type PukAnswer =
-  | { outcome: 'ok' }
-  | { outcome: 'wrong'; remaining: number }
-  | { outcome: 'blocked' }
-  | { outcome: 'unusable'; status: CardStatus };
+export type PukAnswer = { outcome: 'ok' } | { outcome: 'wrong'; remaining: number } | { outcome: 'blocked' } | { outcome: 'unusable'; status: CardStatus };
 
 export interface CardEvent {
   at: number;
@@ -108,7 +104,11 @@ export class Card extends DurableObject<Env> {
    */
   events(limit = 100, now = Date.now()): CardEvent[] {
     return this.sql
-      .exec('SELECT at, kind, detail FROM events WHERE at >= ? ORDER BY seq DESC LIMIT ?', accessLogCutoff(now), Math.min(Math.max(1, limit), ACCESS_LOG_READ_MAX))
+      .exec(
+        'SELECT at, kind, detail FROM events WHERE at >= ? ORDER BY seq DESC LIMIT ?',
+        accessLogCutoff(now),
+        Math.min(Math.max(1, limit), ACCESS_LOG_READ_MAX),
+      )
       .toArray()
       .map((r) => ({ at: Number(r.at), kind: String(r.kind), detail: JSON.parse(String(r.detail)) as Record<string, unknown> }));
   }
@@ -188,10 +188,7 @@ export class Card extends DurableObject<Env> {
   /** R-CARD-3: lost or stolen. Permanent states are kept as they are. */
   block(reason: string): CardView | null {
     const changed = this.sql
-      .exec(
-        `UPDATE card SET status = 'blocked', blocked_reason = ? WHERE id = 1 AND ${IN_SERVICE_SQL} RETURNING id`,
-        reason,
-      )
+      .exec(`UPDATE card SET status = 'blocked', blocked_reason = ? WHERE id = 1 AND ${IN_SERVICE_SQL} RETURNING id`, reason)
       .toArray().length;
     if (changed) this.logEvent('card_blocked', { reason });
     return this.view();
@@ -342,7 +339,7 @@ export class Card extends DurableObject<Env> {
 
   /**
    * recordPasswordSuccess and the card as it stands right after, in one call: a login needs the
-   * card's standing (R-CARD-3/4) the moment the password is accepted. With `log`, a refusal (the
+   * card's standing (R-CARD-3, R-CARD-4) the moment the password is accepted. With `log`, a refusal (the
    * attempt raced a failure into the slow-down) is logged in this same call, as passwordGate does.
    */
   acceptPassword(now = Date.now(), log?: Omit<AccessLogEntry, 'at' | 'outcome'>): { success: SuccessRecord; card: CardView | null } {
@@ -361,7 +358,7 @@ export class Card extends DurableObject<Env> {
     this.logEvent('access', detail, at);
   }
 
-  // ——— App CieID devices (R-APP-3/4) and their approvals (R-LOG-2/3): see device-table.ts. ———
+  // ——— App CieID devices (R-APP-3, R-APP-4) and their approvals (R-LOG-2, R-LOG-3): see device-table.ts. ———
 
   addDevice(d: NewDevice, sessionHash: string, now = Date.now()): boolean {
     const added = this.devices.add(d, sessionHash, now);

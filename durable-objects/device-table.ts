@@ -1,7 +1,7 @@
 import { APPROVAL_TTL_MS, APPROVAL_WINDOW_MS, approvalWaitSeconds, counterAdvances } from '../functions/core/app-approvals';
 
 /**
- * The Card's certified App devices (R-APP-3/4) and the approvals sent to them (R-LOG-2/3). Every
+ * The Card's certified App devices (R-APP-3, R-APP-4) and the approvals sent to them (R-LOG-2, R-LOG-3). Every
  * decision — counter, revocation, single use, rate limit — is one synchronous step inside the Card,
  * so concurrent requests cannot both win.
  */
@@ -85,7 +85,14 @@ export class DeviceTable {
       .exec(
         `INSERT INTO devices (id, credential_id, public_key, counter, name, notifications, session_hash, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-        d.id, d.credentialId, d.publicKey, d.counter, d.name, d.notifications ? 1 : 0, sessionHash, now,
+        d.id,
+        d.credentialId,
+        d.publicKey,
+        d.counter,
+        d.name,
+        d.notifications ? 1 : 0,
+        sessionHash,
+        now,
       )
       .toArray();
     return inserted.length === 1;
@@ -151,7 +158,17 @@ export class DeviceTable {
     this.sql.exec(
       `INSERT INTO approvals (id, flow, rp, kind, device_id, challenge, rp_name, level, attributes, opened_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      a.id, a.flow, a.rp, a.kind, a.deviceId, a.challenge, a.rpName, a.level, JSON.stringify(a.attributes), now, now + APPROVAL_TTL_MS,
+      a.id,
+      a.flow,
+      a.rp,
+      a.kind,
+      a.deviceId,
+      a.challenge,
+      a.rpName,
+      a.level,
+      JSON.stringify(a.attributes),
+      now,
+      now + APPROVAL_TTL_MS,
     );
     return { opened: true };
   }
@@ -162,7 +179,8 @@ export class DeviceTable {
       .exec(
         `SELECT * FROM approvals WHERE decided_at IS NULL AND expires_at > ? AND (device_id IS NULL OR device_id = ?)
          ORDER BY opened_at`,
-        now, deviceId,
+        now,
+        deviceId,
       )
       .toArray()
       .map(approval);
@@ -179,7 +197,10 @@ export class DeviceTable {
         .exec(
           `UPDATE approvals SET decided_at = ? WHERE id = ? AND decided_at IS NULL AND expires_at > ?
              AND (device_id IS NULL OR device_id = ?) RETURNING id`,
-          now, id, now, deviceId,
+          now,
+          id,
+          now,
+          deviceId,
         )
         .toArray().length === 1
     );

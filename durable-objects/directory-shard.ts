@@ -34,7 +34,9 @@ export class DirectoryShard extends DurableObject<Env> {
     const previous = this.get(key);
     this.sql.exec(
       'INSERT INTO entries (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-      key, value, Date.now(),
+      key,
+      value,
+      Date.now(),
     );
     return previous;
   }
@@ -48,9 +50,8 @@ export class DirectoryShard extends DurableObject<Env> {
   /** Binds key to value only if the key is new; true when this call created it. */
   insertNew(key: string, value: string): boolean {
     return (
-      this.sql
-        .exec('INSERT INTO entries (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO NOTHING RETURNING key', key, value, Date.now())
-        .toArray().length === 1
+      this.sql.exec('INSERT INTO entries (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO NOTHING RETURNING key', key, value, Date.now()).toArray()
+        .length === 1
     );
   }
 

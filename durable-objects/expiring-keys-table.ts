@@ -21,7 +21,10 @@ export class ExpiringKeysTable {
            ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
              WHERE expiring_keys.expires_at <= ?
            RETURNING key`,
-          key, value, expiresAt, now,
+          key,
+          value,
+          expiresAt,
+          now,
         )
         .toArray().length === 1
     );

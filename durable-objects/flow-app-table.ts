@@ -32,7 +32,12 @@ export class FlowAppTable {
     this.sql.exec(
       `INSERT OR REPLACE INTO app_challenge (id, approval_id, challenge, serial, device_id, from_steps, expires_at, used)
        VALUES (1, ?, ?, ?, ?, ?, ?, 0)`,
-      c.approvalId, c.challenge, c.serial, c.deviceId, JSON.stringify(c.fromSteps), c.expiresAt,
+      c.approvalId,
+      c.challenge,
+      c.serial,
+      c.deviceId,
+      JSON.stringify(c.fromSteps),
+      c.expiresAt,
     );
   }
 
@@ -46,7 +51,11 @@ export class FlowAppTable {
         `UPDATE app_challenge SET used = 1 WHERE id = 1 AND used = 0 AND expires_at > ? AND approval_id = ? AND challenge = ?
            AND (serial IS NULL OR serial = ?) AND (device_id IS NULL OR device_id = ?)
          RETURNING from_steps`,
-        now, approvalId, challenge, serial, deviceId,
+        now,
+        approvalId,
+        challenge,
+        serial,
+        deviceId,
       )
       .toArray()[0];
     return row ? (JSON.parse(String(row.from_steps)) as string[]) : null;
@@ -57,10 +66,7 @@ export class FlowAppTable {
   }
 
   issueQr(tokenHash: string, expiresAt: number): void {
-    this.sql.exec(
-      'INSERT OR REPLACE INTO qr (id, token_hash, expires_at, used, device_id) VALUES (1, ?, ?, 0, NULL)',
-      tokenHash, expiresAt,
-    );
+    this.sql.exec('INSERT OR REPLACE INTO qr (id, token_hash, expires_at, used, device_id) VALUES (1, ?, ?, 0, NULL)', tokenHash, expiresAt);
   }
 
   /** Single use: the first device to present the code owns it; nobody after, and nobody once expired. */

@@ -97,7 +97,13 @@ export class FlowSession extends DurableObject<Env> {
     if (this.sql.exec('SELECT 1 FROM flow WHERE id = 1').toArray().length) return false;
     this.sql.exec(
       'INSERT INTO flow (id, type, step, data, csrf, created_at, expires_at, idle_ms) VALUES (1, ?, ?, ?, ?, ?, ?, ?)',
-      type, step, JSON.stringify(data), csrf, now, now + idleMs, idleMs,
+      type,
+      step,
+      JSON.stringify(data),
+      csrf,
+      now,
+      now + idleMs,
+      idleMs,
     );
     await this.ctx.storage.setAlarm(now + idleMs);
     return true;
@@ -132,7 +138,7 @@ export class FlowSession extends DurableObject<Env> {
   }
 
   /**
-   * R-OTP-1/3: replaces the current code with a new one (hash only), unless the last was sent less
+   * R-OTP-1, R-OTP-3: replaces the current code with a new one (hash only), unless the last was sent less
    * than 30 s ago. The old code stops working at once. The wrong-code count survives the new code:
    * R-OTP-2 counts per flow, and a count reset by every resend would allow unbounded guessing.
    */
@@ -146,7 +152,10 @@ export class FlowSession extends DurableObject<Env> {
       `INSERT INTO otp (id, purpose, hash, expires_at, wrong, sent_at, used) VALUES (1, ?, ?, ?, 0, ?, 0)
        ON CONFLICT(id) DO UPDATE SET purpose = excluded.purpose, hash = excluded.hash,
          expires_at = excluded.expires_at, sent_at = excluded.sent_at, used = 0`,
-      purpose, hash, now + OTP_TTL_MS, now,
+      purpose,
+      hash,
+      now + OTP_TTL_MS,
+      now,
     );
     await this.touch(Number(row.idle_ms), now);
     return { issued: true };
@@ -156,7 +165,14 @@ export class FlowSession extends DurableObject<Env> {
    * Moves the flow on (as advance) and, only if it moved, issues the code of the step it entered (as
    * issueOtp), in one call. Null when the flow did not move (gone, or moved on by another request).
    */
-  async advanceWithOtp(fromStep: string, toStep: string, patch: Record<string, unknown>, purpose: string, hash: string, now = Date.now()): Promise<OtpIssue | null> {
+  async advanceWithOtp(
+    fromStep: string,
+    toStep: string,
+    patch: Record<string, unknown>,
+    purpose: string,
+    hash: string,
+    now = Date.now(),
+  ): Promise<OtpIssue | null> {
     if (!(await this.advance(fromStep, toStep, patch, now))) return null;
     return this.issueOtp(purpose, hash, now);
   }
@@ -172,7 +188,7 @@ export class FlowSession extends DurableObject<Env> {
   }
 
   /**
-   * R-OTP-1/2: a code is good once, for its purpose, until it expires; the fifth wrong code closes
+   * R-OTP-1, R-OTP-2: a code is good once, for its purpose, until it expires; the fifth wrong code closes
    * the whole flow. The comparison is constant-time and the decision one synchronous step.
    */
   checkOtp(purpose: string, hash: string, now = Date.now()): OtpCheck {
@@ -188,9 +204,7 @@ export class FlowSession extends DurableObject<Env> {
       this.sql.exec('UPDATE otp SET used = 1 WHERE id = 1');
       return { outcome: 'ok', purpose };
     }
-    const wrong = Number(
-      this.sql.exec('UPDATE otp SET wrong = wrong + 1 WHERE id = 1 RETURNING wrong').toArray()[0]!.wrong,
-    );
+    const wrong = Number(this.sql.exec('UPDATE otp SET wrong = wrong + 1 WHERE id = 1 RETURNING wrong').toArray()[0]!.wrong);
     if (wrong >= OTP_MAX_WRONG) {
       this.sql.exec('UPDATE flow SET closed = 1 WHERE id = 1');
       return { outcome: 'closed' };
@@ -220,7 +234,8 @@ export class FlowSession extends DurableObject<Env> {
   // ——— The App side of a login (R-LOG-2 push, R-LOG-3 QR): see flow-app-table.ts. ———
 
   private app(): FlowAppTable {
-    return (this.appTable ??= new FlowAppTable(this.sql));
+    this.appTable ??= new FlowAppTable(this.sql);
+    return this.appTable;
   }
 
   /** Login steps an App approval or a QR scan may act on. */
@@ -237,11 +252,19 @@ export class FlowSession extends DurableObject<Env> {
    * The App's decision, once: the challenge is taken (bound to approval, identity and device) and the
    * flow moves from the step the approval was opened at. False when any of that does not hold.
    */
-  async settleApp(approvalId: string, challenge: string, serial: string, deviceId: string, toStep: 'consent' | 'refused', patch: Record<string, unknown>, now = Date.now()): Promise<boolean> {
+  async settleApp(
+    approvalId: string,
+    challenge: string,
+    serial: string,
+    deviceId: string,
+    toStep: 'consent' | 'refused',
+    patch: Record<string, unknown>,
+    now = Date.now(),
+  ): Promise<boolean> {
     const row = this.live(now);
     if (!row) return false;
     const from = this.app().takeChallenge(approvalId, challenge, serial, deviceId, now);
-    if (!from || !from.includes(String(row.step))) return false;
+    if (!from?.includes(String(row.step))) return false;
     return (await this.advance(String(row.step), toStep, patch, now)) !== null;
   }
 
@@ -318,7 +341,8 @@ export class FlowSession extends DurableObject<Env> {
   static readonly GRANT_STEPS: ReadonlySet<string> = new Set(['code_issued', 'granted']);
 
   private grants(): GrantTable {
-    return (this.grantTable ??= new GrantTable(this.sql));
+    this.grantTable ??= new GrantTable(this.sql);
+    return this.grantTable;
   }
 
   /**
@@ -342,7 +366,14 @@ export class FlowSession extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Number(this.sql.exec('SELECT expires_at FROM flow WHERE id = 1').one().expires_at));
   }
 
-  async redeemCode(codeHash: string, clientId: string, challenge: string, redirectUri: string | null, tokens: TokenRecord[], now = Date.now()): Promise<GrantDecision> {
+  async redeemCode(
+    codeHash: string,
+    clientId: string,
+    challenge: string,
+    redirectUri: string | null,
+    tokens: TokenRecord[],
+    now = Date.now(),
+  ): Promise<GrantDecision> {
     const decision = this.grants().redeemCode(codeHash, clientId, challenge, redirectUri, tokens, now);
     if (decision.outcome === 'ok') await this.keepWhileTokensLive(now);
     return decision;

@@ -46,7 +46,11 @@ export class GrantTable {
         .exec(
           `INSERT INTO grant_state (id, client_id, record, code_hash, code_challenge, code_expires_at)
            VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING id`,
-          grant.clientId, JSON.stringify(grant), codeHash, codeChallenge, codeExpiresAt,
+          grant.clientId,
+          JSON.stringify(grant),
+          codeHash,
+          codeChallenge,
+          codeExpiresAt,
         )
         .toArray().length === 1
     );

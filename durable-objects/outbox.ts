@@ -30,10 +30,7 @@ export class Outbox extends DurableObject<Env> {
   deliver(message: OutboxMessage): void {
     const now = Date.parse(message.sentAt);
     this.sql.exec('INSERT INTO messages (sent_at, body) VALUES (?, ?)', now, JSON.stringify(message));
-    this.sql.exec(
-      'DELETE FROM messages WHERE sent_at < ? OR seq NOT IN (SELECT seq FROM messages ORDER BY seq DESC LIMIT ?)',
-      now - MAX_AGE_MS, KEEP,
-    );
+    this.sql.exec('DELETE FROM messages WHERE sent_at < ? OR seq NOT IN (SELECT seq FROM messages ORDER BY seq DESC LIMIT ?)', now - MAX_AGE_MS, KEEP);
   }
 
   /** Newest first. */

@@ -17,14 +17,15 @@ import {
  * await in between, so concurrent attempts on one key are serialised by the object and can never
  * count more failures than the schedule (core/password-throttle) allows.
  */
-export type FailureRecord =
-  | { recorded: true; locked: boolean; state: ThrottleState }
-  | { recorded: false; retryAt: number };
+export type FailureRecord = { recorded: true; locked: boolean; state: ThrottleState } | { recorded: false; retryAt: number };
 
 export type SuccessRecord = { ok: true } | { ok: false; retryAt: number };
 
 export class PasswordThrottleTable {
-  constructor(private readonly sql: SqlStorage, private readonly table: string) {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly table: string,
+  ) {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS ${table} (
       key TEXT PRIMARY KEY,
       failures INTEGER NOT NULL,
@@ -36,9 +37,7 @@ export class PasswordThrottleTable {
 
   /** The stored row, as stored (old failures not yet forgotten). */
   stored(key: string): ThrottleState {
-    const row = this.sql
-      .exec(`SELECT failures, last_failure_at, locked_until FROM ${this.table} WHERE key = ?`, key)
-      .toArray()[0];
+    const row = this.sql.exec(`SELECT failures, last_failure_at, locked_until FROM ${this.table} WHERE key = ?`, key).toArray()[0];
     if (!row) return NO_FAILURES;
     return { failures: Number(row.failures), lastFailureAt: Number(row.last_failure_at), lockedUntil: Number(row.locked_until) };
   }
@@ -64,8 +63,13 @@ export class PasswordThrottleTable {
            failures = excluded.failures, last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until
          WHERE failures = ? AND last_failure_at = ? AND locked_until = ?
          RETURNING failures`,
-        key, next.failures, next.lastFailureAt, next.lockedUntil,
-        seen.failures, seen.lastFailureAt, seen.lockedUntil,
+        key,
+        next.failures,
+        next.lastFailureAt,
+        next.lockedUntil,
+        seen.failures,
+        seen.lastFailureAt,
+        seen.lockedUntil,
       )
       .toArray();
     if (written.length === 0) return { recorded: false, retryAt: now };
@@ -79,7 +83,10 @@ export class PasswordThrottleTable {
     if (!decision.allowed) return { ok: false, retryAt: decision.retryAt };
     this.sql.exec(
       `DELETE FROM ${this.table} WHERE key = ? AND failures = ? AND last_failure_at = ? AND locked_until = ?`,
-      key, seen.failures, seen.lastFailureAt, seen.lockedUntil,
+      key,
+      seen.failures,
+      seen.lastFailureAt,
+      seen.lockedUntil,
     );
     return { ok: true };
   }

@@ -79,8 +79,12 @@ function wantsJson(request: Request): boolean {
   const path = new URL(request.url).pathname;
   if (path.startsWith('/oidc/')) return path !== '/oidc/authorize';
   return (
-    path.startsWith('/registry') || path.startsWith('/__test') || path.startsWith('/app/') || path.startsWith('/account/') ||
-    path.startsWith('/.well-known/') || path === '/health'
+    path.startsWith('/registry') ||
+    path.startsWith('/__test') ||
+    path.startsWith('/app/') ||
+    path.startsWith('/account/') ||
+    path.startsWith('/.well-known/') ||
+    path === '/health'
   );
 }
 
@@ -139,7 +143,11 @@ async function fetchEntry(request: Request, env: Env, ctx: ExecutionContext): Pr
   const response =
     new URL(request.url).pathname === '/health'
       ? await handle(request, env, ctx)
-      : await admit(maxInFlight(env.MAX_IN_FLIGHT), () => handle(request, env, ctx), () => renderRefusal(request, temporarilyUnavailable()));
+      : await admit(
+          maxInFlight(env.MAX_IN_FLIGHT),
+          () => handle(request, env, ctx),
+          () => renderRefusal(request, temporarilyUnavailable()),
+        );
   return withEntryHeaders(response, isProduction(env));
 }
 

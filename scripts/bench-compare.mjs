@@ -171,9 +171,7 @@ async function main() {
       }
       if (done.size === order.length) break;
     }
-    const summary = Object.fromEntries(
-      Object.entries(rungs).map(([name, rs]) => [name, summarizeLadder(rs, { hashMs, floorMs: floor[name].requestCpuMs })]),
-    );
+    const summary = Object.fromEntries(Object.entries(rungs).map(([name, rs]) => [name, summarizeLadder(rs, { hashMs, floorMs: floor[name].requestCpuMs })]));
     results.push({ run, order, rungs, summary });
   }
 
@@ -195,7 +193,9 @@ async function main() {
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 
   console.log(`\nmedian of ${runs} run(s):\n${formatTable(result)}`);
-  console.log(`\nratio_throughput ${fmt(result.ratio_throughput)}   ratio_cpu_per_flow ${fmt(result.ratio_cpu_per_flow)}   ratio_cpu_per_flow_excluding_hash ${fmt(result.ratio_cpu_per_flow_excluding_hash)}`);
+  console.log(
+    `\nratio_throughput ${fmt(result.ratio_throughput)}   ratio_cpu_per_flow ${fmt(result.ratio_cpu_per_flow)}   ratio_cpu_per_flow_excluding_hash ${fmt(result.ratio_cpu_per_flow_excluding_hash)}`,
+  );
   console.log(`written to ${file}`);
   await Promise.all([...servers].map((child) => stopGroup(child, 5_000)));
   return Number.isFinite(result.ratio_throughput) && Number.isFinite(result.ratio_cpu_per_flow) ? 0 : 1;

@@ -79,9 +79,7 @@ try {
     results.push(result);
     if (result.failed) code = 1;
   }
-  const steps = Object.fromEntries(
-    STEPS.map((s) => [s, { p50: median(results.map((r) => r.steps[s].p50)), p95: median(results.map((r) => r.steps[s].p95)) }]),
-  );
+  const steps = Object.fromEntries(STEPS.map((s) => [s, { p50: median(results.map((r) => r.steps[s].p50)), p95: median(results.map((r) => r.steps[s].p95)) }]));
   const summary = {
     runs,
     n,

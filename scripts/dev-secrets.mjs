@@ -37,11 +37,11 @@ export function devSecrets(dir, perRun) {
     changed = true;
   }
   if (changed || !existsSync(persistent)) {
-    writeFileSync(persistent, [...values].map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+    writeFileSync(persistent, `${[...values].map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
   }
   const run = join(dir, '.dev.vars.run');
   const all = new Map([...values, ...Object.entries(perRun)]);
-  writeFileSync(run, [...all].map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(run, `${[...all].map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
   chmodSync(run, 0o600);
   return run;
 }

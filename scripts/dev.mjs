@@ -36,8 +36,19 @@ ${process.env.REGISTRY_TOKEN ? '' : '  (REGISTRY_TOKEN not set: a fresh one was 
 
 const wrangler = spawn(
   join(binDir, 'wrangler'),
-  ['dev', '--ip', '127.0.0.1', '--port', String(port), '--env-file', devVars, '--persist-to', persistTo,
-    '--show-interactive-dev-session=false', ...process.argv.slice(2)],
+  [
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--env-file',
+    devVars,
+    '--persist-to',
+    persistTo,
+    '--show-interactive-dev-session=false',
+    ...process.argv.slice(2),
+  ],
   {
     cwd: root,
     stdio: 'inherit',

@@ -65,8 +65,7 @@ if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail(`--base-ur
 if (parsed.search || parsed.hash || parsed.username) fail('--base-url must have no query, fragment or credentials');
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-const registryToken =
-  values['registry-token'] ?? process.env.REGISTRY_TOKEN ?? (LOOPBACK.has(parsed.hostname) ? runningToken() : null);
+const registryToken = values['registry-token'] ?? process.env.REGISTRY_TOKEN ?? (LOOPBACK.has(parsed.hostname) ? runningToken() : null);
 if (!registryToken) fail('a registry token is required: --registry-token T or REGISTRY_TOKEN (setup() creates RPs and cards through the registry API)');
 
 if (values.rate !== undefined && !(Number(values.rate) > 0)) fail(`--rate must be a positive number, not "${values.rate}"`);

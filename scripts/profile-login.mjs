@@ -153,7 +153,10 @@ function attribute(profile, windows, bundle, cap) {
     const where = at(profile.samples[i]);
     if (where.name === '(idle)') continue;
     let s = perStep.get(step);
-    if (!s) perStep.set(step, (s = { total: 0, files: new Map(), functions: new Map() }));
+    if (!s) {
+      s = { total: 0, files: new Map(), functions: new Map() };
+      perStep.set(step, s);
+    }
     s.total += dt;
     s.files.set(where.file, (s.files.get(where.file) ?? 0) + dt);
     const key = `${where.name}  ${where.where}`;
@@ -179,7 +182,9 @@ function report(perStep, counts) {
     for (const [fn, v] of byValue(s.functions).slice(0, top)) console.log(`   ${ms(v / count)}  ${fn}`);
   }
   const outbox = perStep.get('outbox')?.total ?? 0;
-  console.log(`\nsampled CPU per login in the worker isolate: ${total.toFixed(1)} ms in the steps, ${(total + outbox / logins).toFixed(1)} ms with the outbox reads`);
+  console.log(
+    `\nsampled CPU per login in the worker isolate: ${total.toFixed(1)} ms in the steps, ${(total + outbox / logins).toFixed(1)} ms with the outbox reads`,
+  );
 }
 
 async function main() {
@@ -232,7 +237,12 @@ async function main() {
     const counts = Object.fromEntries(STEPS.map((s) => [s, result.steps[s].count]));
     counts['(between steps)'] = logins;
     const bundle = bundleSourceMap();
-    const perStep = attribute(profile, windows.filter((w) => w.start >= step0), bundle, 4 * Number(values.interval));
+    const perStep = attribute(
+      profile,
+      windows.filter((w) => w.start >= step0),
+      bundle,
+      4 * Number(values.interval),
+    );
     perStep.delete('(between steps)'); // setup and the RP's own work between steps
     console.log(`profile of ${logins} sequential logins against ${baseUrl} (${profile.samples.length} samples)`);
     report(perStep, counts);

@@ -1,12 +1,6 @@
 import type { Env } from '../env';
 import { HttpError } from '../core/errors';
-import {
-  ACTIVATION_FLOW_TYPE,
-  actionAllowedFrom,
-  isActivationStep,
-  type ActivationAction,
-  type ActivationStep,
-} from '../core/activation-steps';
+import { ACTIVATION_FLOW_TYPE, actionAllowedFrom, isActivationStep, type ActivationAction, type ActivationStep } from '../core/activation-steps';
 import type { L2Mode } from '../core/card';
 import { isValidPositions } from '../core/puk-challenge';
 import { clearCookie, readCookie, setCookie } from '../platform/cookies';
@@ -47,8 +41,7 @@ export interface LoadedFlow {
   stub: FlowStub;
 }
 
-export const flowGone = (message = 'La procedura di attivazione è scaduta o non è più valida.') =>
-  new HttpError(410, 'flow_gone', message);
+export const flowGone = (message = 'La procedura di attivazione è scaduta o non è più valida.') => new HttpError(410, 'flow_gone', message);
 
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 
@@ -93,7 +86,7 @@ export function refuseForeignOrigin(request: Request): void {
   if (isForeignOrigin(request)) throw forbidden('Richiesta rifiutata: proviene da un sito diverso da questo.');
 }
 
-export const BAD_CSRF = 'La pagina non è più valida: torna alla procedura di attivazione e ripeti l\'operazione.';
+export const BAD_CSRF = "La pagina non è più valida: torna alla procedura di attivazione e ripeti l'operazione.";
 
 export interface FlowPost {
   flow: LoadedFlow;

@@ -7,16 +7,13 @@ import { type OtpFlow, checkOtp, sendOtp } from '../platform/otp';
 import { cardObject } from '../platform/objects';
 import { flowGone, type LoadedFlow } from './flow';
 
-/** R-OTP-1..3 for the two activation channels (platform/otp sends and checks; this says it on the pages). */
+/** R-OTP-1, R-OTP-2, R-OTP-3 for the two activation channels (platform/otp sends and checks; this says it on the pages). */
 export type ActivationChannel = 'sms' | 'email';
 
 const subjectOf = (channel: ActivationChannel): OtpSubject => ({ for: 'activation', channel });
 const otpFlow = (flow: LoadedFlow): OtpFlow => ({ id: flow.id, stub: flow.stub, serial: flow.data.serial });
 
-export type SendResult =
-  | { sent: true }
-  | { sent: false; refusal: ActivationRefusal }
-  | { sent: false; message: string; retryAfter: number };
+export type SendResult = { sent: true } | { sent: false; refusal: ActivationRefusal } | { sent: false; message: string; retryAfter: number };
 
 /**
  * Sends a new code to `to`, replacing the previous one, within the 30 s and daily limits
@@ -38,7 +35,7 @@ export type CheckResult =
   | { ok: false; closed: false; errors: string[]; status?: number; headers?: Record<string, string> }
   | { ok: false; closed: true };
 
-/** R-OTP-1/2: a typo (not 4 digits) is not counted; the fifth wrong code closes the flow. */
+/** R-OTP-1, R-OTP-2: a typo (not 4 digits) is not counted; the fifth wrong code closes the flow. */
 export async function checkCode(env: Env, flow: LoadedFlow, channel: ActivationChannel, input: string | undefined): Promise<CheckResult> {
   const parsed = parseOtp(input);
   if (!parsed.ok) return { ok: false, closed: false, errors: parsed.errors };

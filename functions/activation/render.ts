@@ -12,7 +12,10 @@ import type { ActivationRefusal } from '../core/activation-eligibility';
  * The page of a flow's current step with nothing typed yet — what GET shows, and what a handler
  * shows when it only adds a message. Step 1.1 and the summary are drawn by their own handlers.
  */
-export function currentStepPage(flow: LoadedFlow, extra: { errors?: string[]; info?: string; status?: number; headers?: Record<string, string> } = {}): Response | null {
+export function currentStepPage(
+  flow: LoadedFlow,
+  extra: { errors?: string[]; info?: string; status?: number; headers?: Record<string, string> } = {},
+): Response | null {
   const { csrf, data } = flow;
   const errors = extra.errors ?? [];
   const common = { csrf, errors, info: extra.info ?? null, status: extra.status, headers: extra.headers };
@@ -28,10 +31,7 @@ export function currentStepPage(flow: LoadedFlow, extra: { errors?: string[]; in
     case 'otp-email':
       return emailOtpPage({ ...common, email: data.email ?? '' });
     case 'password':
-      return passwordPage(
-        { csrf, errors, gdpr: false, fiscalCode: data.fiscalCode, serial: data.serial, verifiedEmail: data.verifiedEmail },
-        extra.status,
-      );
+      return passwordPage({ csrf, errors, gdpr: false, fiscalCode: data.fiscalCode, serial: data.serial, verifiedEmail: data.verifiedEmail }, extra.status);
     case 'configura':
       return configuraPage({ csrf, errors }, extra.status);
     default:

@@ -18,9 +18,7 @@ import { postAnnulla } from './steps/annulla';
  * Retry-After survive.
  */
 const guard = pageGuard((err, request) =>
-  err.status === 410
-    ? withCookies(gonePage(err.message), clearFlowCookie(request))
-    : requestErrorPage(err.status, err.message, err.headers),
+  err.status === 410 ? withCookies(gonePage(err.message), clearFlowCookie(request)) : requestErrorPage(err.status, err.message, err.headers),
 );
 
 /** The activation of level 1/2 credentials (docs/activation-pages.md). */

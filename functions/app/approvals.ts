@@ -83,7 +83,10 @@ export async function decideApproval(request: IRequest, env: Env): Promise<Respo
 
   if (decision === 'approve') {
     const assertion = body.assertion as AuthenticationResponseJSON | undefined;
-    const check = assertion && typeof assertion === 'object' && assertion.response ? await checkAssertion(env, device, approval, assertion) : { ok: false as const, reason: 'assertion_missing' };
+    const check =
+      assertion && typeof assertion === 'object' && assertion.response
+        ? await checkAssertion(env, device, approval, assertion)
+        : { ok: false as const, reason: 'assertion_missing' };
     if (!check.ok) return refuse(env, view, approval, check.reason);
     if (!(await card.advanceDeviceCounter(device.id, check.counter))) return refuse(env, view, approval, 'counter_not_increasing');
   }

@@ -4,7 +4,7 @@ import { flowObject } from '../platform/objects';
 import type { FlowState } from '../../durable-objects/flow-session';
 
 /**
- * A device certification (R-APP-1…3) is a FlowSession of its own type, named by a random id the App
+ * A device certification (R-APP-1, R-APP-2, R-APP-3) is a FlowSession of its own type, named by a random id the App
  * keeps for the few minutes it takes. Steps: otp → codice → registrazione (→ verifica while one
  * registration is being checked) → dispositivo → gone.
  */
@@ -31,8 +31,7 @@ export interface CertificationFlow {
 
 const FLOW_ID = /^[A-Za-z0-9_-]{43}$/;
 
-export const certificationGone = () =>
-  new HttpError(410, 'flow_gone', 'La certificazione del dispositivo è scaduta o è già conclusa: ricomincia dall\'inizio.');
+export const certificationGone = () => new HttpError(410, 'flow_gone', "La certificazione del dispositivo è scaduta o è già conclusa: ricomincia dall'inizio.");
 
 /** The certification named in the path, at one of the steps the caller can act on (409 otherwise). */
 export async function loadCertification(env: Env, flowId: string, steps: readonly CertificationStep[]): Promise<CertificationFlow> {
@@ -46,7 +45,12 @@ export async function loadCertification(env: Env, flowId: string, steps: readonl
 }
 
 /** Moves on only from the step the caller saw: of two concurrent requests, one wins. */
-export async function advanceCertification(flow: CertificationFlow, from: CertificationStep, to: CertificationStep, patch: Partial<CertificationData> = {}): Promise<void> {
+export async function advanceCertification(
+  flow: CertificationFlow,
+  from: CertificationStep,
+  to: CertificationStep,
+  patch: Partial<CertificationData> = {},
+): Promise<void> {
   if (!(await flow.stub.advance(from, to, patch as Record<string, unknown>))) {
     throw conflict('La certificazione è già andata avanti: ripeti il passaggio corrente.');
   }

@@ -14,7 +14,7 @@ export async function startCertification(request: IRequest, env: Env): Promise<R
   return json({ flowId, step: 'otp', maskedPhone: data.maskedPhone }, 201);
 }
 
-/** POST /app/certificazione/:id/otp — R-APP-1, R-OTP-1/2: the code sent by SMS. */
+/** POST /app/certificazione/:id/otp — R-APP-1, R-OTP-1, R-OTP-2: the code sent by SMS. */
 export async function postCertificationOtp(request: IRequest, env: Env): Promise<Response> {
   const flow = await loadCertification(env, String(request.params.flowId ?? ''), ['otp']);
   await checkCitizenOtp(env, { id: flow.id, stub: flow.stub, serial: flow.data.serial }, CERTIFICATION, await readJsonObject(request), certificationGone);
@@ -32,7 +32,12 @@ export async function postAppCode(request: IRequest, env: Env): Promise<Response
   const code = typeof body.code === 'string' ? body.code : '';
   const problems = appCodeProblems(code);
   if (problems.length) {
-    throw new HttpError(400, 'weak_app_code', 'Il codice App non rispetta i criteri indicati.', problems.map((p) => ({ field: 'code', message: APP_CODE_MESSAGES[p] })));
+    throw new HttpError(
+      400,
+      'weak_app_code',
+      'Il codice App non rispetta i criteri indicati.',
+      problems.map((p) => ({ field: 'code', message: APP_CODE_MESSAGES[p] })),
+    );
   }
   await advanceCertification(flow, 'codice', 'registrazione');
   return json({ step: 'registrazione' });

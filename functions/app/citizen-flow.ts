@@ -36,12 +36,18 @@ const unavailable = () => new HttpError(503, 'temporarily_unavailable', 'Servizi
 
 const field = (body: Record<string, unknown>, name: string, max: number): string => {
   const value = body[name];
-  if (typeof value !== 'string' || !value || value.length > max) throw badRequest(`Campo «${name}» mancante o non valido`, [{ field: name, message: 'obbligatorio' }]);
+  if (typeof value !== 'string' || !value || value.length > max)
+    throw badRequest(`Campo «${name}» mancante o non valido`, [{ field: name, message: 'obbligatorio' }]);
   return value;
 };
 
 /** Password checked, flow started at step `otp` with `extra` in its data, SMS sent: the flow's id. */
-export async function startCitizenFlow(env: Env, body: Record<string, unknown>, kind: CitizenFlowKind, extra: Record<string, unknown> = {}): Promise<{ flowId: string; data: CitizenData }> {
+export async function startCitizenFlow(
+  env: Env,
+  body: Record<string, unknown>,
+  kind: CitizenFlowKind,
+  extra: Record<string, unknown> = {},
+): Promise<{ flowId: string; data: CitizenData }> {
   const username = field(body, 'username', USERNAME_MAX).trim();
   const password = field(body, 'password', PASSWORD_FIELD_MAX);
   const check = await checkPassword(env, username, password);
@@ -65,8 +71,14 @@ export async function startCitizenFlow(env: Env, body: Record<string, unknown>, 
   throw tooManyRequests(otpRefusalMessage(kind.otp, sent), sent.retryAfter);
 }
 
-/** R-OTP-1/2: the flow's SMS code, or the reason it is refused (the fifth wrong one closes the flow). */
-export async function checkCitizenOtp(env: Env, flow: OtpFlow, kind: Pick<CitizenFlowKind, 'otp'>, body: Record<string, unknown>, gone: () => HttpError): Promise<void> {
+/** R-OTP-1, R-OTP-2: the flow's SMS code, or the reason it is refused (the fifth wrong one closes the flow). */
+export async function checkCitizenOtp(
+  env: Env,
+  flow: OtpFlow,
+  kind: Pick<CitizenFlowKind, 'otp'>,
+  body: Record<string, unknown>,
+  gone: () => HttpError,
+): Promise<void> {
   const otp = typeof body.otp === 'string' ? body.otp.trim() : '';
   if (!isOtpShape(otp)) throw badRequest(`Il codice di verifica è di ${OTP_DIGITS} cifre.`, [{ field: 'otp', message: 'formato' }]);
   const check = await checkOtp(env, flow, kind.otp, otp);
@@ -79,7 +91,7 @@ export async function checkCitizenOtp(env: Env, flow: OtpFlow, kind: Pick<Citize
       throw new HttpError(400, 'wrong_otp', `Codice errato. Tentativi rimasti: ${check.remaining}.`);
     case 'expired':
     case 'none':
-      throw new HttpError(400, 'wrong_otp', 'Il codice non è più valido: ricomincia dall\'inizio.');
+      throw new HttpError(400, 'wrong_otp', "Il codice non è più valido: ricomincia dall'inizio.");
     case 'closed':
     case 'gone':
       throw gone();

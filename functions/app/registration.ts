@@ -45,7 +45,7 @@ export async function postRegistration(request: IRequest, env: Env): Promise<Res
   if (!challenge) throw conflict('Chiedi prima le opzioni di registrazione.');
   await advanceCertification(flow, 'registrazione', 'verifica', { challenge: null });
   const rp = appRelyingParty(env);
-  let verified;
+  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verified = await verifyRegistrationResponse({
       response: body.response as RegistrationResponseJSON,

@@ -10,7 +10,6 @@ export interface AppRelyingParty {
   rpName: string;
 }
 
-
 export function appRelyingParty(env: Env): AppRelyingParty {
   if (env.APP_RP_ID && env.APP_ORIGIN) return { rpID: env.APP_RP_ID, origin: env.APP_ORIGIN, rpName: 'CieID' };
   // A production default would accept assertions for somebody else's origin: refuse instead.

@@ -9,9 +9,7 @@ export const ACR_VALUES: Record<Level, string> = {
   3: 'https://www.spid.gov.it/SpidL3',
 };
 
-const LEVEL_OF_ACR = new Map<string, Level>(
-  (Object.entries(ACR_VALUES) as [string, string][]).map(([level, acr]) => [acr, Number(level) as Level]),
-);
+const LEVEL_OF_ACR = new Map<string, Level>((Object.entries(ACR_VALUES) as [string, string][]).map(([level, acr]) => [acr, Number(level) as Level]));
 
 export const acrOf = (level: Level): string => ACR_VALUES[level];
 

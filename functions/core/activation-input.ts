@@ -89,11 +89,7 @@ export function parseEmail(value: string | undefined): Parsed<string> {
 }
 
 /** R-ACT-5: every broken criterion is listed at once, then the confirmation and the GDPR notice. */
-export function parsePasswordForm(
-  password: string | undefined,
-  confirm: string | undefined,
-  gdpr: string | undefined,
-): Parsed<string, PasswordField> {
+export function parsePasswordForm(password: string | undefined, confirm: string | undefined, gdpr: string | undefined): Parsed<string, PasswordField> {
   const pw = password ?? '';
   const found = problems<PasswordField>();
   if (!pw) found.add('password', 'Scegli una password');

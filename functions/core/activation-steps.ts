@@ -1,7 +1,7 @@
 import type { L2Mode } from './card';
 
 /**
- * R-ACT-1..9: the activation of level 1/2 credentials as one flow. The step names are the `step`
+ * R-ACT-1, R-ACT-2, R-ACT-3, R-ACT-4, R-ACT-5, R-ACT-6, R-ACT-7, R-ACT-8, R-ACT-9: the activation of level 1/2 credentials as one flow. The step names are the `step`
  * column of the flow (and the names used in docs/activation-pages.md); each POST action may move the
  * flow only from the steps listed here, so a stale tab or a forged post cannot skip a check.
  */
@@ -10,17 +10,7 @@ export const ACTIVATION_FLOW_TYPE = 'activation';
 /** R-ACT-8: a flow left idle this long is gone (the FlowSession alarm deletes it). */
 export const ACTIVATION_IDLE_MS = 15 * 60_000;
 
-export const ACTIVATION_STEPS = [
-  'dati',
-  'puk',
-  'cellulare',
-  'otp-sms',
-  'email',
-  'otp-email',
-  'password',
-  'configura',
-  'riepilogo',
-] as const;
+export const ACTIVATION_STEPS = ['dati', 'puk', 'cellulare', 'otp-sms', 'email', 'otp-email', 'password', 'configura', 'riepilogo'] as const;
 export type ActivationStep = (typeof ACTIVATION_STEPS)[number];
 
 export function isActivationStep(value: string): value is ActivationStep {

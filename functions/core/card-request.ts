@@ -76,10 +76,7 @@ function publicKey(value: unknown, problems: Problem[]): JsonWebKey | null {
   return null;
 }
 
-export function parseCardRequest(
-  body: Record<string, unknown>,
-  now: Date,
-): { ok: true; value: CardRequest } | { ok: false; problems: Problem[] } {
+export function parseCardRequest(body: Record<string, unknown>, now: Date): { ok: true; value: CardRequest } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   for (const key of Object.keys(body)) {
     if (!ALLOWED_FIELDS.has(key)) problems.push({ field: key, message: 'campo non previsto' });

@@ -2,7 +2,7 @@ import { type CardStatus, isInService } from './card';
 import { digitalIdentityAllowed, parseIsoDate } from './card-validity';
 
 /**
- * R-CARD-3/4/7, R-PUK-3: whether a card may be used for digital identity at all — the one rule that
+ * R-CARD-3, R-CARD-4, R-CARD-7, R-PUK-3: whether a card may be used for digital identity at all — the one rule that
  * activation and login both apply. Only a card that is issued or active, whose holder is at least
  * 5, may; every other case has its own reason so the citizen is told plainly what to do.
  */
@@ -15,9 +15,7 @@ export interface CardStanding {
 
 /** The refusal for a card state reported by the card itself when it declined an operation. */
 export function refusalForStatus(status: CardStatus): CardRefusal {
-  return status === 'blocked' || status === 'expired' || status === 'puk_blocked' || status === 'superseded'
-    ? status
-    : 'unusable';
+  return status === 'blocked' || status === 'expired' || status === 'puk_blocked' || status === 'superseded' ? status : 'unusable';
 }
 
 export function cardRefusal(card: CardStanding, now: Date): CardRefusal | null {

@@ -10,7 +10,7 @@ import type { Level, LoginMethod } from './login-levels';
 export type CardStatus = 'issued' | 'active' | 'blocked' | 'expired' | 'puk_blocked' | 'superseded';
 
 /**
- * R-CARD-3/4, R-PUK-3: the statuses in which a card is in service — it may be activated, answer its
+ * R-CARD-3, R-CARD-4, R-PUK-3: the statuses in which a card is in service — it may be activated, answer its
  * PUK, be blocked and authenticate its holder. Every other status is final or waits for the Comune.
  */
 export const IN_SERVICE_STATUSES = ['issued', 'active'] as const satisfies readonly CardStatus[];
@@ -49,6 +49,6 @@ export interface AccessLogEntry {
   level: Level;
   method: LoginMethod;
   outcome: AccessOutcome;
-  /** Why a card was refused (R-CARD-3/4), when it was. */
+  /** Why a card was refused (R-CARD-3, R-CARD-4), when it was. */
   reason?: string;
 }

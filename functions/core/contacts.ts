@@ -29,9 +29,7 @@ export function normalizeEmail(input: string): string | null {
   if (email.length > EMAIL_MAX) return null;
   const at = email.lastIndexOf('@');
   if (at < 1 || at > EMAIL_LOCAL_MAX) return null;
-  return /^[^\s@<>()",;:\\\p{Cc}]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/u.test(email)
-    ? email
-    : null;
+  return /^[^\s@<>()",;:\\\p{Cc}]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/u.test(email) ? email : null;
 }
 
 /** Shows at most half of the local part (two characters at most), so a short address is not given away. */

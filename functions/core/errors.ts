@@ -20,15 +20,12 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string, problems: Problem[] = []) =>
-  new HttpError(400, 'invalid_request', message, problems);
+export const badRequest = (message: string, problems: Problem[] = []) => new HttpError(400, 'invalid_request', message, problems);
 export const unauthorized = (message = 'Credenziali di accesso mancanti o non valide') =>
   new HttpError(401, 'unauthorized', message, [], { 'WWW-Authenticate': 'Bearer' });
 export const notFound = (message = 'Risorsa non trovata') => new HttpError(404, 'not_found', message);
-export const conflict = (message: string, problems: Problem[] = []) =>
-  new HttpError(409, 'conflict', message, problems);
+export const conflict = (message: string, problems: Problem[] = []) => new HttpError(409, 'conflict', message, problems);
 export const tooLarge = () => new HttpError(413, 'payload_too_large', 'Richiesta troppo grande');
-export const unsupportedMedia = (expected: string) =>
-  new HttpError(415, 'unsupported_media_type', `Tipo di contenuto non supportato: atteso ${expected}`);
+export const unsupportedMedia = (expected: string) => new HttpError(415, 'unsupported_media_type', `Tipo di contenuto non supportato: atteso ${expected}`);
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new HttpError(429, 'too_many_requests', message, [], { 'Retry-After': String(retryAfterSeconds) });

@@ -28,9 +28,7 @@ export function normalizeFiscalCode(input: string): string {
 }
 
 function decodeBirth(code: string): BirthParts | null {
-  const plain = [...code]
-    .map((c, i) => (NUMERIC_POSITIONS.has(i) && OMOCODIA_LETTERS.includes(c) ? String(OMOCODIA_LETTERS.indexOf(c)) : c))
-    .join('');
+  const plain = [...code].map((c, i) => (NUMERIC_POSITIONS.has(i) && OMOCODIA_LETTERS.includes(c) ? String(OMOCODIA_LETTERS.indexOf(c)) : c)).join('');
   const yy = Number(plain.slice(6, 8));
   const month = MONTH_LETTERS.indexOf(plain[8]!) + 1;
   let day = Number(plain.slice(9, 11));

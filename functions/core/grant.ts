@@ -36,9 +36,7 @@ export type GrantDecision =
   | { outcome: 'replayed' }
   | { outcome: 'refused'; reason: string };
 
-export type TokenStatus =
-  | { active: true; kind: TokenKind; grant: GrantRecord; expiresAt: number }
-  | { active: false };
+export type TokenStatus = { active: true; kind: TokenKind; grant: GrantRecord; expiresAt: number } | { active: false };
 
 /** Refresh tokens only for offline_access, which the authorize endpoint grants only with prompt=consent (C-18, C-36). */
 export const wantsRefreshToken = (grant: Pick<GrantRecord, 'scope'>): boolean => grant.scope.includes('offline_access');

@@ -18,8 +18,7 @@ export const MIN_RSA_BITS = 2048;
 
 export const isSigningAlg = (v: unknown): v is SigningAlg => SIGNING_ALGS.includes(v as SigningAlg);
 export const isKeyEncryptionAlg = (v: unknown): v is KeyEncryptionAlg => KEY_ENCRYPTION_ALGS.includes(v as KeyEncryptionAlg);
-export const isContentEncryptionAlg = (v: unknown): v is ContentEncryptionAlg =>
-  CONTENT_ENCRYPTION_ALGS.includes(v as ContentEncryptionAlg);
+export const isContentEncryptionAlg = (v: unknown): v is ContentEncryptionAlg => CONTENT_ENCRYPTION_ALGS.includes(v as ContentEncryptionAlg);
 
 /** The key type an algorithm needs. */
 export function ktyFor(alg: SigningAlg | KeyEncryptionAlg): 'RSA' | 'EC' {

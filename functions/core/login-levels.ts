@@ -2,7 +2,7 @@ import { level3Allowed, parseIsoDate } from './card-validity';
 import { cardRefusal, type CardRefusal, type CardStanding } from './card-standing';
 import type { L2Mode } from './card';
 
-/** R-LVL-1…4: what a login at a requested level must prove, and what a proven level satisfies. */
+/** R-LVL-1, R-LVL-2, R-LVL-3, R-LVL-4: what a login at a requested level must prove, and what a proven level satisfies. */
 export type Level = 1 | 2 | 3;
 export type LoginMethod = 'password' | 'sms' | 'app' | 'card';
 

@@ -16,13 +16,7 @@ export const SCOPE_CLAIMS: Record<string, readonly string[]> = {
   email: EMAIL_CLAIMS,
 };
 
-export const SUPPORTED_CLAIMS: readonly string[] = [
-  ...PROFILE_CLAIMS,
-  ...EMAIL_CLAIMS,
-  'phone_number',
-  'phone_number_verified',
-  'document_details',
-];
+export const SUPPORTED_CLAIMS: readonly string[] = [...PROFILE_CLAIMS, ...EMAIL_CLAIMS, 'phone_number', 'phone_number_verified', 'document_details'];
 
 const SUPPORTED = new Set(SUPPORTED_CLAIMS);
 const MAX_CLAIMS_JSON = 4096;

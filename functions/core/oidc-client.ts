@@ -93,12 +93,7 @@ function jwks(value: unknown, problems: Problem[]): PublicJwk[] {
 }
 
 /** An encrypted-response pair: alg from the profile's list, enc defaulting as Registration says. */
-function encryption(
-  body: Record<string, unknown>,
-  prefix: 'id_token' | 'userinfo',
-  keys: PublicJwk[],
-  problems: Problem[],
-): Partial<RegisteredClient> {
+function encryption(body: Record<string, unknown>, prefix: 'id_token' | 'userinfo', keys: PublicJwk[], problems: Problem[]): Partial<RegisteredClient> {
   const algField = `${prefix}_encrypted_response_alg`;
   const encField = `${prefix}_encrypted_response_enc`;
   const alg = body[algField];

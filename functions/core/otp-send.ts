@@ -2,7 +2,7 @@ import { secondsToItalianMidnight } from './civil-date';
 import type { OtpPurpose } from './otp';
 
 /**
- * R-OTP-1..3: what every code the service sends says and decides, for each thing a code is for.
+ * R-OTP-1, R-OTP-2, R-OTP-3: what every code the service sends says and decides, for each thing a code is for.
  * The sending itself (flow, daily cap, notifier) is platform/otp.ts; the pages and JSON answers
  * around it stay with their feature.
  */
@@ -56,9 +56,7 @@ export function otpMessage(subject: OtpSubject, code: string): string {
   switch (subject.for) {
     case 'activation': {
       const body = `il tuo codice di verifica per l'attivazione delle credenziali CIE è ${code}. Vale 5 minuti. ${DO_NOT_SHARE}`;
-      return subject.channel === 'sms'
-        ? `CieID: ${body}`
-        : `Gentile utente, ${body}\n\nSe non hai richiesto tu l'attivazione, ignora questo messaggio.`;
+      return subject.channel === 'sms' ? `CieID: ${body}` : `Gentile utente, ${body}\n\nSe non hai richiesto tu l'attivazione, ignora questo messaggio.`;
     }
     case 'login':
       return `CieID: il codice per accedere a ${subject.serviceName.slice(0, SMS_SERVICE_NAME_MAX)} è ${code}. Scade tra 5 minuti. ${DO_NOT_SHARE}`;

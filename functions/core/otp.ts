@@ -1,7 +1,7 @@
 import { italianDay } from './civil-date';
 import type { RandomInt } from './random';
 
-/** R-OTP-1..3: one-time codes by SMS or email. */
+/** R-OTP-1, R-OTP-2, R-OTP-3: one-time codes by SMS or email. */
 export const OTP_DIGITS = 4;
 export const OTP_TTL_MS = 5 * 60_000;
 export const OTP_MAX_WRONG = 5;

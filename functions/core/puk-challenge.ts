@@ -16,12 +16,7 @@ export function drawPukPositions(randomInt: RandomInt): [number, number] {
 }
 
 export function isValidPositions(p: unknown): p is [number, number] {
-  return (
-    Array.isArray(p) &&
-    p.length === 2 &&
-    p.every((n) => Number.isInteger(n) && n >= 1 && n <= PUK_HALF_LENGTH) &&
-    p[0] < p[1]
-  );
+  return Array.isArray(p) && p.length === 2 && p.every((n) => Number.isInteger(n) && n >= 1 && n <= PUK_HALF_LENGTH) && p[0] < p[1];
 }
 
 /** "la 2° e 3° cifra", as the guides put it. */

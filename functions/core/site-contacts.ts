@@ -47,7 +47,10 @@ const TEXT_MAX = 200;
 
 /** One line of text without control characters, or null when empty or longer than a sentence. */
 function plainText(value: string): string | null {
-  const text = value.replace(/\p{Cc}/gu, (c) => (/\s/.test(c) ? ' ' : '')).replace(/\s+/g, ' ').trim();
+  const text = value
+    .replace(/\p{Cc}/gu, (c) => (/\s/.test(c) ? ' ' : ''))
+    .replace(/\s+/g, ' ')
+    .trim();
   return text && text.length <= TEXT_MAX ? text : null;
 }
 

@@ -17,7 +17,14 @@ const unavailable = () => new HttpError(503, 'temporarily_unavailable', 'Il serv
 
 function privateRsaJwk(value: unknown, use: 'sig' | 'enc'): JWK & { kid: string; n: string; e: string } {
   const jwk = value as Record<string, unknown> | null;
-  if (!jwk || jwk.kty !== 'RSA' || typeof jwk.kid !== 'string' || typeof jwk.n !== 'string' || typeof jwk.e !== 'string' || typeof jwk.d !== 'string' || jwk.use !== use) {
+  if (
+    jwk?.kty !== 'RSA' ||
+    typeof jwk.kid !== 'string' ||
+    typeof jwk.n !== 'string' ||
+    typeof jwk.e !== 'string' ||
+    typeof jwk.d !== 'string' ||
+    jwk.use !== use
+  ) {
     throw unavailable();
   }
   return jwk as JWK & { kid: string; n: string; e: string };
@@ -32,10 +39,7 @@ async function load(secret: string): Promise<DemoKeys> {
   }
   const sig = privateRsaJwk(parsed.sig, 'sig');
   const enc = privateRsaJwk(parsed.enc, 'enc');
-  const [signKey, decryptKey] = await Promise.all([
-    importJWK(sig, 'RS256') as Promise<CryptoKey>,
-    importJWK(enc, 'RSA-OAEP-256') as Promise<CryptoKey>,
-  ]);
+  const [signKey, decryptKey] = await Promise.all([importJWK(sig, 'RS256') as Promise<CryptoKey>, importJWK(enc, 'RSA-OAEP-256') as Promise<CryptoKey>]);
   return {
     sign: { key: signKey, kid: sig.kid, alg: 'RS256' },
     decrypt: { key: decryptKey, kid: enc.kid, alg: 'RSA-OAEP-256' },

@@ -59,9 +59,7 @@ export async function discover(call: CallProvider, origin: string): Promise<Prov
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 function sign(client: Client, claims: JWTPayload, typ?: string): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: client.keys.sign.alg, kid: client.keys.sign.kid, ...(typ ? { typ } : {}) })
-    .sign(client.keys.sign.key);
+  return new SignJWT(claims).setProtectedHeader({ alg: client.keys.sign.alg, kid: client.keys.sign.kid, ...(typ ? { typ } : {}) }).sign(client.keys.sign.key);
 }
 
 /** A new login: its secrets for the session cookie and the URL to send the browser to. */
@@ -131,9 +129,7 @@ export async function exchangeCode(call: CallProvider, provider: Provider, clien
     client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
     client_assertion: await clientAssertion(client, endpoint),
   });
-  const res = await call(
-    new Request(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() }),
-  );
+  const res = await call(new Request(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() }));
   if (!res.ok) throw new ProviderError('token', await oauthFailure(res));
   const tokens = (await res.json()) as Partial<TokenResponse>;
   if (typeof tokens.access_token !== 'string' || typeof tokens.id_token !== 'string' || tokens.token_type?.toLowerCase() !== 'bearer') {
@@ -156,7 +152,12 @@ export interface VerifiedLogin {
 }
 
 /** The ID token: signed by the OP, for us, this login's nonce, this access token, the level asked or more. */
-async function verifyIdToken(provider: Provider, client: Client, session: DemoSession, tokens: TokenResponse): Promise<{ payload: JWTPayload; level: 1 | 2 | 3 }> {
+async function verifyIdToken(
+  provider: Provider,
+  client: Client,
+  session: DemoSession,
+  tokens: TokenResponse,
+): Promise<{ payload: JWTPayload; level: 1 | 2 | 3 }> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(tokens.id_token, provider.jwks, { issuer: provider.metadata.issuer, audience: client.clientId }));

@@ -93,7 +93,10 @@ const callback =
 
 export function demoRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>, fetchProvider: ProviderFetch): void {
   router
-    .get('/demo', developmentOnly(async () => startPage()))
+    .get(
+      '/demo',
+      developmentOnly(async () => startPage()),
+    )
     .post('/demo/entra', developmentOnly(start(fetchProvider)))
     .get('/demo/callback', developmentOnly(callback(fetchProvider)));
 }

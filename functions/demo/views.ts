@@ -69,7 +69,7 @@ export function resultPage(userinfo: JWTPayload, acr: string, level: number): Re
 
 /** The OP's errors (OAuth codes), as the citizen should read them. */
 const PROVIDER_ERRORS: Record<string, string> = {
-  access_denied: "Accesso non autorizzato: la richiesta è stata annullata oppure questa carta non può accedere al servizio.",
+  access_denied: 'Accesso non autorizzato: la richiesta è stata annullata oppure questa carta non può accedere al servizio.',
   login_required: 'È necessario autenticarsi di nuovo.',
   consent_required: 'È necessario acconsentire all’invio dei dati.',
   invalid_request: 'La richiesta di accesso inviata dal servizio non è valida.',

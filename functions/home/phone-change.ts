@@ -9,7 +9,6 @@ import { html, page, type SafeHtml } from '../platform/html';
  */
 export const PHONE_CHANGE_PATH = '/cellulare-non-corretto';
 
-
 /** The guides' sentence with its link; `back` is the page the citizen is on. */
 export function phoneChangeHint(back: string): SafeHtml {
   const href = `${PHONE_CHANGE_PATH}?${new URLSearchParams({ torna: back })}`;

@@ -11,7 +11,6 @@ import { emailLink, legalPage, minutes } from './common';
 /** When the statement below was last reviewed against the pages (AgID asks for the date). */
 const REVIEWED = '1° dicembre 2026';
 
-
 /**
  * GET /accessibilita — the accessibility statement, in the sections of AgID's model (legge 4/2004).
  * It says "parzialmente conforme" and names what is not accessible: a statement that claims more than

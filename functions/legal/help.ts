@@ -15,19 +15,23 @@ export function helpPage(_request: IRequest, env: Env): Response {
     'Assistenza',
     html`Hai un problema con l'attivazione delle credenziali o con l'accesso ai servizi online? Ecco a chi rivolgerti.`,
     html`<div class="row g-3 mt-2">
-${helpEmail
-  ? html`<div class="col-md-6"><div class="card-wrapper h-100 pb-0"><div class="card card-bg"><div class="card-body">
+${
+  helpEmail
+    ? html`<div class="col-md-6"><div class="card-wrapper h-100 pb-0"><div class="card card-bg"><div class="card-body">
   <h2 class="h5 card-title" id="contatti">Assistenza per i cittadini</h2>
   <p class="card-text">L'assistenza per i cittadini risponde all'indirizzo email: ${emailLink(helpEmail)}</p>
   <p class="card-text">Indica il numero di serie della tua Carta e il problema che hai incontrato. Non inviare mai password, PIN o PUK: nessuno te li chiederà.</p>
 </div></div></div></div>`
-  : ''}
+    : ''
+}
 <div class="col-md-6"><div class="card-wrapper h-100 pb-0"><div class="card card-bg"><div class="card-body">
   <h2 class="h5 card-title" id="blocco">Smarrimento o furto della Carta</h2>
-${cardBlockPhone
-  ? html`  <p class="card-text">Numero per il blocco carta: <strong>${phoneLink(cardBlockPhone)}</strong>${helpHours ? html` (${helpHours})` : ''}</p>
+${
+  cardBlockPhone
+    ? html`  <p class="card-text">Numero per il blocco carta: <strong>${phoneLink(cardBlockPhone)}</strong>${helpHours ? html` (${helpHours})` : ''}</p>
   <p class="card-text">Chiamalo subito per bloccare la Carta, poi presenta denuncia alle Forze dell'ordine. Una Carta bloccata non può più essere usata per accedere ai servizi online.</p>`
-  : html`  <p class="card-text">Presenta denuncia alle Forze dell'ordine e rivolgiti al tuo Comune. Una Carta bloccata non può più essere usata per accedere ai servizi online.</p>`}
+    : html`  <p class="card-text">Presenta denuncia alle Forze dell'ordine e rivolgiti al tuo Comune. Una Carta bloccata non può più essere usata per accedere ai servizi online.</p>`
+}
 </div></div></div></div>
 </div>
 

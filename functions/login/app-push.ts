@@ -4,7 +4,7 @@ import { consentLabels } from '../core/claim-labels';
 import type { AppChallenge } from '../../durable-objects/flow-app-table';
 import type { ApprovalOpening } from '../../durable-objects/device-table';
 import { randomId } from '../platform/crypto';
-import { cardObject, flowObject, grantIdOf } from '../platform/objects';
+import { cardObject, type flowObject, grantIdOf } from '../platform/objects';
 import type { LoginRequest } from '../core/login-request';
 
 /**

@@ -4,7 +4,7 @@ import { HttpError } from '../core/errors';
 import type { Level, LoginMethod, Refusal } from '../core/login-levels';
 import { CSRF_FIELD, csrfTokenMatches, isForeignOrigin } from '../platform/csrf';
 import { readForm, redirect } from '../platform/http';
-import { flowObject } from '../platform/objects';
+import type { flowObject } from '../platform/objects';
 import type { LoginRequest } from '../core/login-request';
 import { type OpenLoginFlow, readLoginFlow } from '../oidc/handoff';
 import { FLOW_ID_SHAPE } from '../core/flow-id';
@@ -21,7 +21,7 @@ export interface LoginState {
   fiscalCode: string;
   /** Set once the requested level has been proven (password, then the second factor if any). */
   proven?: { level: Level; method: LoginMethod; authTime: number };
-  /** Why the login cannot go on: the card (R-CARD-3/4), or the citizen said no in the App (R-LOG-2). */
+  /** Why the login cannot go on: the card (R-CARD-3, R-CARD-4), or the citizen said no in the App (R-LOG-2). */
   refusal?: Refusal | 'app_denied';
   /** The number the SMS codes go to, as the OTP page shows it. */
   maskedPhone?: string;
@@ -51,7 +51,7 @@ export const flowGone = () =>
   new HttpError(
     410,
     'flow_gone',
-    'La richiesta di accesso è scaduta, è già stata usata o è stata aperta in un altro browser. Torna al sito del servizio e ripeti l\'accesso.',
+    "La richiesta di accesso è scaduta, è già stata usata o è stata aperta in un altro browser. Torna al sito del servizio e ripeti l'accesso.",
   );
 
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
@@ -90,7 +90,7 @@ export async function loginPost(request: Request, env: Env, flowId: string, step
   const form = await readForm(request);
   const flow = await loadLoginFlow(env, request, flowId);
   if (!(await csrfTokenMatches(flow.csrf, form.get(CSRF_FIELD)))) {
-    throw forbidden('La pagina non è più valida: torna alla richiesta di accesso e ripeti l\'operazione.');
+    throw forbidden("La pagina non è più valida: torna alla richiesta di accesso e ripeti l'operazione.");
   }
   if (!steps.includes(flow.step)) return redirect(loginPath(flow.id));
   return { flow, form };

@@ -54,9 +54,7 @@ export async function checkPassword(env: Env, username: string, password: string
     await verifyPassword(pepper, password, DUMMY_HASH);
     const failure = await throttle.recordFailure(Date.now());
     if (!failure.recorded) return { outcome: 'throttled', serial: null, retryAt: failure.retryAt };
-    return failure.locked
-      ? { outcome: 'throttled', serial: null, retryAt: failure.state.lockedUntil }
-      : { outcome: 'wrong', serial: null };
+    return failure.locked ? { outcome: 'throttled', serial: null, retryAt: failure.state.lockedUntil } : { outcome: 'wrong', serial: null };
   }
 
   const card = cardObject(env, serial);
@@ -71,7 +69,5 @@ export async function checkPassword(env: Env, username: string, password: string
   }
   const failure = await card.recordPasswordFailure(Date.now(), log);
   if (!failure.recorded) return { outcome: 'throttled', serial, retryAt: failure.retryAt };
-  return failure.locked
-    ? { outcome: 'throttled', serial, retryAt: failure.state.lockedUntil }
-    : { outcome: 'wrong', serial };
+  return failure.locked ? { outcome: 'throttled', serial, retryAt: failure.state.lockedUntil } : { outcome: 'wrong', serial };
 }

@@ -41,8 +41,10 @@ export function qrSvg(content: string): string {
   const px = size * Math.max(4, Math.round(QR_TARGET_PX / size));
   const dark = data.flatMap((row, y) => row.flatMap((on, x) => (on ? [`M${x * UNIT},${y * UNIT}h${UNIT}v${UNIT}h-${UNIT}z`] : []))).join('');
   const side = size * UNIT;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" width="${px}" height="${px}" shape-rendering="crispEdges" aria-hidden="true" focusable="false">`
-    + `<rect fill="#fff" width="${side}" height="${side}"/><path fill="#000" d="${dark}"/></svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" width="${px}" height="${px}" shape-rendering="crispEdges" aria-hidden="true" focusable="false">` +
+    `<rect fill="#fff" width="${side}" height="${side}"/><path fill="#000" d="${dark}"/></svg>`
+  );
 }
 
 /** `renewal`: the citizen asked for a new code (FlowSession.issueQr says what that adds). */

@@ -1,10 +1,5 @@
 import { CompactEncrypt } from 'jose';
-import {
-  ktyFor,
-  type ContentEncryptionAlg,
-  type KeyEncryptionAlg,
-  type PublicJwk,
-} from '../core/jose-algorithms';
+import { ktyFor, type ContentEncryptionAlg, type KeyEncryptionAlg, type PublicJwk } from '../core/jose-algorithms';
 import type { RegisteredClient } from '../core/oidc-client';
 import { utf8 } from '../platform/encoding';
 import { clientEncryptionKey } from './client-keys';

@@ -60,7 +60,17 @@ export interface OpenLoginFlow {
 }
 
 const REQUEST_FIELDS = [
-  'clientId', 'clientName', 'redirectUri', 'responseMode', 'state', 'nonce', 'acr', 'scope', 'claims', 'codeChallenge', 'prompt',
+  'clientId',
+  'clientName',
+  'redirectUri',
+  'responseMode',
+  'state',
+  'nonce',
+  'acr',
+  'scope',
+  'claims',
+  'codeChallenge',
+  'prompt',
 ] as const satisfies readonly (keyof LoginRequest)[];
 
 /** A login flow the pages may still act on: live, of type login, not yet ended. */
@@ -86,7 +96,6 @@ export async function readLoginFlow(env: Env, flowId: string, request: Request):
   if (!(await constantTimeEqual(await browserBindingOf(cookie), flow.data.browserBinding))) return null;
   return flow;
 }
-
 
 const targetOf = (data: LoginFlowData): ResponseTarget => ({
   redirectUri: data.redirectUri,

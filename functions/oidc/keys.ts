@@ -53,9 +53,7 @@ export function providerKeys(env: Env): Promise<ProviderKeys> {
 export async function signJwt(env: Env, payload: JWTPayload, header: { typ?: string; alg?: SigningAlg } = {}): Promise<string> {
   const { current } = await providerKeys(env);
   const key = current.find((k) => k.alg === (header.alg ?? 'RS256')) ?? current.find((k) => k.alg === 'RS256')!;
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, ...(header.typ ? { typ: header.typ } : {}) })
-    .sign(key.privateKey);
+  return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, ...(header.typ ? { typ: header.typ } : {}) }).sign(key.privateKey);
 }
 
 /** A JWT we issued ourselves (access and refresh tokens), checked against every published key. */

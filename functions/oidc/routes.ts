@@ -44,6 +44,9 @@ export function oidcRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>
     [PATHS.userinfo, 'GET, POST'],
   ];
   for (const [path, methods] of allowed) {
-    router.all(path, oauthEndpoint(async () => Promise.reject(new MethodNotAllowed(methods))));
+    router.all(
+      path,
+      oauthEndpoint(async () => Promise.reject(new MethodNotAllowed(methods))),
+    );
   }
 }

@@ -28,10 +28,7 @@ export function randomDigits(count: number): string {
  * leak through an early exit either.
  */
 export async function constantTimeEqual(a: string, b: string): Promise<boolean> {
-  const [ha, hb] = await Promise.all([
-    crypto.subtle.digest('SHA-256', utf8(a)),
-    crypto.subtle.digest('SHA-256', utf8(b)),
-  ]);
+  const [ha, hb] = await Promise.all([crypto.subtle.digest('SHA-256', utf8(a)), crypto.subtle.digest('SHA-256', utf8(b))]);
   return crypto.subtle.timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
@@ -77,29 +74,19 @@ export async function keyedHash(secret: string, purpose: KeyPurpose, data: strin
 }
 
 function aesKey(secret: string): Promise<CryptoKey> {
-  return cached(secret, 'secrets-at-rest', 'AES-GCM', () =>
-    derive(secret, 'secrets-at-rest', { name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt']),
-  );
+  return cached(secret, 'secrets-at-rest', 'AES-GCM', () => derive(secret, 'secrets-at-rest', { name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt']));
 }
 
 /** AES-256-GCM; `context` is bound as associated data so a ciphertext moved to another record fails. */
 export async function encryptSecret(secret: string, plaintext: string, context: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: utf8(context) },
-    await aesKey(secret),
-    utf8(plaintext),
-  );
+  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: utf8(context) }, await aesKey(secret), utf8(plaintext));
   return `${toBase64Url(iv)}.${toBase64Url(new Uint8Array(ct))}`;
 }
 
 export async function decryptSecret(secret: string, sealed: string, context: string): Promise<string> {
   const [iv, ct] = sealed.split('.');
   if (!iv || !ct) throw new Error('sealed secret is malformed');
-  const pt = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: utf8(context) },
-    await aesKey(secret),
-    fromBase64Url(ct),
-  );
+  const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: utf8(context) }, await aesKey(secret), fromBase64Url(ct));
   return new TextDecoder().decode(pt);
 }

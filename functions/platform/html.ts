@@ -90,8 +90,10 @@ function footer(brand: Brand): SafeHtml {
   <div class="it-footer-small-prints clearfix"><div class="container">
     <nav aria-label="Informazioni sul servizio">
       <ul class="it-footer-small-prints-list list-inline mb-0 d-flex flex-column flex-md-row">
-${FOOTER_LINKS.map((l) => html`        <li class="list-inline-item"><a href="${l.href}">${l.text}</a></li>
-`)}      </ul>
+${FOOTER_LINKS.map(
+  (l) => html`        <li class="list-inline-item"><a href="${l.href}">${l.text}</a></li>
+`,
+)}      </ul>
     </nav>
   </div></div>
 </footer>`;

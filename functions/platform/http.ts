@@ -1,4 +1,4 @@
-import { HttpError, badRequest, tooLarge, unsupportedMedia } from '../core/errors';
+import { type HttpError, badRequest, tooLarge, unsupportedMedia } from '../core/errors';
 
 /** Every request body we accept is small; anything bigger is refused before it is read whole. */
 export const MAX_BODY_BYTES = 64 * 1024;

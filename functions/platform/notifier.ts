@@ -28,7 +28,10 @@ export class OutboxNotifier implements Notifier {
 
 /** Production: a JSON POST to the provider named in NOTIFIER_URL (bearer NOTIFIER_TOKEN). */
 export class HttpNotifier implements Notifier {
-  constructor(private readonly url: string, private readonly token: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
 
   async send(message: Message): Promise<void> {
     const res = await fetch(this.url, {

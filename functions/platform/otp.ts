@@ -8,7 +8,7 @@ import { type FlowStub, cardObject } from './objects';
 import { requireSecrets } from './secrets';
 
 /**
- * R-OTP-1..3 for every flow that sends a citizen a code (activation, login, the App's and the
+ * R-OTP-1, R-OTP-2, R-OTP-3 for every flow that sends a citizen a code (activation, login, the App's and the
  * account's flows): one sender and one checker. The flow holds the code's hash and its 30 s and
  * 5-wrong limits; the card counts the identity's sends and checks per day. Each feature keeps only
  * its own part: which step, and which page or JSON answer.
@@ -64,7 +64,7 @@ export async function sendOtp(env: Env, flow: OtpFlow, subject: OtpSubject, opti
 export type OtpCheckResult = OtpCheck | { outcome: 'capped'; retryAfter: number };
 
 /**
- * R-OTP-1/2: checks the flow's code only while the identity has checks left today
+ * R-OTP-1, R-OTP-2: checks the flow's code only while the identity has checks left today
  * (Card.countOtpCheck): the flow's own limit (5 wrong codes) does not bound an attacker who holds
  * the password and simply starts new flows. `then`, if given, is the step change a right code
  * makes, done by the flow in the same call.

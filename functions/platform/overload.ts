@@ -13,8 +13,7 @@ export const RETRY_AFTER_SECONDS = 1;
 /** ASCII on purpose: it is also the error_description of the OAuth endpoints (RFC 6749 §5.2). */
 const MESSAGE = 'Servizio temporaneamente non disponibile per il troppo traffico: riprovare tra qualche istante';
 
-export const temporarilyUnavailable = () =>
-  new HttpError(503, 'temporarily_unavailable', MESSAGE, [], { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+export const temporarilyUnavailable = () => new HttpError(503, 'temporarily_unavailable', MESSAGE, [], { 'Retry-After': String(RETRY_AFTER_SECONDS) });
 
 /** MAX_IN_FLIGHT when it is a positive integer, the default otherwise (a typo must not turn shedding off). */
 export function maxInFlight(setting: string | undefined): number {

@@ -39,13 +39,11 @@ function publicView(view: CardView) {
     issuedAt: new Date(view.issuedAt).toISOString(),
     expiresAt: new Date(view.expiresAt).toISOString().slice(0, 10),
     pukFailures: view.pukFailures,
-    credentials: view.credentials
-      ? { activatedAt: new Date(view.credentials.activatedAt).toISOString(), mode: view.credentials.mode }
-      : null,
+    credentials: view.credentials ? { activatedAt: new Date(view.credentials.activatedAt).toISOString(), mode: view.credentials.mode } : null,
   };
 }
 
-/** POST /registry/cards — issues a card (R-CARD-1/2/5/6/7). */
+/** POST /registry/cards — issues a card (R-CARD-1, R-CARD-2, R-CARD-5, R-CARD-6, R-CARD-7). */
 export async function issueCard(request: IRequest, env: Env): Promise<Response> {
   const { dataKey } = secrets(env);
   const now = new Date();
@@ -55,8 +53,8 @@ export async function issueCard(request: IRequest, env: Env): Promise<Response> 
   const directory = directoryFor(env);
 
   if (!(await directory.claimPhone(card.phone, card.fiscalCode))) {
-    throw conflict('Numero di cellulare già associato a un\'altra identità digitale', [
-      { field: 'phone', message: 'già associato a un\'altra identità (R-CARD-5)' },
+    throw conflict("Numero di cellulare già associato a un'altra identità digitale", [
+      { field: 'phone', message: "già associato a un'altra identità (R-CARD-5)" },
     ]);
   }
 

@@ -17,7 +17,22 @@ function usageError(argv: string[], env: Record<string, string> = {}): string {
 
 describe('parseCommandLine', () => {
   it('reads a full run command', () => {
-    const cmd = run(...base, '--suite', 'oidc,metadata', '--only', 'C-12', '--only', 'C-5,R-ACT-3', '--report', 'out', '--concurrency', '8', '--timeout', '30', '-v');
+    const cmd = run(
+      ...base,
+      '--suite',
+      'oidc,metadata',
+      '--only',
+      'C-12',
+      '--only',
+      'C-5,R-ACT-3',
+      '--report',
+      'out',
+      '--concurrency',
+      '8',
+      '--timeout',
+      '30',
+      '-v',
+    );
     expect(cmd).toMatchObject({
       name: 'run',
       registryToken: 't0k3n',

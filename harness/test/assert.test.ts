@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  expectEqual,
-  expectHeader,
-  expectIncludes,
-  expectJson,
-  expectMatch,
-  expectNoHeader,
-  expectStatus,
-  expectTrue,
-  fail,
-} from '../src/core/assert.ts';
+import { expectEqual, expectHeader, expectIncludes, expectJson, expectMatch, expectNoHeader, expectStatus, expectTrue, fail } from '../src/core/assert.ts';
 import { CheckFailure } from '../src/core/check.ts';
 import type { HttpResponse } from '../src/core/http.ts';
 
@@ -43,12 +33,22 @@ describe('assertions', () => {
   it('expectHeader returns the value and says what was there instead', () => {
     expect(expectHeader(ok, 'Cache-Control', 'no-store')).toBe('no-store');
     expect(expectHeader(ok, 'content-type', /^application\/json/)).toMatch(/json/);
-    expect(failure(() => expectHeader(ok, 'WWW-Authenticate'))).toBe('expected a WWW-Authenticate header, but http://op.example/token answered 200 without one');
+    expect(failure(() => expectHeader(ok, 'WWW-Authenticate'))).toBe(
+      'expected a WWW-Authenticate header, but http://op.example/token answered 200 without one',
+    );
     expect(failure(() => expectHeader(ok, 'cache-control', 'no-cache'))).toBe(
       'expected cache-control to be "no-cache", but http://op.example/token answered 200 with cache-control: no-store',
     );
-    expect(failure(() => expectHeader(ok, 'cache-control', function isPrivate(v) { return v === 'private'; }))).toMatch(/a value accepted by isPrivate/);
-    expect(failure(() => expectNoHeader(redirect, 'location'))).toMatch(/expected no location header, but .* answered 302 with location: https:\/\/rp\.example/);
+    expect(
+      failure(() =>
+        expectHeader(ok, 'cache-control', function isPrivate(v) {
+          return v === 'private';
+        }),
+      ),
+    ).toMatch(/a value accepted by isPrivate/);
+    expect(failure(() => expectNoHeader(redirect, 'location'))).toMatch(
+      /expected no location header, but .* answered 302 with location: https:\/\/rp\.example/,
+    );
   });
 
   it('expectJson wants a JSON content type as well as a JSON body', () => {

@@ -22,8 +22,26 @@ describe('the hand-written CBOR encoder (RFC 8949, appendix A)', () => {
 
   it('byte strings and maps, keys in the order given', () => {
     expect(hex(cbor(new Uint8Array([1, 2, 3, 4])))).toBe('4401020304');
-    expect(hex(cbor(new Map([[1, 2], [3, 4]])))).toBe('a201020304');
-    expect(hex(cbor(new Map<Cbor, Cbor>([['a', 1], ['b', new Map()]])))).toBe('a26161016162a0');
+    expect(
+      hex(
+        cbor(
+          new Map([
+            [1, 2],
+            [3, 4],
+          ]),
+        ),
+      ),
+    ).toBe('a201020304');
+    expect(
+      hex(
+        cbor(
+          new Map<Cbor, Cbor>([
+            ['a', 1],
+            ['b', new Map()],
+          ]),
+        ),
+      ),
+    ).toBe('a26161016162a0');
     expect(hex(cbor(new Uint8Array(300))).slice(0, 6)).toBe('59012c');
   });
 });
@@ -51,7 +69,10 @@ describe('the software authenticator', () => {
     const reg = await a.register({ challenge: 'c', rp: { id: 'localhost' } });
     const authData = Buffer.from(reg.response.attestationObject, 'base64url');
     const cose = authData.subarray(authData.length - 77);
-    const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: cose.subarray(10, 42).toString('base64url'), y: cose.subarray(45, 77).toString('base64url') }, format: 'jwk' });
+    const key = createPublicKey({
+      key: { kty: 'EC', crv: 'P-256', x: cose.subarray(10, 42).toString('base64url'), y: cose.subarray(45, 77).toString('base64url') },
+      format: 'jwk',
+    });
     for (const expected of [1, 2]) {
       const s = await a.assert('challenge-x');
       const data = Buffer.from(s.response.authenticatorData, 'base64url');

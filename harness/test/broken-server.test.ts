@@ -51,7 +51,9 @@ describe('real checks against a broken provider', () => {
   it('C-13 fails on the redirect to an unregistered redirect_uri, after accepting the 400 page without one', () => {
     const r = outcome('C-13');
     expect(r.outcome).toBe('failed');
-    expect(r.message).toMatch(/^redirect_uri https:\/\/evil\.example\/cb: expected a 400 error page and no redirect, got 302 → https:\/\/evil\.example\/cb\?code=broken-code/);
+    expect(r.message).toMatch(
+      /^redirect_uri https:\/\/evil\.example\/cb: expected a 400 error page and no redirect, got 302 → https:\/\/evil\.example\/cb\?code=broken-code/,
+    );
     const authorize = r.exchanges.filter((e) => new URL(e.url).pathname === '/authorize').map((e) => e.status);
     expect(authorize).toEqual([400, 302]);
   });

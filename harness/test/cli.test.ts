@@ -119,7 +119,10 @@ describe('cie-harness run', () => {
 
 describe('cie-harness list and help', () => {
   it('lists every check with its suite, what it covers and its title', async () => {
-    const checks = [passing('C-1', { suite: 'metadata', covers: ['C-1'], title: 'entity configuration' }), passing('act-1', { suite: 'activation', covers: ['R-ACT-1', 'R-OTP-2'], title: 'four steps' })];
+    const checks = [
+      passing('C-1', { suite: 'metadata', covers: ['C-1'], title: 'entity configuration' }),
+      passing('act-1', { suite: 'activation', covers: ['R-ACT-1', 'R-OTP-2'], title: 'four steps' }),
+    ];
     const { code, out } = await cli(['list'], checks);
     expect(code).toBe(0);
     const lines = out.trimEnd().split('\n');

@@ -69,12 +69,7 @@ describe('CookieJar: Domain', () => {
   });
 
   it('drops a cookie whose Domain is another host, as a browser does: it is never sent back', () => {
-    const jar = jarWith(
-      at(PROD, '/'),
-      'a=1; Path=/; Domain=evil.example',
-      'b=1; Path=/; Domain=ie.example.it',
-      'c=1; Path=/; Domain=www.cie.example.it',
-    );
+    const jar = jarWith(at(PROD, '/'), 'a=1; Path=/; Domain=evil.example', 'b=1; Path=/; Domain=ie.example.it', 'c=1; Path=/; Domain=www.cie.example.it');
     expect(jar.names()).toEqual([]);
     expect(jar.header(at(PROD, '/'), NOW)).toBeNull();
     // An IP address matches only itself.
@@ -147,7 +142,13 @@ describe('CookieJar: expiry and deletion', () => {
 
   it('Max-Age wins over Expires, in either order; a malformed one is ignored', () => {
     const future = 'Expires=Wed, 16 Jan 2030 12:00:00 GMT';
-    const jar = jarWith(at(DEV, '/'), `a=1; Path=/; Max-Age=0; ${future}`, `b=2; Path=/; ${future}; Max-Age=0`, `c=3; Path=/; Max-Age=soon; ${future}`, 'd=4; Path=/; Max-Age=+5');
+    const jar = jarWith(
+      at(DEV, '/'),
+      `a=1; Path=/; Max-Age=0; ${future}`,
+      `b=2; Path=/; ${future}; Max-Age=0`,
+      `c=3; Path=/; Max-Age=soon; ${future}`,
+      'd=4; Path=/; Max-Age=+5',
+    );
     expect(jar.header(at(DEV, '/'), NOW)).toBe('c=3; d=4');
     // c lives until its Expires; d has no valid lifetime: a session cookie.
     expect(jar.header(at(DEV, '/'), NOW + 2 * 86_400_000)).toBe('d=4');

@@ -89,10 +89,12 @@ describe('Page: reading what a person reads', () => {
 
   it('a missing link is a CheckFailure naming the page and the links it has', () => {
     expect(() => p.link('Esci')).toThrow(CheckFailure);
-    expect(() => p.link('Esci')).toThrow('no link "Esci" on 200 /attivazione/passo "Inserisci il codice" [alert: Il codice non è corretto.]; links: "CieID", "Serve aiuto?", "Sito CIE"');
+    expect(() => p.link('Esci')).toThrow(
+      'no link "Esci" on 200 /attivazione/passo "Inserisci il codice" [alert: Il codice non è corretto.]; links: "CieID", "Serve aiuto?", "Sito CIE"',
+    );
   });
 
-  it('the text and the items of the bulleted lists of <main> (not the stepper\'s <ol>)', () => {
+  it("the text and the items of the bulleted lists of <main> (not the stepper's <ol>)", () => {
     expect(p.listItems()).toEqual(['Nome', 'Codice fiscale']);
     expect(p.text).toContain('Inserisci il codice Il codice non è corretto.');
     expect(p.text).not.toContain('Menu');
@@ -135,7 +137,9 @@ describe('Page: forms', () => {
 
   it('a missing button is a CheckFailure listing the buttons there are', () => {
     expect(() => p.formOf('Conferma')).toThrow(CheckFailure);
-    expect(() => p.formOf('Conferma')).toThrow('no button "Conferma" on 200 /attivazione/passo "Inserisci il codice" [alert: Il codice non è corretto.]; buttons: "Annulla", "Prosegui", "Invia un nuovo codice"');
+    expect(() => p.formOf('Conferma')).toThrow(
+      'no button "Conferma" on 200 /attivazione/passo "Inserisci il codice" [alert: Il codice non è corretto.]; buttons: "Annulla", "Prosegui", "Invia un nuovo codice"',
+    );
     expect(() => page('<p>nulla</p>').formOf('Ok')).toThrow('buttons: none');
   });
 
@@ -232,7 +236,9 @@ describe('Page: hostile or sloppy markup', () => {
   });
 
   it('reads upper-case and unquoted markup', () => {
-    const f = page('<FORM METHOD=POST ACTION=/go><LABEL FOR=u>Nome utente</LABEL><INPUT TYPE=TEXT ID=u NAME=user VALUE=mario><INPUT TYPE=HIDDEN NAME=csrf VALUE=t0k><BUTTON NAME=go VALUE=1>Entra</BUTTON></FORM>');
+    const f = page(
+      '<FORM METHOD=POST ACTION=/go><LABEL FOR=u>Nome utente</LABEL><INPUT TYPE=TEXT ID=u NAME=user VALUE=mario><INPUT TYPE=HIDDEN NAME=csrf VALUE=t0k><BUTTON NAME=go VALUE=1>Entra</BUTTON></FORM>',
+    );
     const form = f.formOf('Entra');
     expect(form).toMatchObject({ action: '/go', method: 'post' });
     expect(form.fields).toEqual([
@@ -265,7 +271,9 @@ describe('Page: hostile or sloppy markup', () => {
   });
 
   it('keeps a <select> whose </option> end tags are omitted (they are optional)', () => {
-    const f = page('<form><label for=p>Provincia</label><select id=p name=prov><option value=RM>Roma<option value=MI selected>Milano</select><button>Ok</button></form>');
+    const f = page(
+      '<form><label for=p>Provincia</label><select id=p name=prov><option value=RM>Roma<option value=MI selected>Milano</select><button>Ok</button></form>',
+    );
     expect(f.field('Provincia')).toEqual({ name: 'prov', type: 'select', value: 'MI', checked: false, label: 'Provincia' });
   });
 
@@ -347,23 +355,29 @@ describe('Browser.submit: where a form goes and what it sends', () => {
     expect(lastRequest().body).toBe('csrf=tok-2&flow=f1&otp=123456&mode=app&privacy=si&unlabelled=x&action=verify');
   });
 
-  it('a button\'s formaction and formmethod win over the form\'s; a GET form puts its fields in the query', async () => {
+  it("a button's formaction and formmethod win over the form's; a GET form puts its fields in the query", async () => {
     pages['/attivazione/passo'] = STEP;
     const b = browser();
     const step = await b.open('/attivazione/passo?flow=f1');
     await b.submit(step, 'Invia un nuovo codice');
-    expect(lastRequest()).toMatchObject({ method: 'GET', url: '/attivazione/otp/nuovo?csrf=tok-2&flow=f1&otp=&mode=sms&remember=on&unlabelled=x&action=resend', body: '' });
+    expect(lastRequest()).toMatchObject({
+      method: 'GET',
+      url: '/attivazione/otp/nuovo?csrf=tok-2&flow=f1&otp=&mode=sms&remember=on&unlabelled=x&action=resend',
+      body: '',
+    });
   });
 
   it('pressing an <input type="submit"> sends its name and value, to its formaction', async () => {
-    pages['/dati'] = '<form method=post action=dati><input type=hidden name=csrf value=t><input type=submit name=op value="Conferma" formaction="conferma?x=1"></form>';
+    pages['/dati'] =
+      '<form method=post action=dati><input type=hidden name=csrf value=t><input type=submit name=op value="Conferma" formaction="conferma?x=1"></form>';
     const b = browser();
     await b.submit(await b.open('/dati'), 'Conferma');
     expect(lastRequest()).toMatchObject({ method: 'POST', url: '/conferma?x=1', body: 'csrf=t&op=Conferma' });
   });
 
   it('a form without action goes back to the page URL, its query replaced for GET and kept for POST', async () => {
-    pages['/cerca'] = '<form><label for=q>Cerca</label><input id=q name=q><button>Cerca ora</button></form><form method=post><input type=hidden name=csrf value=c><button>Invia</button></form>';
+    pages['/cerca'] =
+      '<form><label for=q>Cerca</label><input id=q name=q><button>Cerca ora</button></form><form method=post><input type=hidden name=csrf value=c><button>Invia</button></form>';
     const b = browser();
     const search = await b.open('/cerca?old=1#frag');
     await b.submit(search, 'Cerca ora', { Cerca: 'a b&c' });
@@ -373,7 +387,8 @@ describe('Browser.submit: where a form goes and what it sends', () => {
   });
 
   it('raw values forge or drop a field after the form is filled', async () => {
-    pages['/passo'] = '<form method=post action=avanti><input type=hidden name=csrf value=good><label for=n>Nome</label><input id=n name=n><button>Avanti</button></form>';
+    pages['/passo'] =
+      '<form method=post action=avanti><input type=hidden name=csrf value=good><label for=n>Nome</label><input id=n name=n><button>Avanti</button></form>';
     const b = browser();
     const p = await b.open('/passo');
     await b.submit(p, 'Avanti', { Nome: 'Mario' }, { raw: { csrf: 'forged', extra: '1' } });
@@ -387,7 +402,9 @@ describe('Browser.submit: where a form goes and what it sends', () => {
     const b = browser();
     const p = await b.open('/passo');
     const count = server.received.length;
-    await expect(b.submit(p, 'Avanti', { Cognome: 'Rossi' })).rejects.toThrow('no field labelled "Cognome" in the form of "Avanti" on 200 /passo ""; labels: "Nome"');
+    await expect(b.submit(p, 'Avanti', { Cognome: 'Rossi' })).rejects.toThrow(
+      'no field labelled "Cognome" in the form of "Avanti" on 200 /passo ""; labels: "Nome"',
+    );
     expect(server.received.length).toBe(count);
   });
 });

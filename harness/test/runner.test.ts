@@ -110,7 +110,12 @@ describe('runChecks', () => {
   });
 
   it('counts a check that throws synchronously as an error, not a crash of the run', async () => {
-    const check = { ...passing('SYNC'), run: () => { throw new Error('boom'); } };
+    const check = {
+      ...passing('SYNC'),
+      run: () => {
+        throw new Error('boom');
+      },
+    };
     const report = await runChecks([check], options());
     expect(report.results[0]).toMatchObject({ outcome: 'error', message: 'Error: boom' });
   });

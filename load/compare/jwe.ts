@@ -51,7 +51,9 @@ export async function openUserinfo<T = Record<string, unknown>>(jwe: string, key
   const { kty, crv, x, y } = header.epk;
   const epk = await crypto.subtle.importKey('jwk', { kty, crv, x, y }, EC, false, []);
   const z = await crypto.subtle.deriveBits({ name: 'ECDH', public: epk } as EcdhKeyDeriveParams, await privateKey(key.kid, key.privateJwk), 256);
-  const cek = await crypto.subtle.importKey('raw', await concatKdf(z, header.enc, bytes(header.apu ?? ''), bytes(header.apv ?? '')), 'AES-GCM', false, ['decrypt']);
+  const cek = await crypto.subtle.importKey('raw', await concatKdf(z, header.enc, bytes(header.apu ?? ''), bytes(header.apv ?? '')), 'AES-GCM', false, [
+    'decrypt',
+  ]);
   const plaintext = await crypto.subtle.decrypt(
     { name: 'AES-GCM', iv: bytes(iv), additionalData: utf8(protectedHeader) },
     cek,

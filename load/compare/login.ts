@@ -30,8 +30,12 @@ if (!adapter) throw new Error(`no adapter for target ${String(data.target)}`);
 
 /** The RP as bench:compare registered it on both targets, signing what the load scenarios sign. */
 const CLIENT: ClientIdentity = {
-  clientId: data.clientId, redirectUri: data.redirectUri, issuer: data.issuer,
-  authorizationEndpoint: data.authorizationEndpoint, tokenEndpoint: data.tokenEndpoint, key: data.sigKey,
+  clientId: data.clientId,
+  redirectUri: data.redirectUri,
+  issuer: data.issuer,
+  authorizationEndpoint: data.authorizationEndpoint,
+  tokenEndpoint: data.tokenEndpoint,
+  key: data.sigKey,
 };
 
 const RATE = Number(__ENV.RATE ?? '2');
@@ -64,7 +68,10 @@ export const options = {
 };
 
 class StepFailed extends Error {
-  constructor(readonly step: string, detail: string) {
+  constructor(
+    readonly step: string,
+    detail: string,
+  ) {
     super(`${step}: ${detail}`);
   }
 }
@@ -75,7 +82,7 @@ type Res = RefinedResponse<'text'>;
 function judge(step: string, res: Res, ok: (r: Res) => boolean, what: string): Res {
   stepTrends[step]!.add(res.timings.duration);
   if (!check(res, { [`${step}: ${what}`]: ok }, { step })) {
-    const location = res.headers['Location'] ? `→ ${res.headers['Location'].slice(0, 120)} ` : '';
+    const location = res.headers.Location ? `→ ${res.headers.Location.slice(0, 120)} ` : '';
     throw new StepFailed(step, `${res.status} ${location}${res.error || String(res.body ?? '').slice(0, 200)}`);
   }
   return res;
@@ -89,7 +96,7 @@ const params = (step: string, headers: Record<string, string> = {}) => ({
 });
 
 const absolute = (location: string) => (location.startsWith('/') ? `${ORIGIN}${location}` : location);
-const locationOf = (res: Res) => res.headers['Location'] ?? '';
+const locationOf = (res: Res) => res.headers.Location ?? '';
 
 async function authorize(state: string, nonce: string, challenge: string): Promise<Res> {
   const url = await signedAuthorizationUrl(CLIENT, { scope: data.scope, acr: data.acr, state, nonce, challenge });
@@ -122,15 +129,24 @@ function codeFrom(last: Res, state: string): string {
 
 async function token(code: string, verifier: string, nonce: string): Promise<string> {
   const body = formEncode({
-    grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: data.redirectUri, ...(await clientAssertionFields(CLIENT)),
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: verifier,
+    redirect_uri: data.redirectUri,
+    ...(await clientAssertionFields(CLIENT)),
   });
   const res = http.post(data.tokenEndpoint, body, params('token', { 'Content-Type': 'application/x-www-form-urlencoded' }));
   let tokens: { id_token?: string; access_token?: string } = {};
-  judge('token', res, (r) => {
-    if (r.status !== 200) return false;
-    tokens = JSON.parse(String(r.body)) as typeof tokens;
-    return !!tokens.access_token && !!tokens.id_token && decodePayload(tokens.id_token).nonce === nonce;
-  }, 'tokens with the nonce');
+  judge(
+    'token',
+    res,
+    (r) => {
+      if (r.status !== 200) return false;
+      tokens = JSON.parse(String(r.body)) as typeof tokens;
+      return !!tokens.access_token && !!tokens.id_token && decodePayload(tokens.id_token).nonce === nonce;
+    },
+    'tokens with the nonce',
+  );
   return tokens.access_token!;
 }
 

@@ -3,8 +3,7 @@ import encoding from 'k6/encoding';
 /** Byte helpers for a runtime without Buffer, atob or URL. */
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text);
 
-export const b64url = (data: ArrayBuffer | Uint8Array | string): string =>
-  encoding.b64encode(typeof data === 'string' ? data : toArrayBuffer(data), 'rawurl');
+export const b64url = (data: ArrayBuffer | Uint8Array | string): string => encoding.b64encode(typeof data === 'string' ? data : toArrayBuffer(data), 'rawurl');
 
 export const b64urlDecode = (text: string): string => encoding.b64decode(text, 'rawurl', 's');
 

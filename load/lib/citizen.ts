@@ -58,7 +58,9 @@ const capital = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
 /** A date `years` (20–70) and some days ago, always a real day. */
 function birthDate(): string {
   const now = new Date();
-  const d = new Date(Date.UTC(now.getUTCFullYear() - 20 - Math.floor(Math.random() * 50), now.getUTCMonth(), now.getUTCDate() - Math.floor(Math.random() * 360)));
+  const d = new Date(
+    Date.UTC(now.getUTCFullYear() - 20 - Math.floor(Math.random() * 50), now.getUTCMonth(), now.getUTCDate() - Math.floor(Math.random() * 360)),
+  );
   return d.toISOString().slice(0, 10);
 }
 

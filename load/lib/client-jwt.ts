@@ -38,13 +38,32 @@ export async function signedAuthorizationUrl(client: ClientIdentity, p: Authoriz
   const iat = nowSeconds();
   const request = await signJwt(
     {
-      iss: client.clientId, aud: client.issuer, iat, exp: iat + 300, jti: randomToken(16), client_id: client.clientId,
-      response_type: 'code', scope: p.scope, redirect_uri: client.redirectUri, state: p.state, nonce: p.nonce,
-      code_challenge: p.challenge, code_challenge_method: 'S256', prompt: 'consent login', acr_values: p.acr,
+      iss: client.clientId,
+      aud: client.issuer,
+      iat,
+      exp: iat + 300,
+      jti: randomToken(16),
+      client_id: client.clientId,
+      response_type: 'code',
+      scope: p.scope,
+      redirect_uri: client.redirectUri,
+      state: p.state,
+      nonce: p.nonce,
+      code_challenge: p.challenge,
+      code_challenge_method: 'S256',
+      prompt: 'consent login',
+      acr_values: p.acr,
     },
     client.key,
   );
-  const query = formEncode({ client_id: client.clientId, response_type: 'code', scope: p.scope, code_challenge: p.challenge, code_challenge_method: 'S256', request });
+  const query = formEncode({
+    client_id: client.clientId,
+    response_type: 'code',
+    scope: p.scope,
+    code_challenge: p.challenge,
+    code_challenge_method: 'S256',
+    request,
+  });
   return `${client.authorizationEndpoint}?${query}`;
 }
 

@@ -8,7 +8,11 @@
  * - `checkCharacter(first15)`: the 16th character.
  */
 const VOWELS = /[AEIOU]/;
-const letters = (name: string) => name.toUpperCase().replace(/[^A-Z]/g, '').split('');
+const letters = (name: string) =>
+  name
+    .toUpperCase()
+    .replace(/[^A-Z]/g, '')
+    .split('');
 const consonantsOf = (name: string) => letters(name).filter((c) => !VOWELS.test(c));
 const vowelsOf = (name: string) => letters(name).filter((c) => VOWELS.test(c));
 const three = (chars: string[]) => `${chars.join('')}XXX`.slice(0, 3);
@@ -25,11 +29,11 @@ function nameCode(name: string): string {
 const MONTHS = 'ABCDEHLMPRST';
 /** Values of the characters in odd (1st, 3rd, …) positions, for 0-9 and A-Z alike. */
 const ODD = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
-const valueOf = (c: string) => (c >= '0' && c <= '9' ? c.charCodeAt(0) - 48 : c.charCodeAt(0) - 65);
+const charValue = (c: string) => (c >= '0' && c <= '9' ? c.charCodeAt(0) - 48 : c.charCodeAt(0) - 65);
 
 export function checkCharacter(first15: string): string {
   let sum = 0;
-  for (let i = 0; i < 15; i++) sum += i % 2 === 0 ? ODD[valueOf(first15[i]!)]! : valueOf(first15[i]!);
+  for (let i = 0; i < 15; i++) sum += i % 2 === 0 ? ODD[charValue(first15[i]!)]! : charValue(first15[i]!);
   return String.fromCharCode(65 + (sum % 26));
 }
 

@@ -53,7 +53,9 @@ async function encryptionJwk(): Promise<JsonWebKey & { kid: string; use: 'enc' }
 
 export async function registerRp(name: string): Promise<RelyingParty> {
   const key = await generateSigningKey();
-  const clientId = `https://rp-${randomToken(9).toLowerCase().replace(/[^a-z0-9]/g, 'x')}.example.it`;
+  const clientId = `https://rp-${randomToken(9)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')}.example.it`;
   const redirectUri = `${clientId}/callback`;
   const registration = {
     client_id: clientId,
@@ -97,7 +99,7 @@ export async function authorizationRequest(
 }
 
 export function callback(rp: RelyingParty, location: string | null, state: string): string | null {
-  if (!location || !location.startsWith(`${rp.redirectUri}?`)) return null;
+  if (!location?.startsWith(`${rp.redirectUri}?`)) return null;
   const params = queryOf(location);
   return params.state === state && params.code ? params.code : null;
 }

@@ -147,7 +147,14 @@ const endpointCells = (r: Report) =>
   r.rows.map((x) => [x.scenario, x.endpoint, String(x.requests), ms(x.p50), ms(x.p95), ms(x.p99), ms(x.max), pct(x.failRate)]);
 const SCENARIO_HEAD = ['scenario', 'iterations', 'per s', 'dropped', 'checks', 'checks failed'];
 const scenarioCells = (r: Report) =>
-  r.scenarios.map((s) => [s.scenario, String(s.iterations), s.perSecond.toFixed(2), String(s.dropped), s.checksRate === null ? '-' : pct(s.checksRate), String(s.checksFailed)]);
+  r.scenarios.map((s) => [
+    s.scenario,
+    String(s.iterations),
+    s.perSecond.toFixed(2),
+    String(s.dropped),
+    s.checksRate === null ? '-' : pct(s.checksRate),
+    String(s.checksFailed),
+  ]);
 
 /** Thresholds over no data pass: a run that never started must not read as a success. */
 function verdict(r: Report): string {
@@ -201,9 +208,19 @@ ${htmlTable(ENDPOINT_HEAD, endpointCells(r), 2)}
 <h2>Scenarios</h2>
 ${htmlTable(SCENARIO_HEAD, scenarioCells(r), 1)}
 <h2>Checks</h2>
-${htmlTable(['check', 'passed', 'failed'], r.checks.map((c) => [c.name, String(c.passes), String(c.fails)]), 1, (i) => (r.checks[i]!.fails ? 'fail' : 'ok'))}
+${htmlTable(
+  ['check', 'passed', 'failed'],
+  r.checks.map((c) => [c.name, String(c.passes), String(c.fails)]),
+  1,
+  (i) => (r.checks[i]!.fails ? 'fail' : 'ok'),
+)}
 <h2>Thresholds</h2>
-${htmlTable(['metric', 'threshold', 'result'], r.thresholds.map((t) => [t.metric, t.expression, t.ok ? 'passed' : 'FAILED']), 2, (i) => (r.thresholds[i]!.ok ? 'ok' : 'fail'))}
+${htmlTable(
+  ['metric', 'threshold', 'result'],
+  r.thresholds.map((t) => [t.metric, t.expression, t.ok ? 'passed' : 'FAILED']),
+  2,
+  (i) => (r.thresholds[i]!.ok ? 'ok' : 'fail'),
+)}
 </body></html>
 `;
 }

@@ -1,7 +1,15 @@
 import { durationOr, durationSeconds, rateOr } from '../lib/config.ts';
 import { ACTIVATION_BUDGET, activateOne, prepareActivation } from '../lib/flows/activation.ts';
 import { LOGIN_SMS_BUDGET, loginSms, poolSize, prepareLoginSms, type LoginSmsData } from '../lib/flows/login-sms.ts';
-import { ITERATION_SECONDS as QR_ITERATION_SECONDS, prepareQrWait, qrWait, qrWaitFigures, qrWaitPool, qrWaitThresholds, type QrWaitData } from '../lib/flows/qr-wait.ts';
+import {
+  ITERATION_SECONDS as QR_ITERATION_SECONDS,
+  prepareQrWait,
+  qrWait,
+  qrWaitFigures,
+  qrWaitPool,
+  qrWaitThresholds,
+  type QrWaitData,
+} from '../lib/flows/qr-wait.ts';
 import { TOKEN_BUDGET, TOKEN_POOL, prepareToken, tokenGrant, type TokenData } from '../lib/flows/token.ts';
 import { rampedIterations, rampingArrival, rampSeconds, setupTimeoutFor, type Stage } from '../lib/scenario.ts';
 import { summaryFor } from '../lib/summary.ts';
@@ -25,8 +33,7 @@ const SHAPE: [number, number][] = [
   [0.5, 1],
   [0.2, 0.2],
 ];
-const stagesAt = (top: number): Stage[] =>
-  SHAPE.map(([share, level]) => ({ target: top * level, duration: `${Math.max(1, Math.round(SECONDS * share))}s` }));
+const stagesAt = (top: number): Stage[] => SHAPE.map(([share, level]) => ({ target: top * level, duration: `${Math.max(1, Math.round(SECONDS * share))}s` }));
 
 interface Part {
   perSecond: number;
@@ -51,9 +58,7 @@ const LOGINS = planned('login_sms');
 const QR_DEVICES = qrWaitPool(PARTS.qr_wait!.perSecond, SECONDS);
 
 export const options = baseOptions({
-  scenarios: Object.fromEntries(
-    Object.entries(PARTS).map(([name, p]) => [name, rampingArrival(stagesAt(p.perSecond), p.iterationSeconds, p.exec)]),
-  ),
+  scenarios: Object.fromEntries(Object.entries(PARTS).map(([name, p]) => [name, rampingArrival(stagesAt(p.perSecond), p.iterationSeconds, p.exec)])),
   thresholds: Object.assign({}, ...Object.entries(PARTS).map(([name, p]) => p.thresholds(name, planned(name)))),
   // A device is an activated citizen who then certifies the App: about two citizens' worth of setup.
   setupTimeout: setupTimeoutFor(poolSize(LOGINS) + TOKEN_POOL + 2 * QR_DEVICES),

@@ -63,10 +63,7 @@ export async function activate(baseUrl, { citizen, card }, password = PASSWORD) 
   page = expect(await browser.submit(page, 'Continua'), '2.1 Verifica Numero Cellulare');
   page = expect(await browser.submit(page, 'Continua', { otp: await latestCode(baseUrl, citizen.phone, sent) }), '2.2 Verifica Indirizzo E-mail');
   page = expect(await browser.submit(page, 'Non adesso'), '2.3 Crea Credenziali');
-  page = expect(
-    await browser.submit(page, 'Continua', { password, passwordConfirm: password, [GDPR]: true }),
-    'Scegli come autorizzare i tuoi accessi online',
-  );
+  page = expect(await browser.submit(page, 'Continua', { password, passwordConfirm: password, [GDPR]: true }), 'Scegli come autorizzare i tuoi accessi online');
   expect(await browser.submit(page, 'Scegli SMS'), 'Credenziali attivate');
   return { citizen, card, password };
 }
@@ -79,7 +76,8 @@ export async function activate(baseUrl, { citizen, card }, password = PASSWORD) 
 export async function loginToRp(baseUrl, authorizationUrl, { username, password, phone }, mark = () => {}) {
   const browser = new HttpBrowser(baseUrl);
   let page = await browser.open(authorizationUrl);
-  if (!page.html.includes('name="password"')) throw new Error(`no login page from ${authorizationUrl}: ${page.status} ${page.alert ?? page.html.slice(0, 300)}`);
+  if (!page.html.includes('name="password"'))
+    throw new Error(`no login page from ${authorizationUrl}: ${page.status} ${page.alert ?? page.html.slice(0, 300)}`);
   mark('authorize');
   const sent = phone ? (await outbox(baseUrl, phone)).length : 0;
   mark('outbox');

@@ -16,13 +16,23 @@ export function birthDateForAge(years, days = 40, now = new Date()) {
 export function citizen({ givenName, familyName, gender = 'M', birthDate, phone, email }) {
   const [year, month, day] = birthDate.split('-').map(Number);
   const fiscalCode = CodiceFiscale.compute({
-    name: givenName, surname: familyName, gender, day, month, year, birthplace: 'Roma', birthplaceProvincia: 'RM',
+    name: givenName,
+    surname: familyName,
+    gender,
+    day,
+    month,
+    year,
+    birthplace: 'Roma',
+    birthplaceProvincia: 'RM',
   });
   return { fiscalCode, givenName, familyName, birthDate, phone, ...(email ? { email } : {}) };
 }
 
 const LETTERS = 'BCDFGHLMNPRSTVZ';
-const pick = (n) => Array.from({ length: n }, () => LETTERS[Math.floor(Math.random() * LETTERS.length)]).join('').toLowerCase();
+const pick = (n) =>
+  Array.from({ length: n }, () => LETTERS[Math.floor(Math.random() * LETTERS.length)])
+    .join('')
+    .toLowerCase();
 
 /** A phone of their own: one number belongs to one identity (R-CARD-5). */
 export const randomPhone = () => `+393${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;

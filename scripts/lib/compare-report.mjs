@@ -104,7 +104,12 @@ export function formatTable(result) {
   row('flows/s at saturation', ours.throughput, theirs.throughput, result.ratio_throughput);
   row('  saturation rung (offered/s)', ours.saturationRate, theirs.saturationRate);
   row('CPU ms per flow (below saturation)', ours.cpuMsPerFlow, theirs.cpuMsPerFlow, result.ratio_cpu_per_flow);
-  row(`  without the hash (${result.password_hash_ms} ms)`, ours.cpuMsPerFlowExcludingHash, theirs.cpuMsPerFlowExcludingHash, result.ratio_cpu_per_flow_excluding_hash);
+  row(
+    `  without the hash (${result.password_hash_ms} ms)`,
+    ours.cpuMsPerFlowExcludingHash,
+    theirs.cpuMsPerFlowExcludingHash,
+    result.ratio_cpu_per_flow_excluding_hash,
+  );
   row(
     '  and without the request floor',
     ours.cpuMsPerFlowExcludingHashAndFloor,
@@ -112,13 +117,19 @@ export function formatTable(result) {
     ratio(ours.cpuMsPerFlowExcludingHashAndFloor, theirs.cpuMsPerFlowExcludingHashAndFloor),
   );
   row('  floor: CPU ms per trivial request', result.floor[OURS].requestCpuMs, result.floor[THEIRS].requestCpuMs);
-  const byProcess = (m) => Object.entries(m.cpuMsPerFlowByProcess).map(([p, ms]) => `${p} ${ms}`).join(', ');
+  const byProcess = (m) =>
+    Object.entries(m.cpuMsPerFlowByProcess)
+      .map(([p, ms]) => `${p} ${ms}`)
+      .join(', ');
   lines.push(`  CPU ms per flow by process: ${OURS}: ${byProcess(ours)}; ${THEIRS}: ${byProcess(theirs)}`);
-  for (const [name, m] of [[OURS, ours], [THEIRS, theirs]]) {
+  for (const [name, m] of [
+    [OURS, ours],
+    [THEIRS, theirs],
+  ]) {
     if (m.unsaturatedRuns) lines.push(`  (${name} did not saturate within the ladder in ${m.unsaturatedRuns} run(s): its flows/s is a lower bound)`);
   }
   const TITLES = {
-    atLowest: 'at the lowest rate (near idle: p50 ≈ the step\'s server CPU)',
+    atLowest: "at the lowest rate (near idle: p50 ≈ the step's server CPU)",
     atHalf: 'at ~50 % of saturation',
     atSaturation: 'at saturation',
   };

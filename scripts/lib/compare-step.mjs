@@ -78,8 +78,20 @@ export function stepFigures(summary) {
 export async function runStep({ target, dataFile, rate, durationS, workDir, pin, run }) {
   const summaryFile = join(workDir, `k6-${run}-${target.name}-${rate}.json`);
   const args = [
-    'run', '--quiet', '--no-color', '--no-usage-report', '--address', '',
-    '-e', `COMPARE_DATA=${dataFile}`, '-e', `RATE=${rate}`, '-e', `DURATION=${durationS}s`, '-e', `SUMMARY=${summaryFile}`,
+    'run',
+    '--quiet',
+    '--no-color',
+    '--no-usage-report',
+    '--address',
+    '',
+    '-e',
+    `COMPARE_DATA=${dataFile}`,
+    '-e',
+    `RATE=${rate}`,
+    '-e',
+    `DURATION=${durationS}s`,
+    '-e',
+    `SUMMARY=${summaryFile}`,
     LOGIN_SCRIPT,
   ];
   const [command, commandArgs] = onCore(pin, LOAD_CORE, K6_BIN, args);

@@ -33,7 +33,9 @@ export async function activateCitizens(baseUrl, registryToken, count) {
   // Four at a time: the activation pages hash a password each, and setup is not what is measured.
   for (let i = 0; i < count; i += 4) {
     const batch = Array.from({ length: Math.min(4, count - i) }, randomCitizen);
-    activated.push(...(await Promise.all(batch.map(async (citizen) => activate(baseUrl, { citizen, card: await issueCard(baseUrl, registryToken, citizen) })))));
+    activated.push(
+      ...(await Promise.all(batch.map(async (citizen) => activate(baseUrl, { citizen, card: await issueCard(baseUrl, registryToken, citizen) })))),
+    );
   }
   return activated.map(({ citizen, password }) => ({
     username: citizen.fiscalCode,
@@ -137,11 +139,14 @@ function waitForReady(child, log, timeoutMs) {
 export async function startTheirs(workDir, rp, users, pin, track) {
   const port = await freePort();
   const setup = join(workDir, 'oidc-provider-setup.json');
-  writeFileSync(setup, JSON.stringify({
-    port,
-    client: { clientId: rp.clientId, clientName: rp.clientName, redirectUri: rp.redirectUri, jwks: rp.keys.jwks },
-    users,
-  }));
+  writeFileSync(
+    setup,
+    JSON.stringify({
+      port,
+      client: { clientId: rp.clientId, clientName: rp.clientName, redirectUri: rp.redirectUri, jwks: rp.keys.jwks },
+      users,
+    }),
+  );
   const log = join(workDir, 'oidc-provider.log');
   const [command, args] = onCore(pin, SERVER_CORE, process.execPath, [join(root, 'scripts', 'lib', 'oidc-provider-server.mjs'), setup]);
   const child = spawn(command, args, { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });

@@ -14,7 +14,9 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export function runningToken(stateDir = process.env.STATE_DIR ?? root) {
   const file = join(stateDir, '.dev.vars.run');
   if (!existsSync(file)) return null;
-  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('REGISTRY_TOKEN='));
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('REGISTRY_TOKEN='));
   return line ? line.slice('REGISTRY_TOKEN='.length).trim() : null;
 }
 

@@ -4,13 +4,16 @@
  * buttons by text), and redirects followed only when asked, so a caller sees the OP's 302 to an RP.
  */
 const ENTITIES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#96;': '`' };
-const unescape = (s) => s.replace(/&(?:amp|lt|gt|quot|#39|#96);/g, (e) => ENTITIES[e]);
-const textOf = (fragment) => unescape(fragment.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+const unescapeHtml = (s) => s.replace(/&(?:amp|lt|gt|quot|#39|#96);/g, (e) => ENTITIES[e]);
+const textOf = (fragment) =>
+  unescapeHtml(fragment.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 
 function attributes(tag) {
   const out = {};
   const body = tag.replace(/^<\s*[\w-]+/, '').replace(/\/?>$/, '');
-  for (const m of body.matchAll(/([\w:-]+)(?:="([^"]*)")?/g)) out[m[1].toLowerCase()] = unescape(m[2] ?? '');
+  for (const m of body.matchAll(/([\w:-]+)(?:="([^"]*)")?/g)) out[m[1].toLowerCase()] = unescapeHtml(m[2] ?? '');
   return out;
 }
 
@@ -45,7 +48,7 @@ export class HtmlPage {
       const fields = [...m[2].matchAll(/<input[^>]*>/g)]
         .map((t) => attributes(t[0]))
         .filter((a) => a.name)
-        .map((a) => ({ name: a.name, type: a.type ?? 'text', value: a.value ?? '', checked: 'checked' in a, label: a.id ? labels.get(a.id) ?? null : null }));
+        .map((a) => ({ name: a.name, type: a.type ?? 'text', value: a.value ?? '', checked: 'checked' in a, label: a.id ? (labels.get(a.id) ?? null) : null }));
       // A browser sends the pressed button's own name and value too ("Scegli SMS" → mode=sms).
       if (pressed.name) fields.push({ name: pressed.name, type: 'submit', value: pressed.value ?? '', checked: false, label: null });
       return { action: pressed.formaction ?? attributes(m[1]).action ?? '', fields };

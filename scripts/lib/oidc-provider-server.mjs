@@ -84,8 +84,7 @@ const provider = new Provider(issuer, {
   // The CIE profile puts the scope's claims in the ID token as well as in userinfo; so do we.
   conformIdTokenClaims: false,
   subjectTypes: ['public', 'pairwise'],
-  pairwiseIdentifier: async (ctx, accountId, c) =>
-    createHmac('sha256', pairwiseKey).update(`${c.sectorIdentifier}\n${accountId}`).digest('base64url'),
+  pairwiseIdentifier: async (ctx, accountId, c) => createHmac('sha256', pairwiseKey).update(`${c.sectorIdentifier}\n${accountId}`).digest('base64url'),
   async findAccount(ctx, id) {
     const claims = claimsOf.get(id);
     return claims && { accountId: id, claims: async () => ({ sub: id, ...claims }) };

@@ -42,11 +42,30 @@ export async function createRp(baseUrl, registryToken, { name = 'Bench RP', host
       const nonce = random();
       const iat = now();
       const request = await sign({
-        iss: clientId, aud: discovery.issuer, iat, exp: iat + 300, jti: randomUUID(), client_id: clientId,
-        response_type: 'code', scope, redirect_uri: redirectUri, state, nonce, code_challenge: challenge,
-        code_challenge_method: 'S256', prompt: 'consent login', acr_values: ACR[level],
+        iss: clientId,
+        aud: discovery.issuer,
+        iat,
+        exp: iat + 300,
+        jti: randomUUID(),
+        client_id: clientId,
+        response_type: 'code',
+        scope,
+        redirect_uri: redirectUri,
+        state,
+        nonce,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        prompt: 'consent login',
+        acr_values: ACR[level],
       });
-      const query = new URLSearchParams({ client_id: clientId, response_type: 'code', scope, code_challenge: challenge, code_challenge_method: 'S256', request });
+      const query = new URLSearchParams({
+        client_id: clientId,
+        response_type: 'code',
+        scope,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        request,
+      });
       return { url: `${discovery.authorization_endpoint}?${query}`, verifier, state, nonce };
     },
     /** The callback's checks an RP cannot skip, then the code exchange; returns the token response. */
@@ -69,4 +88,3 @@ export async function createRp(baseUrl, registryToken, { name = 'Bench RP', host
     },
   };
 }
-

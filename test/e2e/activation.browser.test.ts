@@ -10,8 +10,7 @@ import { baseUrl, blockCard, issueCard, latestCode, outbox } from './support/ser
  * every button by its text as docs/activation-pages.md promises, with one wrong turn per step.
  */
 
-const GDPR =
-  "Ho preso visione dell'Informativa ai sensi degli artt. 13 e 14 del GDPR - Regolamento (UE) 2016/679 per la protezione dei dati personali (GDPR)";
+const GDPR = "Ho preso visione dell'Informativa ai sensi degli artt. 13 e 14 del GDPR - Regolamento (UE) 2016/679 per la protezione dei dati personali (GDPR)";
 const PASSWORD = 'Vento!Mare42Sole';
 
 let browser: Browser;
@@ -63,7 +62,10 @@ async function currentStep(): Promise<string> {
 
 /** The positions asked for change every attempt: read them from the labels ("2° cifra del PUK"). */
 async function askedPukPositions(): Promise<[number, number]> {
-  const labels = await page.locator('label').filter({ hasText: /° cifra del PUK/ }).allInnerTexts();
+  const labels = await page
+    .locator('label')
+    .filter({ hasText: /° cifra del PUK/ })
+    .allInnerTexts();
   const positions = labels.map((l) => Number(/(\d)°/.exec(l)?.[1]));
   expect(positions, `PUK labels: ${labels.join(' | ')}`).toHaveLength(2);
   return positions as [number, number];
@@ -209,7 +211,7 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1, R-ACT
     await look(page, 'attivazione-09-riepilogo');
   });
 
-  it('shows the guides\' other screens: how to get the data, a wrong phone number, the App summary, cancelling', async () => {
+  it("shows the guides' other screens: how to get the data, a wrong phone number, the App summary, cancelling", async () => {
     onTestFailed(async () => {
       await snapshot(page, 'failure-activation-guide').catch(() => undefined);
     });

@@ -49,7 +49,10 @@ describe('bench:compare --quick', () => {
       for (const target of ['cieid', 'oidc-provider'] as const) {
         expect(result.median[target].throughput).toBeGreaterThan(0);
         const rungs = result.runs[0]!.rungs[target]!;
-        expect(rungs.reduce((n, r) => n + r.completed, 0), `${target} completed no flow:\n${output}`).toBeGreaterThan(0);
+        expect(
+          rungs.reduce((n, r) => n + r.completed, 0),
+          `${target} completed no flow:\n${output}`,
+        ).toBeGreaterThan(0);
       }
       expect(output).toMatch(/ratio_throughput \d/);
     },

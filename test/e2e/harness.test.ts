@@ -10,13 +10,7 @@ import { root } from '../../scripts/lib/dev-server.mjs';
  */
 it('passes every conformance check of the harness', async () => {
   const reportDir = join(root, 'test-results', 'harness');
-  const args = [
-    join(root, 'harness', 'bin', 'cie-harness.mjs'),
-    'run',
-    '--base-url', inject('baseUrl'),
-    '--report', reportDir,
-    '--concurrency', '4',
-  ];
+  const args = [join(root, 'harness', 'bin', 'cie-harness.mjs'), 'run', '--base-url', inject('baseUrl'), '--report', reportDir, '--concurrency', '4'];
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     // Through the environment: a random token may start with "-", which a command line reads as an option.
     const env = { ...process.env, REGISTRY_TOKEN: inject('registryToken'), NO_COLOR: '1' };

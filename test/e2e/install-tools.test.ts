@@ -117,7 +117,7 @@ describe('npm test brings its own Chromium (scripts/install-chromium.sh)', () =>
 });
 
 describe('npm test builds k6 only with a Go that can (scripts/load-install.mjs)', () => {
-  it('Go 1.21 or newer fetches the toolchain load/k6/go.mod asks for; Debian 12\'s 1.19 cannot, and is refused', () => {
+  it("Go 1.21 or newer fetches the toolchain load/k6/go.mod asks for; Debian 12's 1.19 cannot, and is refused", () => {
     expect(goCanBuildK6('go version go1.26.8 linux/amd64')).toBe(true);
     expect(goCanBuildK6('go version go1.21.0 linux/amd64')).toBe(true);
     expect(goCanBuildK6('go version go1.19.8 linux/amd64')).toBe(false);

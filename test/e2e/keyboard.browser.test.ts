@@ -58,7 +58,10 @@ async function enterOn(name: string | RegExp): Promise<void> {
 }
 
 async function pukPositions(): Promise<number[]> {
-  const labels = await page.locator('label').filter({ hasText: /° cifra del PUK/ }).allInnerTexts();
+  const labels = await page
+    .locator('label')
+    .filter({ hasText: /° cifra del PUK/ })
+    .allInnerTexts();
   return labels.map((l) => Number(/(\d)°/.exec(l)?.[1]));
 }
 

@@ -29,7 +29,21 @@ const CAPACITY_METRICS = new Set(['http_req_duration', 'dropped_iterations']);
 const isCapacity = (t: { metric: string }) => CAPACITY_METRICS.has(t.metric.split('{')[0]!);
 
 function runLoad(scenario: string, duration: string): Promise<{ code: number | null; output: string }> {
-  const args = ['scripts/load-run.mjs', '--scenario', scenario, '--base-url', baseUrl, '--registry-token', registryToken, '--rate', '2', '--duration', duration, '--results', join(results, scenario)];
+  const args = [
+    'scripts/load-run.mjs',
+    '--scenario',
+    scenario,
+    '--base-url',
+    baseUrl,
+    '--registry-token',
+    registryToken,
+    '--rate',
+    '2',
+    '--duration',
+    duration,
+    '--results',
+    join(results, scenario),
+  ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -64,14 +78,21 @@ describe('load scenarios, smoke runs', () => {
     ['qr-wait', '5s'],
     ['activation', '5s'],
     ['peak', '10s'],
-  ])('%s runs clean for %s at 2/s', async (scenario, duration) => {
-    const { code, output } = await runLoad(scenario, duration);
-    expect([0, THRESHOLDS_FAILED], output).toContain(code);
-    const summary = summaryOf(scenario);
-    expect(summary.thresholds.length).toBeGreaterThan(0);
-    expect(summary.thresholds.filter((t) => !t.ok && !isCapacity(t)), output).toEqual([]);
-    expect(code === THRESHOLDS_FAILED, output).toBe(summary.failedThresholds > 0);
-    expect(summary.scenarios.length).toBeGreaterThan(0);
-    for (const part of summary.scenarios) expect(part.iterations, `${part.scenario}\n${output}`).toBeGreaterThan(0);
-  }, RUN_LIMIT_MS + 10_000);
+  ])(
+    '%s runs clean for %s at 2/s',
+    async (scenario, duration) => {
+      const { code, output } = await runLoad(scenario, duration);
+      expect([0, THRESHOLDS_FAILED], output).toContain(code);
+      const summary = summaryOf(scenario);
+      expect(summary.thresholds.length).toBeGreaterThan(0);
+      expect(
+        summary.thresholds.filter((t) => !t.ok && !isCapacity(t)),
+        output,
+      ).toEqual([]);
+      expect(code === THRESHOLDS_FAILED, output).toBe(summary.failedThresholds > 0);
+      expect(summary.scenarios.length).toBeGreaterThan(0);
+      for (const part of summary.scenarios) expect(part.iterations, `${part.scenario}\n${output}`).toBeGreaterThan(0);
+    },
+    RUN_LIMIT_MS + 10_000,
+  );
 });

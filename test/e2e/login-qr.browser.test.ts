@@ -141,7 +141,7 @@ describe('the level 2 QR code in Chromium', () => {
     await until(() => page.evaluate((old) => document.getElementById('qr')?.dataset.qrContent !== old, shown));
     expect((await said()).slice(before)).toEqual(['Nuovo codice generato']);
     const [previous, last] = (await raw()).slice(-2);
-    expect(last, 'the region\'s text changed, so it is read again').not.toBe(previous);
+    expect(last, "the region's text changed, so it is read again").not.toBe(previous);
     await codeOnScreen(page);
   });
 });

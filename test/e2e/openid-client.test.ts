@@ -39,7 +39,12 @@ async function registerRp() {
     body: JSON.stringify(metadata),
   });
   expect(res.status, await res.clone().text()).toBe(201);
-  return { clientId, redirectUri, signingKey: { key: sig.privateKey, kid: 'sig-1' }, decryptionKey: { key: enc.privateKey, kid: 'enc-1', alg: 'RSA-OAEP-256' } };
+  return {
+    clientId,
+    redirectUri,
+    signingKey: { key: sig.privateKey, kid: 'sig-1' },
+    decryptionKey: { key: enc.privateKey, kid: 'enc-1', alg: 'RSA-OAEP-256' },
+  };
 }
 
 describe('openid-client (panva, v6) as the relying party', () => {

@@ -18,7 +18,7 @@ async function firstStep() {
   return { browser, page };
 }
 
-describe('step 1.1: the card data (R-ACT-1, R-CARD-3/4/7)', () => {
+describe('step 1.1: the card data (R-ACT-1, R-CARD-3, R-CARD-4, R-CARD-7)', () => {
   it('R-ACT-1: shows the contract page with a double-submit CSRF token and no flow yet', async () => {
     const { browser, page } = await firstStep();
     expect(page.status).toBe(200);

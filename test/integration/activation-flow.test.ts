@@ -16,7 +16,9 @@ describe('the activation flow: CSRF, origin, bodies (R-ACT-8)', () => {
     const { browser, page } = await walkTo(card, 'puk');
     const missing = await browser.submit(page, 'Continua', pukDigits(page, card.puk, true), { raw: { csrf: null } });
     expect(missing.status).toBe(403);
-    const wrong = await browser.submit(page, 'Continua', pukDigits(page, card.puk, true), { raw: { csrf: `${page.csrf.slice(0, -1)}${page.csrf.endsWith('A') ? 'B' : 'A'}` } });
+    const wrong = await browser.submit(page, 'Continua', pukDigits(page, card.puk, true), {
+      raw: { csrf: `${page.csrf.slice(0, -1)}${page.csrf.endsWith('A') ? 'B' : 'A'}` },
+    });
     expect(wrong.status).toBe(403);
     const huge = await browser.submit(page, 'Continua', pukDigits(page, card.puk, true), { raw: { csrf: 'x'.repeat(10_000) } });
     expect(huge.status).toBe(403);
@@ -49,7 +51,12 @@ describe('the activation flow: CSRF, origin, bodies (R-ACT-8)', () => {
     }
     const first = new Browser();
     const form = await first.open();
-    const res = await first.submit(form, 'Continua', { 'Codice Fiscale': card.citizen.fiscalCode, 'Numero di serie': card.serial }, { headers: { Origin: 'https://evil.example' } });
+    const res = await first.submit(
+      form,
+      'Continua',
+      { 'Codice Fiscale': card.citizen.fiscalCode, 'Numero di serie': card.serial },
+      { headers: { Origin: 'https://evil.example' } },
+    );
     expect(res.status).toBe(403);
     expect((await cardView(card.serial)).pukFailures).toBe(0);
   });
@@ -95,7 +102,21 @@ describe('the activation flow: CSRF, origin, bodies (R-ACT-8)', () => {
       'mode=__proto__&constructor=1&gdpr=1',
       'email=%00%01%02@x&password=%F0%9F%98%80',
     ];
-    const paths = ['dati', 'puk', 'cellulare', 'otp-sms', 'invia-sms', 'email', 'otp-email', 'invia-email', 'cambia-email', 'non-adesso', 'password', 'configura', 'annulla'];
+    const paths = [
+      'dati',
+      'puk',
+      'cellulare',
+      'otp-sms',
+      'invia-sms',
+      'email',
+      'otp-email',
+      'invia-email',
+      'cambia-email',
+      'non-adesso',
+      'password',
+      'configura',
+      'annulla',
+    ];
     const { browser } = await walkTo(card, 'puk');
     for (const path of paths) {
       for (const body of bodies) {
@@ -104,7 +125,11 @@ describe('the activation flow: CSRF, origin, bodies (R-ACT-8)', () => {
         await res.body?.cancel();
       }
     }
-    const invalidUtf8 = await browser.fetch('/attivazione/puk', { method: 'POST', headers: { ...FORM, Origin: ORIGIN }, body: new Uint8Array([0x63, 0x3d, 0xff, 0xfe]) });
+    const invalidUtf8 = await browser.fetch('/attivazione/puk', {
+      method: 'POST',
+      headers: { ...FORM, Origin: ORIGIN },
+      body: new Uint8Array([0x63, 0x3d, 0xff, 0xfe]),
+    });
     expect(invalidUtf8.status).toBe(400);
   });
 });
@@ -187,12 +212,15 @@ describe('the activation flow: cookie, expiry, order (R-ACT-8)', () => {
     expect(res.status).toBe(410);
   });
 
-  it('R-ACT-1..6: a post for a step the flow is not on goes back to the current step and changes nothing', async () => {
+  it('R-ACT-1, R-ACT-2, R-ACT-3, R-ACT-4, R-ACT-5, R-ACT-6: a post for a step the flow is not on goes back to the current step and changes nothing', async () => {
     const card = await issueCard();
     const { browser, page } = await walkTo(card, 'puk');
     const csrf = page.csrf;
     for (const path of ['configura', 'password', 'otp-sms', 'cellulare', 'non-adesso']) {
-      const res = await browser.post(`/attivazione/${path}`, new URLSearchParams({ csrf, mode: 'sms', password: GOOD_PASSWORD, passwordConfirm: GOOD_PASSWORD, gdpr: '1' }));
+      const res = await browser.post(
+        `/attivazione/${path}`,
+        new URLSearchParams({ csrf, mode: 'sms', password: GOOD_PASSWORD, passwordConfirm: GOOD_PASSWORD, gdpr: '1' }),
+      );
       expect(res.postStatus).toBe(303);
       expect(res.heading).toBe('1.2 Inserisci codice PUK');
     }

@@ -9,7 +9,9 @@ import { attributesOf } from '../support/markup';
 function links(page: Page): { text: string; href: string }[] {
   const main = /<main[^>]*>([\s\S]*)<\/main>/.exec(page.html)?.[1] ?? page.html;
   return [...main.matchAll(/(<a\b[^>]*>)([\s\S]*?)<\/a>/g)].map((m) => ({
-    text: unescapeHtml(m[2]!.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim(),
+    text: unescapeHtml(m[2]!.replace(/<[^>]*>/g, ''))
+      .replace(/\s+/g, ' ')
+      .trim(),
     href: attributesOf(m[1]!).href ?? '',
   }));
 }
@@ -88,10 +90,12 @@ describe('the guides screens of the activation (R-ACT-2, R-ACT-3, R-ACT-4, R-ACT
     expect(label).toContain('<a href="/privacy">');
   });
 
-  it('R-ACT-6: step 3 is the guide\'s two cards; each button sends its mode', async () => {
+  it("R-ACT-6: step 3 is the guide's two cards; each button sends its mode", async () => {
     const card = await issueCard();
     const { browser, page } = await walkTo(card, 'configura');
-    expect(page.text).toContain('MODALITÀ CONSIGLIATA App CieID Scegli questa modalità se vuoi ricevere una notifica push o vuoi accedere inquadrando il QR code. Scegli App CieID');
+    expect(page.text).toContain(
+      'MODALITÀ CONSIGLIATA App CieID Scegli questa modalità se vuoi ricevere una notifica push o vuoi accedere inquadrando il QR code. Scegli App CieID',
+    );
     expect(page.text).toContain('SMS Scegli questa modalità se vuoi ricevere un codice temporaneo (OTP) via SMS ad ogni accesso. Scegli SMS');
     expect(page.html).not.toContain('type="radio"');
     expect(page.hasButton('Continua')).toBe(false);
@@ -111,7 +115,11 @@ describe('the guides screens of the activation (R-ACT-2, R-ACT-3, R-ACT-4, R-ACT
     const card = await issueCard();
     const { page } = await walkTo(card, 'riepilogo', { mode: 'app' });
     const steps = /<h2[^>]*>Cosa ti resta da fare\?<\/h2>\s*<ol>([\s\S]*?)<\/ol>/.exec(page.html)?.[1] ?? '';
-    const items = [...steps.matchAll(/<li[^>]*>([\s\S]*?)<\/li>/g)].map((m) => unescapeHtml(m[1]!.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim());
+    const items = [...steps.matchAll(/<li[^>]*>([\s\S]*?)<\/li>/g)].map((m) =>
+      unescapeHtml(m[1]!.replace(/<[^>]*>/g, ' '))
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
     expect(items).toHaveLength(3);
     expect(items[0]).toMatch(/^Scarica l'App CieID .*cercando "CieID" nell'App Store o in Google Play/);
     expect(items[1]).toMatch(/^Inserisci le tue credenziali .*certifica il tuo dispositivo/);

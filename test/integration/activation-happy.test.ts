@@ -6,7 +6,7 @@ import { directoryFor } from '../../functions/platform/directory';
 import { verifyPassword } from '../../functions/platform/password-hash';
 
 describe('activation end to end', () => {
-  it('R-ACT-1..7: SMS mode without email — every step in order, then the summary', async () => {
+  it('R-ACT-1, R-ACT-2, R-ACT-3, R-ACT-4, R-ACT-5, R-ACT-6, R-ACT-7: SMS mode without email — every step in order, then the summary', async () => {
     const card = await issueCard();
     const { page } = await walkTo(card, 'riepilogo', { mode: 'sms' });
     expect(page.status).toBe(200);

@@ -13,7 +13,7 @@ async function age(browser: Browser, ms: number) {
   await flowSql(flowIdOf(browser), 'UPDATE otp SET sent_at = sent_at - ?, expires_at = expires_at - ?', ms, ms);
 }
 
-describe('step 2.1: SMS code (R-ACT-3, R-OTP-1..3)', () => {
+describe('step 2.1: SMS code (R-ACT-3, R-OTP-1, R-OTP-2, R-OTP-3)', () => {
   it('R-ACT-3: the number on record is shown masked, and nothing is sent before "Continua"', async () => {
     const card = await issueCard();
     const { page } = await walkTo(card, 'cellulare');
@@ -191,7 +191,7 @@ describe('step 2.1: SMS code (R-ACT-3, R-OTP-1..3)', () => {
   });
 });
 
-describe('step 2.2: email (R-ACT-4, R-OTP-1..3)', () => {
+describe('step 2.2: email (R-ACT-4, R-OTP-1, R-OTP-2, R-OTP-3)', () => {
   it('R-ACT-4: the address on the card is offered, and "Non adesso" skips the step', async () => {
     const email = `carta.${Date.now()}@example.it`;
     const card = await issueCard({ email });

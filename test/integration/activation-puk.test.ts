@@ -52,7 +52,13 @@ describe('step 1.2: PUK digits (R-ACT-2, R-PUK-3)', () => {
     const card = await issueCard();
     const { browser, page } = await pukPageFor(card);
     const [a, b] = askedPositions(page);
-    for (const [da, db] of [['', ''], ['x', '1'], ['12', '3'], ['٣', '1'], ['1'.repeat(5000), '2']] as const) {
+    for (const [da, db] of [
+      ['', ''],
+      ['x', '1'],
+      ['12', '3'],
+      ['٣', '1'],
+      ['1'.repeat(5000), '2'],
+    ] as const) {
       const res = await browser.submit(page, 'Continua', { [`${a}° cifra del PUK`]: da, [`${b}° cifra del PUK`]: db });
       expect(res.status).toBe(400);
       expect(res.alert).toContain('una sola cifra');

@@ -19,8 +19,8 @@ async function registrationOptions(flowId: string) {
   };
 }
 
-describe('App CieID device certification (R-APP-1…4)', () => {
-  it('R-APP-1…3: password, SMS code, App code, WebAuthn registration, name and notifications → certified', async () => {
+describe('App CieID device certification (R-APP-1, R-APP-2, R-APP-3, R-APP-4)', () => {
+  it('R-APP-1, R-APP-2, R-APP-3: password, SMS code, App code, WebAuthn registration, name and notifications → certified', async () => {
     const h = await holder({ mode: 'app' });
     const app = await VirtualApp.certify(h, { name: 'Pixel di Mario', notifications: false });
     const listed = await expectStatus(await app.get('/app/dispositivi'), 200);
@@ -44,7 +44,12 @@ describe('App CieID device certification (R-APP-1…4)', () => {
 
   it('R-APP-1 / R-LOG-8: the login throttle holds for the App too', async () => {
     const h = await holder();
-    await cardSql(h.serial, `INSERT OR REPLACE INTO password_failures (key, failures, last_failure_at, locked_until) VALUES ('identity', 10, ?, ?)`, Date.now(), Date.now() + 60_000);
+    await cardSql(
+      h.serial,
+      `INSERT OR REPLACE INTO password_failures (key, failures, last_failure_at, locked_until) VALUES ('identity', 10, ?, ?)`,
+      Date.now(),
+      Date.now() + 60_000,
+    );
     const res = await api('/app/certificazione', { username: h.citizen.fiscalCode, password: h.password });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0);
@@ -79,11 +84,16 @@ describe('App CieID device certification (R-APP-1…4)', () => {
     const h = await holder();
     await cardSql(h.serial, 'INSERT OR REPLACE INTO sends (day, count) VALUES (?, ?)', capDay(Date.now()), OTP_DAILY_CAP);
     const credentials = { username: h.citizen.fiscalCode, password: h.password };
-    for (const [path, body] of [['/app/certificazione', credentials], ['/account/modalita', { ...credentials, mode: 'app' }]] as const) {
+    for (const [path, body] of [
+      ['/app/certificazione', credentials],
+      ['/account/modalita', { ...credentials, mode: 'app' }],
+    ] as const) {
       const res = await api(path, body);
       expect(res.status).toBe(429);
       expectRetryAtItalianMidnight(res.headers.get('Retry-After'));
-      expect(((await res.json()) as { error_description: string }).error_description).toBe('Hai raggiunto il numero massimo di codici inviabili oggi. Riprova domani.');
+      expect(((await res.json()) as { error_description: string }).error_description).toBe(
+        'Hai raggiunto il numero massimo di codici inviabili oggi. Riprova domani.',
+      );
     }
     expect(await outboxCount(h.citizen.phone)).toBe(0);
   });
@@ -144,7 +154,10 @@ describe('App CieID device certification (R-APP-1…4)', () => {
   it('R-APP-3: the device needs a name and a notification choice', async () => {
     const flowId = await certificationAtRegistration(await holder());
     const authenticator = await SoftwareAuthenticator.create();
-    await expectStatus(await api(`/app/certificazione/${flowId}/registrazione`, { response: await authenticator.register(await registrationOptions(flowId)) }), 200);
+    await expectStatus(
+      await api(`/app/certificazione/${flowId}/registrazione`, { response: await authenticator.register(await registrationOptions(flowId)) }),
+      200,
+    );
     expect((await api(`/app/certificazione/${flowId}/dispositivo`, { deviceName: '', notifications: true })).status).toBe(400);
     expect((await api(`/app/certificazione/${flowId}/dispositivo`, { deviceName: 'Telefono', notifications: 'sì' })).status).toBe(400);
     await expectStatus(await api(`/app/certificazione/${flowId}/dispositivo`, { deviceName: 'Telefono', notifications: true }), 201);

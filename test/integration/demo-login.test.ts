@@ -173,7 +173,12 @@ describe('demo relying party (/demo)', () => {
     await sendDemoStart(browser);
     const before = (await (await registry(`/clients/${encodeURIComponent(CLIENT_ID)}`)).json()) as { jwks: unknown };
     expect((await registry(`/clients/${encodeURIComponent(CLIENT_ID)}`, undefined, { method: 'DELETE' })).status).toBe(204);
-    const stale = { client_id: CLIENT_ID, client_name: 'Comune di Esempio', redirect_uris: [`${ORIGIN}/demo/callback`], jwks: { keys: [{ ...(before.jwks as { keys: Record<string, unknown>[] }).keys[0], kid: 'old' }] } };
+    const stale = {
+      client_id: CLIENT_ID,
+      client_name: 'Comune di Esempio',
+      redirect_uris: [`${ORIGIN}/demo/callback`],
+      jwks: { keys: [{ ...(before.jwks as { keys: Record<string, unknown>[] }).keys[0], kid: 'old' }] },
+    };
     expect((await registry('/clients', stale)).status).toBe(201);
     expect((await sendDemoStart(browser)).status).toBe(303);
     const after = (await (await registry(`/clients/${encodeURIComponent(CLIENT_ID)}`)).json()) as { jwks: unknown };

@@ -12,7 +12,9 @@ import { unescapeHtml } from '../support/activation-client';
 const paragraphs = (html: string) =>
   [...html.matchAll(/<p\b[^>]*>([\s\S]*?)<\/p>/g)].map((m) => ({
     inner: m[1]!,
-    text: unescapeHtml(m[1]!.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim(),
+    text: unescapeHtml(m[1]!.replace(/<[^>]*>/g, ''))
+      .replace(/\s+/g, ' ')
+      .trim(),
   }));
 
 const CONSENT = 'I seguenti dati stanno per essere inviati a:';
@@ -66,7 +68,8 @@ describe('login by push to the App CieID (R-LOG-2, App branch)', () => {
     // A <form> opened inside a <p> closes the paragraph: the sentence would fall apart in a browser.
     expect(w.page.html).not.toMatch(/<p\b[^>]*>(?:(?!<\/p>)[\s\S])*<form/);
     const sentences = {
-      'Non hai ricevuto la notifica sul tuo cellulare? Controlla in App di avere le notifiche abilitate o invia una nuova notifica.': 'invia una nuova notifica',
+      'Non hai ricevuto la notifica sul tuo cellulare? Controlla in App di avere le notifiche abilitate o invia una nuova notifica.':
+        'invia una nuova notifica',
       "Inquadra il QR Code con l'App CieID. Vai al QR code": 'Vai al QR code',
       "Non puoi utilizzare l'App CieID? Autorizza tramite SMS": 'Autorizza tramite SMS',
     };
@@ -116,7 +119,7 @@ describe('login by push to the App CieID (R-LOG-2, App branch)', () => {
     expect(page.text).toContain('Validità codice');
   });
 
-  it('refused and logged: an assertion over another flow\'s challenge', async () => {
+  it("refused and logged: an assertion over another flow's challenge", async () => {
     const citizen = await certifiedHolder();
     const a = await waitingForApp('Comune A', citizen);
     const b = await waitingForApp('Comune B', citizen);

@@ -33,7 +33,7 @@ describe('login by QR code with the App CieID (R-LOG-3)', () => {
     expect((await accessLog(h.serial))[0]).toMatchObject({ method: 'app', outcome: 'granted', rpName: 'Comune di Lecce' });
   });
 
-  it('R-LOG-3: the QR code expires by the flow\'s alarm after 120 s; the page is told, and a late scan is refused and logged', async () => {
+  it("R-LOG-3: the QR code expires by the flow's alarm after 120 s; the page is told, and a late scan is refused and logged", async () => {
     const { h, app } = await certifiedHolder();
     const login = await openLogin({ acr: 2 });
     const content = qrContent(login.page);
@@ -185,7 +185,7 @@ describe('"Genera un nuovo codice" (R-LOG-3, WCAG 2.2.1: the time limit can be e
     expect(await status(other)).toEqual({ step: 'credentials' });
   });
 
-  it('R-LOG-3: with JavaScript (Accept: application/json) a new code comes as JSON — image, content, 120 s — and the page\'s old code is refused', async () => {
+  it("R-LOG-3: with JavaScript (Accept: application/json) a new code comes as JSON — image, content, 120 s — and the page's old code is refused", async () => {
     const { app } = await certifiedHolder();
     const login = await openLogin({ acr: 2 });
     const old = qrContent(login.page);
@@ -234,7 +234,7 @@ describe('"Genera un nuovo codice" (R-LOG-3, WCAG 2.2.1: the time limit can be e
     expect(await flowSql(login.flowId, 'SELECT token_hash FROM qr')).toEqual(before);
   });
 
-  it('R-LOG-3: another browser — even with the page\'s token — gets 410, as /stato does', async () => {
+  it("R-LOG-3: another browser — even with the page's token — gets 410, as /stato does", async () => {
     const login = await openLogin({ acr: 2 });
     const stranger = new Browser();
     for (const json of [false, true]) expect((await renew(login, { json, browser: stranger })).status).toBe(410);

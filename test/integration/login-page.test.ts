@@ -8,7 +8,7 @@ describe('login page (R-LOG-1)', () => {
     const { page } = await openLogin({ acr: 2, clientName: 'INPS' });
     expect(page.status).toBe(200);
     expect(page.heading).toBe("RICHIESTA D'ACCESSO CIE LIVELLO 2");
-    expect(page.html).toContain("<title>RICHIESTA D&#39;ACCESSO CIE LIVELLO 2 · INPS · CieID</title>");
+    expect(page.html).toContain('<title>RICHIESTA D&#39;ACCESSO CIE LIVELLO 2 · INPS · CieID</title>');
     expect(page.text).toContain("RICHIESTA D'ACCESSO CIE LIVELLO 2 INPS");
     expect(page.text).toContain('Entra con le tue credenziali CIE');
     expect(page.field(USERNAME_LABEL).name).toBe('username');
@@ -81,7 +81,9 @@ describe('login page (R-LOG-1)', () => {
     const { page } = await openLogin({ acr: 2 });
     const timer = /<span id="qr-countdown" role="timer" data-expires-in="120">([\s\S]*?)<\/span><\/p>/.exec(page.html);
     expect(timer).not.toBeNull();
-    expect(timer![1]).toBe(`<span aria-hidden="true" data-countdown="visual">2&#39;00&quot;</span><span class="visually-hidden" data-countdown="spoken">2 minuti e 0 secondi</span>`);
+    expect(timer![1]).toBe(
+      `<span aria-hidden="true" data-countdown="visual">2&#39;00&quot;</span><span class="visually-hidden" data-countdown="spoken">2 minuti e 0 secondi</span>`,
+    );
     expect(page.html).toContain('<p id="qr-annuncio" class="visually-hidden" role="status" aria-live="polite"></p>');
     expect(page.html).toContain('<script src="/login-wait.js" defer></script>');
   });
@@ -96,7 +98,8 @@ describe('login page (R-LOG-1)', () => {
 
   it('R-LOG-1: at level 2 the credentials and "Entra con App CieID" stand side by side from lg up, card reading below; level 1 is one column', async () => {
     const { page } = await openLogin({ acr: 2 });
-    const row = /<div class="row[^"]*">\s*<div class="col-12 col-lg-6"><section aria-labelledby="cred-title">[\s\S]*?<\/section><\/div>\s*<div class="col-12 col-lg-6"><section aria-labelledby="app-title">[\s\S]*?<\/section><\/div>\s*<\/div>\s*<p class="mt-4">oppure<\/p>\s*<section aria-labelledby="card-title"/;
+    const row =
+      /<div class="row[^"]*">\s*<div class="col-12 col-lg-6"><section aria-labelledby="cred-title">[\s\S]*?<\/section><\/div>\s*<div class="col-12 col-lg-6"><section aria-labelledby="app-title">[\s\S]*?<\/section><\/div>\s*<\/div>\s*<p class="mt-4">oppure<\/p>\s*<section aria-labelledby="card-title"/;
     expect(page.html).toMatch(row);
     const level1 = await openLogin({ acr: 1 });
     expect(level1.page.html).not.toContain('col-lg-6');
@@ -115,7 +118,7 @@ describe('login page (R-LOG-1)', () => {
     expect(refused.field(USERNAME_LABEL).value).toBe('RSSMRA80A01H501U');
   });
 
-  it('R-LOG-1: the labels stand above their fields (Bootstrap Italia\'s `active`), not inside them over what is typed or kept', async () => {
+  it("R-LOG-1: the labels stand above their fields (Bootstrap Italia's `active`), not inside them over what is typed or kept", async () => {
     const login = await openLogin({ acr: 2 });
     const refused = await signIn(login, 'RSSMRA80A01H501U', 'sbagliata-Password1');
     for (const page of [login.page, refused]) {

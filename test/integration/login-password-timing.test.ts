@@ -40,7 +40,13 @@ function recording(calls: string[]): Env {
       },
     });
   const base = env as unknown as Env;
-  return { ...base, CARD: wrap('CARD', base.CARD), FLOW: wrap('FLOW', base.FLOW), DIRECTORY: wrap('DIRECTORY', base.DIRECTORY), OUTBOX: wrap('OUTBOX', base.OUTBOX) };
+  return {
+    ...base,
+    CARD: wrap('CARD', base.CARD),
+    FLOW: wrap('FLOW', base.FLOW),
+    DIRECTORY: wrap('DIRECTORY', base.DIRECTORY),
+    OUTBOX: wrap('OUTBOX', base.OUTBOX),
+  };
 }
 
 /** The Durable Object calls one request makes, and its answer's status. */
@@ -78,17 +84,21 @@ const appCertification = (username: string): [string, RequestInit] => [
 const outcomes = async (h: Holder) => (await accessLog(h.serial)).map((e) => e.outcome);
 
 describe('R-LOG-8: a wrong password and an unknown username do the same work', () => {
-  it('R-LOG-8, R-LOG-9: on the login page, the same Durable Object calls in the same order, whichever kind of username; the wrong password is logged once, inside the Card\'s own call', async () => {
+  it("R-LOG-8, R-LOG-9: on the login page, the same Durable Object calls in the same order, whichever kind of username; the wrong password is logged once, inside the Card's own call", async () => {
     const login = await openLogin({ acr: 2 });
     const tag = crypto.randomUUID().slice(0, 8);
     const kinds: [string, (h: Holder) => Promise<string>, string][] = [
       ['codice fiscale', async (h) => h.citizen.fiscalCode, stranger()],
       ['serial', async (h) => h.serial, `ZZ${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}ZZ`],
-      ['email', async (h) => {
-        const email = `anna.${tag}@example.it`;
-        expect(await directoryFor(env as unknown as Env).claimEmail(email, h.citizen.fiscalCode)).toBe(true);
-        return email;
-      }, `nessuno.${tag}@example.it`],
+      [
+        'email',
+        async (h) => {
+          const email = `anna.${tag}@example.it`;
+          expect(await directoryFor(env as unknown as Env).claimEmail(email, h.citizen.fiscalCode)).toBe(true);
+          return email;
+        },
+        `nessuno.${tag}@example.it`,
+      ],
     ];
     for (const [kind, usernameOf, nobody] of kinds) {
       const h = await holder();
@@ -114,7 +124,7 @@ describe('R-LOG-8: a wrong password and an unknown username do the same work', (
     expect(await outcomes(h)).toEqual(['throttled', 'wrong_password', 'wrong_password', 'wrong_password']);
   });
 
-  it('R-LOG-8, R-APP-1: the App\'s POST /app/certificazione uses the same check: the same calls, nothing logged', async () => {
+  it("R-LOG-8, R-APP-1: the App's POST /app/certificazione uses the same check: the same calls, nothing logged", async () => {
     const h = await holder();
     const known = await callsOf(...appCertification(h.citizen.fiscalCode));
     const unknown = await callsOf(...appCertification(stranger()));

@@ -49,7 +49,7 @@ describe('login refusals after a right password (R-CARD-3, R-CARD-4, C-21)', () 
     expect(rpRedirect(await login.browser.submit(refused, 'Torna al servizio')).get('error')).toBe('access_denied');
   });
 
-  it('R-CARD-2/3: an expired card is refused', async () => {
+  it('R-CARD-2, R-CARD-3: an expired card is refused', async () => {
     const h = await holder();
     await cardSql(h.serial, `UPDATE card SET record = json_set(record, '$.expiresAt', ?)`, Date.now() - 2 * 86_400_000);
     const { page, params } = await refusedWith(h);

@@ -23,11 +23,7 @@ describe('login pages: request hygiene (CSRF, Origin, binding, limits)', () => {
     const login = await openLogin();
     const path = `/login/${login.flowId}/annulla`;
     const body = form({ csrf: login.page.csrf });
-    const foreign: Record<string, string>[] = [
-      { Origin: 'https://evil.example' },
-      { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' },
-      { Origin: 'null' },
-    ];
+    const foreign: Record<string, string>[] = [{ Origin: 'https://evil.example' }, { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' }, { Origin: 'null' }];
     for (const headers of foreign) {
       const res = await login.browser.post(path, body, headers);
       expect(res.status).toBe(403);

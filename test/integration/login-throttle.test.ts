@@ -35,7 +35,10 @@ const unknownName = () => newCitizen().fiscalCode;
 /** The page with what the citizen typed taken out, to compare the answers for two usernames. */
 /** The page as an observer compares it: the username blanked, and the QR code (new on every rendering, R-LOG-3) too. */
 const withoutUsername = (page: Page, username: string) =>
-  page.html.split(username).join('«username»').replace(/<div id="qr"[\s\S]*?<\/svg><\/div>/, '«qr»');
+  page.html
+    .split(username)
+    .join('«username»')
+    .replace(/<div id="qr"[\s\S]*?<\/svg><\/div>/, '«qr»');
 
 async function attempt(login: OpenLogin, username: string, password: string): Promise<Page> {
   return signIn(login, username, password);
@@ -152,10 +155,7 @@ describe('login: wrong passwords slow down, then lock (R-LOG-8)', () => {
     const csrf = login.page.csrf;
     const pages = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        login.browser.post(
-          `/login/${login.flowId}/credenziali`,
-          new URLSearchParams({ csrf, username: h.citizen.fiscalCode, password: `Sbagliata!${i}` }),
-        ),
+        login.browser.post(`/login/${login.flowId}/credenziali`, new URLSearchParams({ csrf, username: h.citizen.fiscalCode, password: `Sbagliata!${i}` })),
       ),
     );
     expect(pages.every((p) => p.status === 429)).toBe(true);
@@ -172,10 +172,7 @@ describe('login: wrong passwords slow down, then lock (R-LOG-8)', () => {
     const started = Date.now();
     const pages = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        login.browser.post(
-          `/login/${login.flowId}/credenziali`,
-          new URLSearchParams({ csrf, username: h.serial, password: `Sbagliata!${i}` }),
-        ),
+        login.browser.post(`/login/${login.flowId}/credenziali`, new URLSearchParams({ csrf, username: h.serial, password: `Sbagliata!${i}` })),
       ),
     );
     const elapsed = Date.now() - started;

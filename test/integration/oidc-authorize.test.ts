@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { env } from 'cloudflare:test';
 import { UnsecuredJWT, generateKeyPair } from 'jose';
 import { call } from '../support/worker';
 import { ACR, ISSUER, TestRp, rpAnswer, startLogin } from '../support/rp';
@@ -145,7 +144,7 @@ describe('authorization endpoint: refusals before the RP is trusted — the 400 
     await expectErrorPage(await rp.send(auth.params));
   });
 
-  it('C-7: the query names another registered client than the request object: its redirect_uri is not that client\'s → 400 page', async () => {
+  it("C-7: the query names another registered client than the request object: its redirect_uri is not that client's → 400 page", async () => {
     const rp = await TestRp.create();
     const other = await TestRp.create();
     const auth = await rp.authorizeRequest({}, { client_id: other.clientId });
@@ -186,7 +185,7 @@ describe('authorization endpoint: refusals sent back to the RP (C-6 … C-18)', 
     await expectErrorRedirect(await rp.send({ ...auth.params, request: forged }), rp, 'invalid_request_object', auth.state);
   });
 
-  it('C-6: signed with a key not in the client\'s JWKS (same kid, other key) → invalid_request_object', async () => {
+  it("C-6: signed with a key not in the client's JWKS (same kid, other key) → invalid_request_object", async () => {
     const rp = await TestRp.create();
     const { privateKey } = await generateKeyPair('RS256');
     const auth = await rp.authorizeRequest({}, {}, { key: privateKey });
@@ -217,7 +216,7 @@ describe('authorization endpoint: refusals sent back to the RP (C-6 … C-18)', 
     await accepted(rp, {});
   });
 
-  it('C-7: client_id in the request object differs from the query\'s → invalid_request', async () => {
+  it("C-7: client_id in the request object differs from the query's → invalid_request", async () => {
     const rp = await TestRp.create();
     const other = await TestRp.create();
     await refused(rp, { client_id: other.clientId }, 'invalid_request', { client_id: rp.clientId });
@@ -316,7 +315,10 @@ describe('authorization endpoint: refusals sent back to the RP (C-6 … C-18)', 
 
   it('C-15: known claims asked through claims reach the login request', async () => {
     const rp = await TestRp.create();
-    const { flowId, cookie } = await startLogin(rp, { scope: 'openid', claims: { userinfo: { phone_number: null }, id_token: { family_name: { essential: true } } } });
+    const { flowId, cookie } = await startLogin(rp, {
+      scope: 'openid',
+      claims: { userinfo: { phone_number: null }, id_token: { family_name: { essential: true } } },
+    });
     const req = await requestAsRead(flowId, cookie);
     expect(req?.claims).toEqual({ id_token: ['family_name'], userinfo: ['phone_number'] });
   });

@@ -22,7 +22,10 @@ describe('directory: single-use keys with a lifetime (C-17, C-27)', () => {
     // An alarm in the past may already have fired on its own; either way it must have run once.
     await runDurableObjectAlarm(stub);
     const { left, alarm } = await runInDurableObject(stub, async (_: DirectoryShard, state) => ({
-      left: state.storage.sql.exec('SELECT key FROM expiring_keys ORDER BY key').toArray().map((r) => r.key),
+      left: state.storage.sql
+        .exec('SELECT key FROM expiring_keys ORDER BY key')
+        .toArray()
+        .map((r) => r.key),
       alarm: await state.storage.getAlarm(),
     }));
     expect(left).toEqual(['live']);

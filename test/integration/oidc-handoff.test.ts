@@ -144,7 +144,7 @@ describe('handoff: cards that cannot pass (C-21, R-CARD-3, R-CARD-4)', () => {
     await expectDenied(await completeAs(login, outcome(card, 1)), rp, login.auth.state);
   });
 
-  it('C-21: an outcome whose fiscal code is not the card holder\'s → access_denied', async () => {
+  it("C-21: an outcome whose fiscal code is not the card holder's → access_denied", async () => {
     const rp = await TestRp.create();
     const card = await issueCard();
     const other = await issueCard();

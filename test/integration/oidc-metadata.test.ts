@@ -75,7 +75,7 @@ describe('openid_provider metadata (C-3, C-4)', () => {
     expect(federation.metadata.openid_provider).toEqual(m);
   });
 
-  it('C-3: client_registration_types_supported says what is true today — none of the federation\'s registration types — and revocation_endpoint_auth_methods_supported is private_key_jwt, in both documents', async () => {
+  it("C-3: client_registration_types_supported says what is true today — none of the federation's registration types — and revocation_endpoint_auth_methods_supported is private_key_jwt, in both documents", async () => {
     const m = (await (await call('/.well-known/openid-configuration')).json()) as Record<string, any>;
     const federation = (decodeJwt((await entityConfiguration()).jwt) as Record<string, any>).metadata.openid_provider;
     for (const doc of [m, federation]) {
@@ -89,7 +89,11 @@ describe('openid_provider metadata (C-3, C-4)', () => {
 
   it('C-4: RS256 and RS512 supported, ES256 too; never none, HS* or RSA1_5', async () => {
     const m = (await (await call('/.well-known/openid-configuration')).json()) as Record<string, any>;
-    for (const field of ['id_token_signing_alg_values_supported', 'request_object_signing_alg_values_supported', 'token_endpoint_auth_signing_alg_values_supported']) {
+    for (const field of [
+      'id_token_signing_alg_values_supported',
+      'request_object_signing_alg_values_supported',
+      'token_endpoint_auth_signing_alg_values_supported',
+    ]) {
       expect(m[field]).toEqual(expect.arrayContaining(['RS256', 'RS512', 'ES256']));
     }
     const everything = JSON.stringify(m);

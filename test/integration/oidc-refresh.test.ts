@@ -134,7 +134,7 @@ describe('introspection (C-38)', () => {
 });
 
 describe('revocation (C-39)', () => {
-  it('C-39: 200 even for unknown tokens, and for another client\'s token (which stays live)', async () => {
+  it("C-39: 200 even for unknown tokens, and for another client's token (which stays live)", async () => {
     const rp = await TestRp.create();
     const other = await TestRp.create();
     expect((await revoke(rp, 'not-a-token')).status).toBe(200);

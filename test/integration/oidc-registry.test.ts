@@ -81,10 +81,18 @@ describe('registry: relying parties', () => {
 
   it('accepts the profile encryption algorithms and refuses others (RSA1_5, unknown enc)', async () => {
     const rp = await TestRp.create({ register: false });
-    const bad = await rp.register({ id_token_encrypted_response_alg: 'RSA1_5', userinfo_encrypted_response_alg: 'ECDH-ES', userinfo_encrypted_response_enc: 'A192GCM' });
+    const bad = await rp.register({
+      id_token_encrypted_response_alg: 'RSA1_5',
+      userinfo_encrypted_response_alg: 'ECDH-ES',
+      userinfo_encrypted_response_enc: 'A192GCM',
+    });
     expect(bad.status).toBe(400);
     expect(await problems(bad)).toEqual(['id_token_encrypted_response_alg', 'userinfo_encrypted_response_enc']);
-    const good = await rp.register({ id_token_encrypted_response_alg: 'ECDH-ES+A256KW', userinfo_encrypted_response_alg: 'ECDH-ES', userinfo_encrypted_response_enc: 'A256GCM' });
+    const good = await rp.register({
+      id_token_encrypted_response_alg: 'ECDH-ES+A256KW',
+      userinfo_encrypted_response_alg: 'ECDH-ES',
+      userinfo_encrypted_response_enc: 'A256GCM',
+    });
     expect(good.status).toBe(201);
     const body = (await good.json()) as Record<string, string>;
     expect(body.id_token_encrypted_response_enc).toBe('A128CBC-HS256');
@@ -98,7 +106,11 @@ describe('registry: relying parties', () => {
   });
 
   it('refuses a body that is not JSON (415) or too large (413)', async () => {
-    const notJson = await call('/registry/clients', { method: 'POST', headers: { Authorization: 'Bearer test-registry-token', 'Content-Type': 'text/plain' }, body: '{}' });
+    const notJson = await call('/registry/clients', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer test-registry-token', 'Content-Type': 'text/plain' },
+      body: '{}',
+    });
     expect(notJson.status).toBe(415);
     const big = await registry('/clients', { client_name: 'x'.repeat(70_000) });
     expect(big.status).toBe(413);

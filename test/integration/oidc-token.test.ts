@@ -44,7 +44,13 @@ describe('token endpoint: code exchange (C-22 … C-26)', () => {
     const json = await call('/oidc/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'authorization_code', code: login.code, code_verifier: login.auth.verifier, client_assertion: assertion, client_assertion_type: ASSERTION_TYPE }),
+      body: JSON.stringify({
+        grant_type: 'authorization_code',
+        code: login.code,
+        code_verifier: login.auth.verifier,
+        client_assertion: assertion,
+        client_assertion_type: ASSERTION_TYPE,
+      }),
     });
     await expectError(json, 415, 'invalid_request');
     await expectError(await rp.post('/oidc/token', { grant_type: 'authorization_code', pad: 'x'.repeat(70_000) }), 413, 'invalid_request');
@@ -86,7 +92,9 @@ describe('token endpoint: code exchange (C-22 … C-26)', () => {
     const card = await issueCard();
     const login = await startLogin(rp);
     const issuedAt = Date.now() - 61_000;
-    const answer = await rpAnswer(await completeAs(login, { serial: card.serial, fiscalCode: card.citizen.fiscalCode, level: 2, method: 'sms', authTime: issuedAt }, issuedAt));
+    const answer = await rpAnswer(
+      await completeAs(login, { serial: card.serial, fiscalCode: card.citizen.fiscalCode, level: 2, method: 'sms', authTime: issuedAt }, issuedAt),
+    );
     await expectError(await rp.exchange(answer.get('code')!, login.auth.verifier), 400, 'invalid_grant');
   });
 
@@ -181,7 +189,7 @@ describe('token endpoint: client authentication (C-27) and grant types (C-28)', 
     await expectError(await withAssertion(rp, assertion), 401, 'invalid_client');
   });
 
-  it('C-27: a client_id that differs from the assertion\'s issuer → 401', async () => {
+  it("C-27: a client_id that differs from the assertion's issuer → 401", async () => {
     const rp = await TestRp.create();
     const other = await TestRp.create();
     await expectError(await withAssertion(rp, await rp.assertion(), { client_id: other.clientId }), 401, 'invalid_client');
@@ -209,7 +217,10 @@ describe('tokens (C-29 … C-33)', () => {
     expect(payload.exp! - payload.iat!).toBe(300);
     expect(payload.jti).toMatch(UUID);
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(tokens.access_token)));
-    const expected = btoa(String.fromCharCode(...digest.slice(0, 16))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const expected = btoa(String.fromCharCode(...digest.slice(0, 16)))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
     expect(payload.at_hash).toBe(expected);
   });
 
@@ -268,7 +279,10 @@ describe('tokens (C-29 … C-33)', () => {
   });
 
   it('C-33: with id_token_encrypted_response_alg registered, the ID token is a JWE (cty JWT) wrapping our JWS', async () => {
-    for (const [encKey, alg, enc] of [['EC', 'ECDH-ES+A256KW', 'A256GCM'], ['RSA', 'RSA-OAEP-256', undefined]] as const) {
+    for (const [encKey, alg, enc] of [
+      ['EC', 'ECDH-ES+A256KW', 'A256GCM'],
+      ['RSA', 'RSA-OAEP-256', undefined],
+    ] as const) {
       const rp = await TestRp.create({ encKey, idTokenEncryption: { alg, ...(enc ? { enc } : {}) } });
       const { login, tokens } = await tokensFor(rp);
       const header = decodeProtectedHeader(tokens.id_token!);

@@ -35,7 +35,7 @@ async function expect401(res: Response, error: string | null) {
 }
 
 describe('userinfo (C-34)', () => {
-  it('C-34: GET with a Bearer token → 200, a JWE (cty JWT) for the RP wrapping our JWS: iss, aud, the ID token\'s sub, the claims', async () => {
+  it("C-34: GET with a Bearer token → 200, a JWE (cty JWT) for the RP wrapping our JWS: iss, aud, the ID token's sub, the claims", async () => {
     const rp = await TestRp.create();
     const card = await issueCard();
     const { tokens } = await tokensFor(rp, { card, overrides: { scope: 'openid profile' } });

@@ -25,7 +25,7 @@ async function expect401(res: Response) {
   expect(typeof body.error_description).toBe('string');
 }
 
-describe('registry API: bearer token (DESIGN: the issuer\'s back office only)', () => {
+describe("registry API: bearer token (DESIGN: the issuer's back office only)", () => {
   for (const route of ROUTES) {
     it(`DESIGN registry token: ${route.method} ${route.path} without Authorization is 401`, async () => {
       await expect401(await attempt(route));

@@ -29,10 +29,7 @@ function keysOf(value: unknown): string[] {
 }
 
 /** Two digits of the first PUK half that are certainly wrong at positions 1 and 2. */
-const wrongDigits = (firstHalf: string): [string, string] => [
-  String((Number(firstHalf[0]) + 1) % 10),
-  String((Number(firstHalf[1]) + 1) % 10),
-];
+const wrongDigits = (firstHalf: string): [string, string] => [String((Number(firstHalf[0]) + 1) % 10), String((Number(firstHalf[1]) + 1) % 10)];
 
 describe('registry API: GET /registry/cards/:serial never shows secrets (R-CARD-6)', () => {
   it('R-CARD-6: the card view has exactly its public fields', async () => {
@@ -48,7 +45,19 @@ describe('registry API: GET /registry/cards/:serial never shows secrets (R-CARD-
     const res = await registry(`/cards/${card.serial}`);
     const text = await res.text();
     const keys = keysOf(JSON.parse(text)).map((k) => k.toLowerCase());
-    for (const secretKey of ['pin', 'puk', 'sealedpin', 'sealedpuk', 'receipt', 'letter', 'pinfirsthalf', 'pukfirsthalf', 'passwordhash', 'password_hash', 'record']) {
+    for (const secretKey of [
+      'pin',
+      'puk',
+      'sealedpin',
+      'sealedpuk',
+      'receipt',
+      'letter',
+      'pinfirsthalf',
+      'pukfirsthalf',
+      'passwordhash',
+      'password_hash',
+      'record',
+    ]) {
       expect(keys).not.toContain(secretKey);
     }
     expect(keys.some((k) => k.includes('sealed') || k.includes('hash'))).toBe(false);
@@ -57,7 +66,7 @@ describe('registry API: GET /registry/cards/:serial never shows secrets (R-CARD-
     expect(text).not.toMatch(/[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{20,}/); // the iv.ciphertext shape of a sealed code
   });
 
-  it('R-CARD-6: a blocked card\'s view does not show them either', async () => {
+  it("R-CARD-6: a blocked card's view does not show them either", async () => {
     const card = await issue();
     const blocked = await (await registry(`/cards/${card.serial}/block`, { reason: 'stolen' })).text();
     expect(blocked).not.toContain(card.pin);
@@ -106,7 +115,7 @@ describe('registry API: reprint of PIN and PUK (R-CARD-6)', () => {
     expect(await cardStub(card.serial).countSend()).toEqual({ allowed: true });
   });
 
-  it('R-CARD-6: a blocked card can still have its codes reprinted (they are the card\'s, not the login\'s)', async () => {
+  it("R-CARD-6: a blocked card can still have its codes reprinted (they are the card's, not the login's)", async () => {
     const card = await issue();
     await registry(`/cards/${card.serial}/block`, { reason: 'lost' });
     const again = (await (await registry(`/cards/${card.serial}/codes`, {})).json()) as Issued;
@@ -131,7 +140,7 @@ describe('registry API: blocking a card (R-CARD-3)', () => {
     });
   }
 
-  it('R-CARD-3: the block is in the holder\'s access log', async () => {
+  it("R-CARD-3: the block is in the holder's access log", async () => {
     const card = await issue();
     await registry(`/cards/${card.serial}/block`, { reason: 'stolen' });
     // The RPC typing cannot express Record<string, unknown>; the value is plain JSON.

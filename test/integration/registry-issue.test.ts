@@ -50,7 +50,7 @@ function inYears(years: number): string {
 }
 
 describe('registry API: issuing a card (R-CARD-1, R-CARD-6)', () => {
-  it('R-CARD-1: 201 with the serial, PIN and PUK split into receipt and letter, and the card\'s Location', async () => {
+  it("R-CARD-1: 201 with the serial, PIN and PUK split into receipt and letter, and the card's Location", async () => {
     const citizen = newCitizen();
     const res = await registry('/cards', citizen);
     expect(res.status).toBe(201);
@@ -91,7 +91,14 @@ describe('registry API: issuing a card (R-CARD-1, R-CARD-6)', () => {
 });
 
 describe('registry API: validity by age in the 201 response (R-CARD-2)', () => {
-  for (const [age, years] of [[0, 3], [2, 3], [3, 5], [17, 5], [18, 10], [40, 10]] as const) {
+  for (const [age, years] of [
+    [0, 3],
+    [2, 3],
+    [3, 5],
+    [17, 5],
+    [18, 10],
+    [40, 10],
+  ] as const) {
     it(`R-CARD-2: age ${age} → expires in ${years} years`, async () => {
       const card = await issue(newCitizen({ age }));
       expect(card.expiresAt).toBe(inYears(years));
@@ -177,7 +184,7 @@ describe('registry API: a new card supersedes the old (R-CARD-7)', () => {
     expect(view).toMatchObject({ status: 'superseded', blockedReason: 'lost' });
   });
 
-  it('R-CARD-7: another holder\'s card is not touched', async () => {
+  it("R-CARD-7: another holder's card is not touched", async () => {
     const a = await issue(newCitizen());
     await issue(newCitizen());
     expect(await cardStatus(a.serial)).toBe('issued');

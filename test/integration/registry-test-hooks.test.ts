@@ -42,7 +42,10 @@ describe('test hook /__test/outbox (DESIGN: development stand-in for SMS and ema
     for (const spelled of [phone, phone.replace('+39', ''), phone.replace('+', '00')]) {
       const res = await call(`/__test/outbox?to=${encodeURIComponent(spelled)}`);
       const messages = (await res.json()) as Array<{ to: string; code: string; channel: string }>;
-      expect(messages.map((m) => m.code), spelled).toEqual(['2222', '1111']);
+      expect(
+        messages.map((m) => m.code),
+        spelled,
+      ).toEqual(['2222', '1111']);
       expect(messages[0]).toMatchObject({ to: phone, channel: 'sms' });
     }
   });

@@ -15,7 +15,7 @@ const PRODUCTION: Partial<Env> = {
   ENVIRONMENT: 'production',
   TEST_HOOKS: undefined,
   ISSUER: 'https://cieid.example.gov.it',
-  FEDERATION_ORGANIZATION_NAME: 'Ministero dell\'Interno',
+  FEDERATION_ORGANIZATION_NAME: "Ministero dell'Interno",
   FEDERATION_HOMEPAGE_URI: 'https://cieid.example.gov.it',
   FEDERATION_POLICY_URI: 'https://cieid.example.gov.it/privacy',
   FEDERATION_LOGO_URI: 'https://cieid.example.gov.it/logo.svg',

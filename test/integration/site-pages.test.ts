@@ -25,11 +25,13 @@ const FOOTER_LINKS: readonly [string, string][] = [
   ['/note-legali', 'Note legali'],
 ];
 
-const textOf = (fragment: string) => unescapeHtml(fragment.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+const textOf = (fragment: string) =>
+  unescapeHtml(fragment.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 const bodyOf = (page: string) => /<body[^>]*>([\s\S]*)<\/body>/.exec(page)?.[1] ?? '';
 const mainOf = (page: string) => textOf(/<main[^>]*>([\s\S]*)<\/main>/.exec(page)?.[1] ?? '');
-const headings = (page: string, level: number) =>
-  [...page.matchAll(new RegExp(`<h${level}[^>]*>([\\s\\S]*?)</h${level}>`, 'g'))].map((m) => textOf(m[1]!));
+const headings = (page: string, level: number) => [...page.matchAll(new RegExp(`<h${level}[^>]*>([\\s\\S]*?)</h${level}>`, 'g'))].map((m) => textOf(m[1]!));
 
 /** The skip link first, a `<main id="main">` to skip to, the footer with its links, the favicon. */
 function expectSiteChrome(page: string, where: string) {
@@ -55,7 +57,18 @@ async function html(path: string, overrides?: Partial<Env>): Promise<{ status: n
 
 describe('every page: skip link, footer, favicon', () => {
   it('the home, activation, recovery, footer, demo and error pages all carry them', async () => {
-    const paths = ['/', '/attivazione', '/recupero-password', '/privacy', '/accessibilita', '/note-legali', '/assistenza', '/demo', '/non-esiste', '/oidc/authorize'];
+    const paths = [
+      '/',
+      '/attivazione',
+      '/recupero-password',
+      '/privacy',
+      '/accessibilita',
+      '/note-legali',
+      '/assistenza',
+      '/demo',
+      '/non-esiste',
+      '/oidc/authorize',
+    ];
     for (const path of paths) {
       const { status, page } = await html(path);
       expect([path, status < 500]).toEqual([path, true]);
@@ -123,7 +136,7 @@ describe('/privacy: the notice the activation asks to acknowledge (artt. 13 e 14
   it('shows a configured controller and privacy contact instead of the defaults', async () => {
     const { page } = await html('/privacy', { PRIVACY_CONTROLLER: 'Comune di Esempio', PRIVACY_CONTACT: 'dpo@comune.esempio.it' });
     const text = mainOf(page);
-    expect(text).toContain('Il titolare del trattamento è l\'ente che gestisce questo servizio: Comune di Esempio');
+    expect(text).toContain("Il titolare del trattamento è l'ente che gestisce questo servizio: Comune di Esempio");
     expect(text).not.toContain("Ministero dell'Interno");
     expect(page).toContain('<a href="mailto:dpo@comune.esempio.it">dpo@comune.esempio.it</a>');
   });
@@ -136,8 +149,8 @@ describe('/privacy: the notice the activation asks to acknowledge (artt. 13 e 14
   });
 });
 
-describe('/assistenza: the guides\' help contacts, configurable (HELP_EMAIL, HELP_PHONE, HELP_HOURS)', () => {
-  it('by default the guides\' email and card-block number, and the Comune for phone number and PIN/PUK', async () => {
+describe("/assistenza: the guides' help contacts, configurable (HELP_EMAIL, HELP_PHONE, HELP_HOURS)", () => {
+  it("by default the guides' email and card-block number, and the Comune for phone number and PIN/PUK", async () => {
     const { page } = await html('/assistenza');
     const text = mainOf(page);
     expect(page).toContain('<a href="mailto:cie.cittadini@interno.it">cie.cittadini@interno.it</a>');
@@ -160,7 +173,11 @@ describe('/assistenza: the guides\' help contacts, configurable (HELP_EMAIL, HEL
   });
 
   it('a malformed email or number is not shown; hostile hours are escaped', async () => {
-    const { page } = await html('/assistenza', { HELP_EMAIL: '"><script>x</script>@a.it', HELP_PHONE: 'javascript:alert(1)', HELP_HOURS: '<b onclick="x">sempre</b>' });
+    const { page } = await html('/assistenza', {
+      HELP_EMAIL: '"><script>x</script>@a.it',
+      HELP_PHONE: 'javascript:alert(1)',
+      HELP_HOURS: '<b onclick="x">sempre</b>',
+    });
     expect(page).not.toContain('mailto:');
     expect(page).not.toContain('tel:');
     expect(page).not.toContain('javascript:');

@@ -17,7 +17,10 @@ function attributes(tag: string): Record<string, string> {
   return out;
 }
 
-const textOf = (fragment: string) => unescapeHtml(fragment.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+const textOf = (fragment: string) =>
+  unescapeHtml(fragment.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 
 export interface Field {
   name: string;
@@ -291,10 +294,7 @@ export async function walkTo(card: IssuedCard, stop: Stop, options: WalkOptions 
   if (reached('cellulare')) return { browser, page };
   page = expect(await browser.submit(page, 'Continua'), '2.1 Verifica Numero Cellulare');
   if (reached('otp-sms')) return { browser, page };
-  page = expect(
-    await browser.submit(page, 'Continua', { 'Codice di verifica OTP': await latestCode(card.citizen.phone) }),
-    '2.2 Verifica Indirizzo E-mail',
-  );
+  page = expect(await browser.submit(page, 'Continua', { 'Codice di verifica OTP': await latestCode(card.citizen.phone) }), '2.2 Verifica Indirizzo E-mail');
   if (reached('email')) return { browser, page };
   const email = options.email ?? null;
   if (email) {

@@ -22,7 +22,7 @@ export async function expectStatus(res: Response, status: number): Promise<Recor
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-/** R-APP-1…2: password, SMS code and App code accepted; the flow is at the WebAuthn registration. */
+/** R-APP-1, R-APP-2: password, SMS code and App code accepted; the flow is at the WebAuthn registration. */
 export async function certificationAtRegistration(h: Holder): Promise<string> {
   const started = await expectStatus(await api('/app/certificazione', { username: h.citizen.fiscalCode, password: h.password }), 201);
   const flowId = String(started.flowId);
@@ -38,7 +38,7 @@ export class VirtualApp {
     readonly deviceId: string,
   ) {}
 
-  /** A whole certification (R-APP-1…3), as a citizen does it once per phone. */
+  /** A whole certification (R-APP-1, R-APP-2, R-APP-3), as a citizen does it once per phone. */
   static async certify(h: Holder, device: { name?: string; notifications?: boolean } = {}): Promise<VirtualApp> {
     const flowId = await certificationAtRegistration(h);
     const authenticator = await SoftwareAuthenticator.create();

@@ -1,5 +1,5 @@
 import { latestCode } from './activation-client';
-import { Browser, Page } from './activation-client';
+import { Browser, type Page } from './activation-client';
 import { ORIGIN } from './worker';
 import { OTP_LABEL, USERNAME_LABEL } from './login-client';
 

@@ -52,5 +52,9 @@ export function expectInvalidFields(page: Page, invalid: readonly string[], hint
       if (hint) expect(field['aria-describedby'], `aria-describedby of #${id}`).toBe(hint);
     }
   }
-  for (const id of invalid) expect(fields.map((f) => f.id), `a field #${id} on the page`).toContain(id);
+  for (const id of invalid)
+    expect(
+      fields.map((f) => f.id),
+      `a field #${id} on the page`,
+    ).toContain(id);
 }

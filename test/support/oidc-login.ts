@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { completeLogin, readLoginFlow } from '../../functions/oidc/handoff';
 import type { LoginOutcome } from '../../functions/core/login-request';
 import { issueCard, type IssuedCard } from './activation-client';
-import { ISSUER, TestRp, rpAnswer, startLogin, type Started } from './rp';
+import { ISSUER, type TestRp, rpAnswer, startLogin, type Started } from './rp';
 
 /** The flow as a browser with this login cookie (or none) reads it — the login pages' read — or null. */
 export const readFlowAs = (flowId: string, cookie?: string) =>

@@ -18,7 +18,11 @@ export function qrContent(page: Page): string {
   const [, content, svg] = block as unknown as [string, string, string];
   const expected = new Set<string>();
   const border = 2;
-  encode(content, { border }).data.forEach((row, y) => row.forEach((dark, x) => dark && expected.add(`${x},${y}`)));
+  encode(content, { border }).data.forEach((row, y) => {
+    row.forEach((dark, x) => {
+      if (dark) expected.add(`${x},${y}`);
+    });
+  });
   const drawn = modulesOf(svg);
   if (drawn.size !== expected.size || [...expected].some((m) => !drawn.has(m))) throw new Error('the QR image does not encode its declared content');
   return content;

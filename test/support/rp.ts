@@ -50,7 +50,10 @@ function keyPair(kind: 'RS256' | 'ES256' | 'RSA-OAEP-256' | 'ECDH-ES', slot = 0)
 
 const random = (bytes = 32) => {
   const b = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...b))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 };
 
 export const randomToken = random;
@@ -58,7 +61,10 @@ export const randomToken = random;
 export async function pkce(): Promise<{ verifier: string; challenge: string }> {
   const verifier = random(48);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  const challenge = btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const challenge = btoa(String.fromCharCode(...digest))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
   return { verifier, challenge };
 }
 
@@ -93,7 +99,9 @@ export class TestRp {
     readonly sig: KeyPair & { kid: string; alg: 'RS256' | 'ES256' },
     readonly enc: KeyPair & { kid: string },
   ) {
-    this.clientId = `https://rp-${random(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}.example.it`;
+    this.clientId = `https://rp-${random(6)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, 'x')}.example.it`;
     this.redirectUri = `${this.clientId}/oidc/callback`;
   }
 
@@ -210,7 +218,11 @@ export class TestRp {
   }
 
   /** A client assertion for the endpoint at `path` (C-27). */
-  async assertion(overrides: Record<string, unknown> = {}, header: { key?: CryptoKey; kid?: string; alg?: string } = {}, path = '/oidc/token'): Promise<string> {
+  async assertion(
+    overrides: Record<string, unknown> = {},
+    header: { key?: CryptoKey; kid?: string; alg?: string } = {},
+    path = '/oidc/token',
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = {
       iss: this.clientId,
@@ -228,7 +240,11 @@ export class TestRp {
   }
 
   /** POST a form to a back-channel endpoint, authenticated by a fresh assertion unless given one. */
-  async post(path: string, form: Record<string, string | undefined>, options: { assertion?: string | null; headers?: Record<string, string> } = {}): Promise<Response> {
+  async post(
+    path: string,
+    form: Record<string, string | undefined>,
+    options: { assertion?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const body: Record<string, string> = {
       client_id: this.clientId,
       client_assertion_type: ASSERTION_TYPE,
@@ -305,7 +321,15 @@ export async function rpAnswer(res: Response): Promise<URLSearchParams & { targe
   if (res.status !== 200 || !action) throw new Error(`not an answer to the RP: ${res.status} ${page.slice(0, 200)}`);
   const params = new URLSearchParams();
   for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    params.set(m[1]!, m[2]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+    params.set(
+      m[1]!,
+      m[2]!
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&'),
+    );
   }
   return Object.assign(params, { target: action.replace(/&amp;/g, '&') });
 }

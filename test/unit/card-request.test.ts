@@ -97,7 +97,7 @@ describe('card request parsing (R-CARD-1, R-CARD-5)', () => {
   });
 
   it('R-CARD-1: names allow letters, accents, apostrophes, spaces and hyphens only', () => {
-    expect(parseCardRequest({ ...VALID, givenName: "Maria Chiara", familyName: "D'Alì-Rossi" }, NOW).ok).toBe(true);
+    expect(parseCardRequest({ ...VALID, givenName: 'Maria Chiara', familyName: "D'Alì-Rossi" }, NOW).ok).toBe(true);
     for (const bad of ['M4rio', '<script>', 'Mario!', '-Mario', "'Mario", 'Mario\u0000', 'A'.repeat(101)]) {
       expect(fieldsOf({ ...VALID, givenName: bad }), bad).toEqual(['givenName']);
       expect(fieldsOf({ ...VALID, familyName: bad }), bad).toEqual(['familyName']);

@@ -69,4 +69,3 @@ describe('core/civil-date: the offset kept per UTC hour agrees with ICU everywhe
     expect(msToNextItalianMidnight(Date.parse('2026-10-25T00:59:59.500Z'))).toBe(22 * 3600_000 + 500);
   });
 });
-

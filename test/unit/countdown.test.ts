@@ -3,7 +3,7 @@ import { ANNOUNCEMENTS, WARN_AT_SECONDS, countdownSpoken, countdownVisual } from
 import { QR_TTL_MS } from '../../functions/core/app-approvals';
 
 describe('R-LOG-3 QR code countdown texts', () => {
-  it('R-LOG-3: shows the guide\'s minutes\'seconds" form, two-digit seconds', () => {
+  it("R-LOG-3: shows the guide's minutes'seconds\" form, two-digit seconds", () => {
     expect(countdownVisual(QR_TTL_MS / 1000)).toBe(`2'00"`);
     expect(countdownVisual(119)).toBe(`1'59"`);
     expect(countdownVisual(67)).toBe(`1'07"`);

@@ -3,7 +3,11 @@ import { providerErrorPage, resultPage } from '../../functions/demo/views';
 
 describe('demo RP pages', () => {
   it('escape what the provider sends: claim values and error descriptions are text, never markup', async () => {
-    const page = await resultPage({ sub: 'abc', given_name: '<img src=x onerror=alert(1)>', family_name: 'D\'Amico & "figli"' }, 'https://www.spid.gov.it/SpidL2', 2).text();
+    const page = await resultPage(
+      { sub: 'abc', given_name: '<img src=x onerror=alert(1)>', family_name: 'D\'Amico & "figli"' },
+      'https://www.spid.gov.it/SpidL2',
+      2,
+    ).text();
     expect(page).not.toContain('<img');
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(page).toContain('D&#39;Amico &amp; &quot;figli&quot;');

@@ -90,7 +90,7 @@ describe('Card: block and supersede (R-CARD-3, R-CARD-7)', () => {
     expect(events[0]!.detail).toEqual({ reason: 'stolen' });
   });
 
-  it('R-LOG-9: an activation is in the holder\'s log, with the mode chosen', async () => {
+  it("R-LOG-9: an activation is in the holder's log, with the mode chosen", async () => {
     const { stub } = await issued();
     await inCard(stub, (c) => c.activate({ passwordHash: 'h', mode: 'app', verifiedEmail: null }));
     const events = await inCard(stub, (c) => c.events());
@@ -178,9 +178,7 @@ describe('Card: PUK answers (R-ACT-2, R-PUK-3)', () => {
 
   it('R-PUK-3: 100 concurrent answers inside the object, mixed right and wrong, still stop at 11 failures', async () => {
     const { stub } = await issued();
-    const answers = await inCard(stub, (c) =>
-      Promise.all(Array.from({ length: 100 }, (_, i) => c.answerPuk(POSITIONS, i % 10 === 0 ? RIGHT : WRONG))),
-    );
+    const answers = await inCard(stub, (c) => Promise.all(Array.from({ length: 100 }, (_, i) => c.answerPuk(POSITIONS, i % 10 === 0 ? RIGHT : WRONG))));
     expect(await failures(stub)).toBe(PUK_MAX_WRONG + 1);
     expect(await status(stub)).toBe('puk_blocked');
     expect(answers.filter((a) => a.outcome === 'wrong')).toHaveLength(PUK_MAX_WRONG);
@@ -212,9 +210,7 @@ describe('Card: daily cap of codes sent (R-OTP-3)', () => {
   it(`R-OTP-2: ${OTP_DAILY_CHECK_CAP} codes checked a day per identity, then none until the next Italian day`, async () => {
     const { stub } = await issued();
     const day = Date.UTC(2026, 2, 10, 8);
-    const answers = await Promise.all(
-      Array.from({ length: OTP_DAILY_CHECK_CAP + 5 }, (_, i) => inCard(stub, (c) => c.countOtpCheck(day + i))),
-    );
+    const answers = await Promise.all(Array.from({ length: OTP_DAILY_CHECK_CAP + 5 }, (_, i) => inCard(stub, (c) => c.countOtpCheck(day + i))));
     expect(answers.filter((a) => a.allowed)).toHaveLength(OTP_DAILY_CHECK_CAP);
     expect(await inCard(stub, (c) => c.countOtpCheck(Date.UTC(2026, 2, 11, 8)))).toEqual({ allowed: true });
   });
@@ -256,7 +252,7 @@ describe('Card: daily cap of codes sent (R-OTP-3)', () => {
     expect(results.filter((r) => r.allowed)).toHaveLength(OTP_DAILY_CAP);
   });
 
-  it('R-OTP-3: countSendTo counts like countSend and names the card\'s phone; past the cap, no phone', async () => {
+  it("R-OTP-3: countSendTo counts like countSend and names the card's phone; past the cap, no phone", async () => {
     const { stub, rec } = await issued();
     const day = Date.UTC(2026, 2, 10, 8);
     for (let i = 1; i < OTP_DAILY_CAP; i++) await inCard(stub, (c) => c.countSend(day));
@@ -325,7 +321,12 @@ describe('Card: the access log stays within its bounds (R-LOG-9)', () => {
     await inCard(stub, (c) => {
       for (let i = 1; i < 4; i++) c.logAccess(entry(now + i, `new-${i}`));
     });
-    const left = await inCard(stub, (_c, state) => state.storage.sql.exec('SELECT detail FROM events ORDER BY seq').toArray().map((r) => JSON.parse(String(r.detail)).rp));
+    const left = await inCard(stub, (_c, state) =>
+      state.storage.sql
+        .exec('SELECT detail FROM events ORDER BY seq')
+        .toArray()
+        .map((r) => JSON.parse(String(r.detail)).rp),
+    );
     expect(left.filter((rp: string) => rp.startsWith('old-'))).toEqual([]);
     expect(left.slice(-4)).toEqual(['new-0', 'new-1', 'new-2', 'new-3']);
   });

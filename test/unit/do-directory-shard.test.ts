@@ -10,8 +10,7 @@ const CF_B = 'VRDLGU70A01F205X';
 function shard() {
   return env.DIRECTORY.get(env.DIRECTORY.idFromName(`test-${randomId(8)}`));
 }
-const inShard = <R>(stub: DurableObjectStub<DirectoryShard>, fn: (s: DirectoryShard) => R | Promise<R>) =>
-  runInDurableObject(stub, fn);
+const inShard = <R>(stub: DurableObjectStub<DirectoryShard>, fn: (s: DirectoryShard) => R | Promise<R>) => runInDurableObject(stub, fn);
 
 describe('DirectoryShard: uniqueness decided by one statement (R-CARD-5, R-CARD-1, R-CARD-7)', () => {
   it('R-CARD-5: the first identity to claim a phone holds it; another identity gets the holder back', async () => {

@@ -13,8 +13,7 @@ function newFlow() {
   return { id, stub: env.FLOW.get(env.FLOW.idFromName(id)) };
 }
 const otpHash = (flowId: string, purpose: string, code: string) => keyedHash(env.DATA_KEY!, 'otp', `${flowId}:${purpose}:${code}`);
-const inFlow = <R>(stub: DurableObjectStub<FlowSession>, fn: (flow: FlowSession, state: DurableObjectState) => R | Promise<R>) =>
-  runInDurableObject(stub, fn);
+const inFlow = <R>(stub: DurableObjectStub<FlowSession>, fn: (flow: FlowSession, state: DurableObjectState) => R | Promise<R>) => runInDurableObject(stub, fn);
 
 /** A started activation flow at time t0, with everything needed to drive it by the clock. */
 async function started(t0 = Date.now()) {
@@ -59,7 +58,7 @@ describe('FlowSession: a flow as an object (R-ACT-8)', () => {
   });
 });
 
-describe('FlowSession: advance is a compare-and-set (R-ACT-1..8)', () => {
+describe('FlowSession: advance is a compare-and-set (R-ACT-1, R-ACT-2, R-ACT-3, R-ACT-4, R-ACT-5, R-ACT-6, R-ACT-7, R-ACT-8)', () => {
   it('R-ACT-1: advancing from the current step moves on, merges the data and restarts the idle clock', async () => {
     const { stub, t0 } = await started();
     const next = await inFlow(stub, (f) => f.advance('identify', 'puk', { positions: [2, 3] }, t0 + 60_000));
@@ -84,7 +83,7 @@ describe('FlowSession: advance is a compare-and-set (R-ACT-1..8)', () => {
   });
 });
 
-describe('FlowSession: one-time codes (R-OTP-1..3)', () => {
+describe('FlowSession: one-time codes (R-OTP-1, R-OTP-2, R-OTP-3)', () => {
   it('R-OTP-1: the right code is accepted once, then there is no code any more', async () => {
     const { id, stub, t0 } = await started();
     const h = await otpHash(id, SMS, '1234');
@@ -307,7 +306,14 @@ describe('FlowSession: a step change together with a code, in one call (login SM
   it('R-LOG-3: a renewed QR code retires the approval a scan of an earlier one opened, at credentials only; a plain rendering does not', async () => {
     const { stub } = newFlow();
     const t0 = Date.now();
-    const approval = (id: string, fromSteps: string[]) => ({ approvalId: id, challenge: `challenge-${id}`, serial: 'CA00000AA', deviceId: 'device', fromSteps, expiresAt: t0 + 120_000 });
+    const approval = (id: string, fromSteps: string[]) => ({
+      approvalId: id,
+      challenge: `challenge-${id}`,
+      serial: 'CA00000AA',
+      deviceId: 'device',
+      fromSteps,
+      expiresAt: t0 + 120_000,
+    });
     expect(await inFlow(stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
     expect(await inFlow(stub, (f) => f.issueQr('hash-1', t0 + 120_000, false, t0))).toBe(true);
     expect(await inFlow(stub, (f) => f.openAppChallenge(approval('scanned', ['credentials']), t0))).toBe(true);

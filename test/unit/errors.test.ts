@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  HttpError,
-  badRequest,
-  conflict,
-  notFound,
-  tooLarge,
-  tooManyRequests,
-  unauthorized,
-  unsupportedMedia,
-} from '../../functions/core/errors';
+import { HttpError, badRequest, conflict, notFound, tooLarge, tooManyRequests, unauthorized, unsupportedMedia } from '../../functions/core/errors';
 
 describe('core/errors: one error type for every refusal (DESIGN)', () => {
   it('R-CARD-1: a bad request carries its problems, field by field', () => {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CodiceFiscale } from '../../functions/core/codice-fiscale-lib';
-import {
-  birthDateParts,
-  fiscalCodeMatchesBirthDate,
-  isValidFiscalCode,
-  normalizeFiscalCode,
-} from '../../functions/core/fiscal-code';
+import { birthDateParts, fiscalCodeMatchesBirthDate, isValidFiscalCode, normalizeFiscalCode } from '../../functions/core/fiscal-code';
 
 /** The first 15 characters completed with their correct check character. */
 const withCheck = (first15: string) => first15 + CodiceFiscale.getCheckCode(first15);
@@ -81,7 +76,7 @@ describe('codice fiscale (R-CARD-1)', () => {
   it('R-CARD-1: the birth date decodes with the sex (women carry day + 40)', () => {
     expect(birthDateParts(MARIO)).toEqual({ day: 15, month: 6, yy: 85, sex: 'M' });
     expect(birthDateParts(MARIA)).toEqual({ day: 15, month: 6, yy: 85, sex: 'F' });
-    expect(birthDateParts(MARIO.slice(0, 15) + 'A')).toBeNull();
+    expect(birthDateParts(`${MARIO.slice(0, 15)}A`)).toBeNull();
   });
 
   it('R-CARD-1: the code is consistent with its birth date and with no other', () => {

@@ -5,14 +5,14 @@ import type { CardStatus } from '../../functions/core/card';
 const now = new Date(Date.UTC(2026, 5, 15));
 const born = (years: number) => `${2026 - years}-01-10`;
 
-describe('R-LVL-1…4 levels', () => {
+describe('R-LVL-1, R-LVL-2, R-LVL-3, R-LVL-4 levels', () => {
   it('R-LVL-1: a level 1 request needs the password only', () => {
     expect(secondFactorFor(1, 'sms', false)).toBe('none');
     expect(secondFactorFor(1, 'app', true)).toBe('none');
     expect(provenBy('none')).toEqual({ level: 1, method: 'password' });
   });
 
-  it('R-LVL-2 / R-LOG-2: a level 2 request always needs the second factor, in the identity\'s mode', () => {
+  it("R-LVL-2 / R-LOG-2: a level 2 request always needs the second factor, in the identity's mode", () => {
     expect(secondFactorFor(2, 'sms', false)).toBe('sms');
     expect(secondFactorFor(2, 'sms', true)).toBe('sms');
     expect(secondFactorFor(2, 'app', true)).toBe('app');
@@ -37,7 +37,7 @@ describe('R-LVL-1…4 levels', () => {
   });
 });
 
-describe('R-CARD-3/4 login refusals after a right password', () => {
+describe('R-CARD-3, R-CARD-4 login refusals after a right password', () => {
   it('refuses blocked, expired, permanently blocked and superseded cards', () => {
     for (const status of ['blocked', 'expired', 'puk_blocked', 'superseded'] as const) {
       expect(loginRefusal({ status, birthDate: born(40) }, 2, now)).toBe(status);

@@ -7,8 +7,14 @@ const prod = { allowLoopbackHttp: false };
 const now = new Date('2026-01-01T00:00:00Z');
 
 /** A 2048-bit modulus: 256 bytes, top bit set. */
-const n2048 = btoa(String.fromCharCode(0xc0, ...new Array(255).fill(7))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const n2047 = btoa(String.fromCharCode(0x40, ...new Array(255).fill(7))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const n2048 = btoa(String.fromCharCode(0xc0, ...new Array(255).fill(7)))
+  .replace(/\+/g, '-')
+  .replace(/\//g, '_')
+  .replace(/=+$/, '');
+const n2047 = btoa(String.fromCharCode(0x40, ...new Array(255).fill(7)))
+  .replace(/\+/g, '-')
+  .replace(/\//g, '_')
+  .replace(/=+$/, '');
 const rsa = { kty: 'RSA', kid: 'k1', n: n2048, e: 'AQAB' };
 const ec = { kty: 'EC', kid: 'k2', crv: 'P-256', x: 'x'.repeat(43), y: 'y'.repeat(43), use: 'enc' };
 

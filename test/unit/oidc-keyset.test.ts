@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseKeySet, publicPart } from '../../functions/core/oidc-keyset';
 
-const n2048 = btoa(String.fromCharCode(0xc0, ...new Array(255).fill(7))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const n2048 = btoa(String.fromCharCode(0xc0, ...new Array(255).fill(7)))
+  .replace(/\+/g, '-')
+  .replace(/\//g, '_')
+  .replace(/=+$/, '');
 const rs256 = { kty: 'RSA', kid: 'r1', alg: 'RS256', use: 'sig', n: n2048, e: 'AQAB', d: 'secret', p: 'p', q: 'q' };
 const es256 = { kty: 'EC', kid: 'e1', alg: 'ES256', use: 'sig', crv: 'P-256', x: 'x', y: 'y', d: 'secret' };
 

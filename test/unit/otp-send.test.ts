@@ -26,7 +26,7 @@ describe('core/otp-send: what every code sent says and decides (R-OTP-1, R-OTP-3
     expect(otpHashInput('app-sms', 'x', '0000')).toBe('app-sms:x:0000');
   });
 
-  it('R-OTP-1: each subject has its purpose and channel; the App\'s two flows share app-sms', () => {
+  it("R-OTP-1: each subject has its purpose and channel; the App's two flows share app-sms", () => {
     expect(SUBJECTS.map(otpPurpose)).toEqual(['activation-sms', 'activation-email', 'login-sms', 'app-sms', 'app-sms']);
     expect(SUBJECTS.map(otpChannel)).toEqual(['sms', 'email', 'sms', 'sms', 'sms']);
   });
@@ -39,7 +39,9 @@ describe('core/otp-send: what every code sent says and decides (R-OTP-1, R-OTP-3
       expect(text).toContain('Non comunicarlo a nessuno.');
       if (otpChannel(subject) === 'sms') expect(text.startsWith('CieID: ')).toBe(true);
     }
-    expect(otpMessage({ for: 'login', serviceName: 'INPS' }, '0427')).toBe('CieID: il codice per accedere a INPS è 0427. Scade tra 5 minuti. Non comunicarlo a nessuno.');
+    expect(otpMessage({ for: 'login', serviceName: 'INPS' }, '0427')).toBe(
+      'CieID: il codice per accedere a INPS è 0427. Scade tra 5 minuti. Non comunicarlo a nessuno.',
+    );
   });
 
   it('R-OTP-1: a long service name is cut so the login SMS stays within 160 characters', () => {
@@ -58,7 +60,7 @@ describe('core/otp-send: what every code sent says and decides (R-OTP-1, R-OTP-3
     expect(otpRetryAfter({ reason: 'wait', waitSeconds: 17 }, Date.now())).toBe(17);
   });
 
-  it('R-OTP-3: refusals are told in each surface\'s words, with the seconds to wait', () => {
+  it("R-OTP-3: refusals are told in each surface's words, with the seconds to wait", () => {
     const activation = SUBJECTS[0]!;
     const login = SUBJECTS[2]!;
     expect(otpRefusalMessage(activation, { reason: 'wait', waitSeconds: 12 })).toMatch(/attendi 12 secondi/);

@@ -13,7 +13,7 @@ import {
 import { randomInt } from '../../functions/platform/crypto';
 import { scriptedRandomInt } from '../support/random';
 
-describe('one-time codes (R-OTP-1..3)', () => {
+describe('one-time codes (R-OTP-1, R-OTP-2, R-OTP-3)', () => {
   it('R-OTP-1: codes are 4 digits, valid 5 minutes', () => {
     expect(OTP_DIGITS).toBe(4);
     expect(OTP_TTL_MS).toBe(5 * 60 * 1000);

@@ -1,13 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  constantTimeEqual,
-  decryptSecret,
-  encryptSecret,
-  keyedHash,
-  randomDigits,
-  randomId,
-  randomInt,
-} from '../../functions/platform/crypto';
+import { constantTimeEqual, decryptSecret, encryptSecret, keyedHash, randomDigits, randomId, randomInt } from '../../functions/platform/crypto';
 import { toBase64Url } from '../../functions/platform/encoding';
 
 const freshSecret = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));

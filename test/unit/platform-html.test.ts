@@ -6,7 +6,7 @@ const HOSTILE = `<script>alert("x")</script><img src=x onerror='y'>&amp;\`z\``;
 describe('platform/html: auto-escaping templates (DESIGN, R-LOG-1, R-LOG-7)', () => {
   it('DESIGN: every markup-significant character is escaped', () => {
     expect(escapeHtml(`&<>"'\``)).toBe('&amp;&lt;&gt;&quot;&#39;&#96;');
-    expect(escapeHtml('Comune di Sant\'Angelo & C.')).toBe('Comune di Sant&#39;Angelo &amp; C.');
+    expect(escapeHtml("Comune di Sant'Angelo & C.")).toBe('Comune di Sant&#39;Angelo &amp; C.');
     expect(escapeHtml('plain città')).toBe('plain città');
   });
 

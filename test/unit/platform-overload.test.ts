@@ -39,9 +39,21 @@ describe('overload: admission by requests in flight', () => {
   });
 
   it('a request that fails still leaves the count', async () => {
-    await expect(admit(1, async () => Promise.reject(new Error('boom')), () => 'shed')).rejects.toThrow('boom');
+    await expect(
+      admit(
+        1,
+        async () => Promise.reject(new Error('boom')),
+        () => 'shed',
+      ),
+    ).rejects.toThrow('boom');
     expect(requestsInFlight()).toBe(0);
-    expect(await admit(1, async () => 'ok', () => 'shed')).toBe('ok');
+    expect(
+      await admit(
+        1,
+        async () => 'ok',
+        () => 'shed',
+      ),
+    ).toBe('ok');
   });
 });
 
@@ -49,7 +61,7 @@ describe('overload: Durable Object failures of the platform become 503', () => {
   const overloaded = Object.assign(new Error('Durable Object is overloaded. Too many requests queued.'), { overloaded: true });
   const reset = Object.assign(new Error('Durable Object reset because its code was updated.'), { retryable: true });
 
-  it('overloaded or retryable errors are the platform\'s: 503 temporarily_unavailable with Retry-After', () => {
+  it("overloaded or retryable errors are the platform's: 503 temporarily_unavailable with Retry-After", () => {
     for (const err of [overloaded, reset]) {
       expect(isDurableObjectUnavailable(err)).toBe(true);
       const refusal = unavailableFrom(err);

@@ -14,7 +14,12 @@ async function countersByShard(): Promise<Map<number, string[]>> {
   for (let n = 0; n < DIRECTORY_SHARDS; n++) {
     const keys = await runInDurableObject(e.DIRECTORY.get(e.DIRECTORY.idFromName(`shard-${n}`)), (_i, state) => {
       const exists = state.storage.sql.exec(`SELECT 1 FROM sqlite_master WHERE name = 'unknown_password_failures'`).toArray().length;
-      return exists ? state.storage.sql.exec('SELECT key FROM unknown_password_failures').toArray().map((r) => String(r.key)) : [];
+      return exists
+        ? state.storage.sql
+            .exec('SELECT key FROM unknown_password_failures')
+            .toArray()
+            .map((r) => String(r.key))
+        : [];
     });
     if (keys.length) found.set(n, keys);
   }

@@ -9,7 +9,20 @@ describe('serial number (R-CARD-1)', () => {
   });
 
   it('R-CARD-1: anything else is not a serial', () => {
-    for (const bad of ['', 'CA0000AA', 'CA000000AA', 'C100000AA', 'CA00000A1', 'ca00000aa', ' CA00000AA', 'CA00000AA ', 'CA00000AAA', 'CA-00000-AA', 'ÇA00000AA', 'CA０００００AA']) {
+    for (const bad of [
+      '',
+      'CA0000AA',
+      'CA000000AA',
+      'C100000AA',
+      'CA00000A1',
+      'ca00000aa',
+      ' CA00000AA',
+      'CA00000AA ',
+      'CA00000AAA',
+      'CA-00000-AA',
+      'ÇA00000AA',
+      'CA０００００AA',
+    ]) {
       expect(isSerial(bad), JSON.stringify(bad)).toBe(false);
     }
   });

@@ -17,7 +17,7 @@ describe('core/site-contacts: the help and privacy contacts the pages show (HELP
       HELP_EMAIL: '  Aiuto@Comune.Esempio.it ',
       HELP_PHONE: '+39 06 1234-5678',
       HELP_HOURS: ' dal lunedì al venerdì,\n 9-18 ',
-      PRIVACY_CONTROLLER: 'Comune di Sant\'Angelo & C.',
+      PRIVACY_CONTROLLER: "Comune di Sant'Angelo & C.",
       PRIVACY_CONTACT: 'dpo@comune.esempio.it',
     });
     expect(c.helpEmail).toBe('aiuto@comune.esempio.it');

@@ -40,8 +40,7 @@ export async function postDati(request: IRequest, env: Env): Promise<Response> {
     fiscalCode: keepInput(form.get('fiscalCode'), ACTIVATION_FIELD_MAX.fiscalCode),
     serial: keepInput(form.get('serial'), ACTIVATION_FIELD_MAX.serial),
   };
-  const again = (errors: string[], invalid: IdentityField[]) =>
-    datiPage({ csrf: token!, ...kept, errors, invalid, captchaSiteKey: captchaSiteKey(env) }, 400);
+  const again = (errors: string[], invalid: IdentityField[]) => datiPage({ csrf: token!, ...kept, errors, invalid, captchaSiteKey: captchaSiteKey(env) }, 400);
 
   const parsed = parseIdentity(form.get('fiscalCode'), form.get('serial'));
   if (!parsed.ok) return again(parsed.errors, parsed.fields);

@@ -8,7 +8,7 @@ import { closeAsGone, closeWithRefusal } from '../render';
 import { emailOtpPage, emailPage } from '../views/email';
 import { TOO_MANY_WRONG_CODES } from './phone';
 
-export const EMAIL_TAKEN = "Questo indirizzo email è già usato come username da un'altra identità digitale: indicane un altro oppure scegli \"Non adesso\".";
+export const EMAIL_TAKEN = 'Questo indirizzo email è già usato come username da un\'altra identità digitale: indicane un altro oppure scegli "Non adesso".';
 
 /** Sends the code to `email` and moves to (or stays on) the code form; refusals keep the citizen's page. */
 async function sendEmail(request: Request, env: Env, flow: LoadedFlow, email: string): Promise<Response> {

@@ -14,7 +14,12 @@ async function sendSms(request: Request, env: Env, flow: LoadedFlow, to: Activat
   const result = await sendCode(env, flow, 'sms', flow.data.phone);
   if (result.sent) {
     if (flow.step === to) {
-      return smsOtpPage({ csrf: flow.csrf, phone: flow.data.phone, errors: [], info: 'Ti abbiamo inviato un nuovo codice via SMS. Il codice precedente non è più valido.' });
+      return smsOtpPage({
+        csrf: flow.csrf,
+        phone: flow.data.phone,
+        errors: [],
+        info: 'Ti abbiamo inviato un nuovo codice via SMS. Il codice precedente non è più valido.',
+      });
     }
     return advanceAndShow(flow, to, {});
   }
@@ -36,7 +41,7 @@ export async function postResendSms(request: IRequest, env: Env): Promise<Respon
   return sendSms(request, env, posted.flow, 'otp-sms');
 }
 
-/** POST /attivazione/otp-sms — the code from the SMS (R-OTP-1/2). */
+/** POST /attivazione/otp-sms — the code from the SMS (R-OTP-1, R-OTP-2). */
 export async function postSmsOtp(request: IRequest, env: Env): Promise<Response> {
   const posted = await flowPost(request, env, 'otp-sms');
   if (posted instanceof Response) return posted;

@@ -32,10 +32,7 @@ export async function postPuk(request: IRequest, env: Env): Promise<Response> {
       const patch: Partial<ActivationData> = { pukPositions: drawPukPositions(randomInt) };
       const next = await flow.stub.advance('puk', 'puk', patch as Record<string, unknown>);
       if (!next) return redirect('/attivazione');
-      const warning =
-        answer.remaining === 1
-          ? " Attenzione: un altro errore bloccherà la carta in modo permanente per l'identità digitale."
-          : '';
+      const warning = answer.remaining === 1 ? " Attenzione: un altro errore bloccherà la carta in modo permanente per l'identità digitale." : '';
       const message = `Le cifre inserite non sono corrette. Tentativi rimasti: ${answer.remaining}.${warning}`;
       return pukPage({ csrf: flow.csrf, positions: patch.pukPositions!, errors: [message] }, 400);
     }

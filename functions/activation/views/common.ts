@@ -16,11 +16,7 @@ export interface StepPageOptions {
 }
 
 export function stepPage({ step, heading, body, status = 200, headers = {} }: StepPageOptions): Response {
-  return page(
-    { title: heading, section: SECTION, body: html`${stepper(step)}<h1 class="h3 mb-3">${heading}</h1>${body}` },
-    status,
-    headers,
-  );
+  return page({ title: heading, section: SECTION, body: html`${stepper(step)}<h1 class="h3 mb-3">${heading}</h1>${body}` }, status, headers);
 }
 
 /** The contract's error box: every message, in the order the checks found them; focused on load. */

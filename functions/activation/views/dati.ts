@@ -17,7 +17,7 @@ export interface DatiView {
 
 /** Only this page loads Turnstile, so only this page lets its script and frame in. */
 function captchaCsp(): string {
-  return CONTENT_SECURITY_POLICY.replace("script-src 'self'", `script-src 'self' ${CAPTCHA_ORIGIN}`) + `; frame-src ${CAPTCHA_ORIGIN}`;
+  return `${CONTENT_SECURITY_POLICY.replace("script-src 'self'", `script-src 'self' ${CAPTCHA_ORIGIN}`)}; frame-src ${CAPTCHA_ORIGIN}`;
 }
 
 /** Step 1.1 (R-ACT-1). */

@@ -2,7 +2,14 @@ import { html, page } from '../../platform/html';
 import type { ActivationRefusal } from '../../core/activation-eligibility';
 import { SECTION } from './common';
 
-function messagePage(status: number, title: string, message: string, link: { href: string; text: string }, kind = 'danger', headers: Record<string, string> = {}): Response {
+function messagePage(
+  status: number,
+  title: string,
+  message: string,
+  link: { href: string; text: string },
+  kind = 'danger',
+  headers: Record<string, string> = {},
+): Response {
   return page(
     {
       title,
@@ -44,7 +51,7 @@ const REFUSALS: Record<ActivationRefusal, string> = {
   unusable: 'La carta non può essere usata per attivare le credenziali. Per assistenza rivolgiti al tuo Comune.',
 };
 
-/** R-CARD-3/4, R-PUK-3: a card that cannot get credentials, said plainly. */
+/** R-CARD-3, R-CARD-4, R-PUK-3: a card that cannot get credentials, said plainly. */
 export function refusalPage(reason: ActivationRefusal): Response {
   return messagePage(403, 'Attivazione non possibile', REFUSALS[reason], { href: '/attivazione', text: "Torna all'inizio" });
 }

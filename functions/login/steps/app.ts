@@ -10,7 +10,11 @@ import { startSms } from './otp';
 /** The push for this flow's identity; a flood of them is refused by the Card (429 on the page). */
 async function push(env: Env, flow: LoginFlow, login: LoginState, notice?: string): Promise<Response> {
   const view = { flowId: flow.id, csrf: flow.csrf, request: flow.request };
-  const opened = await openApproval(env, { flowId: flow.id, request: flow.request, serial: login.serial, kind: 'push', deviceId: null, fromSteps: ['app'] }, flow.stub);
+  const opened = await openApproval(
+    env,
+    { flowId: flow.id, request: flow.request, serial: login.serial, kind: 'push', deviceId: null, fromSteps: ['app'] },
+    flow.stub,
+  );
   if (!opened.opened) {
     if ('gone' in opened) throw flowGone();
     await logAccess(env, login.serial, flow.request, 'app', 'throttled', 'approvals');

@@ -14,7 +14,7 @@ export async function postConsent(request: IRequest, env: Env): Promise<Response
   const { flow } = posted;
   const { login, request: req } = flow;
   if (!login?.proven) throw flowGone();
-  // R-LVL-2/4: whatever path led here, the level proven must cover the level asked for.
+  // R-LVL-2, R-LVL-4: whatever path led here, the level proven must cover the level asked for.
   if (!satisfies(login.proven.level, req.acr)) throw forbidden('Livello di autenticazione insufficiente.');
 
   // The card may have been blocked while the citizen was on the consent page (R-CARD-3: "at once").

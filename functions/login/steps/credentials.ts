@@ -16,9 +16,9 @@ import { issueLoginQr } from '../qr';
 
 /** One message for a wrong password and an unknown username (R-LOG-8: existence is not revealed). */
 export const WRONG_CREDENTIALS = 'Credenziali non valide: controlla il nome utente e la password e riprova.';
-const MISSING_CREDENTIALS = 'Inserisci il numero CIE, il codice fiscale o l\'email, e la password.';
+const MISSING_CREDENTIALS = "Inserisci il numero CIE, il codice fiscale o l'email, e la password.";
 
-/** POST /login/:flowId/credenziali — R-LOG-1, R-LOG-8, R-CARD-3/4, then the second factor or consent. */
+/** POST /login/:flowId/credenziali — R-LOG-1, R-LOG-8, R-CARD-3, R-CARD-4, then the second factor or consent. */
 export async function postCredentials(request: IRequest, env: Env): Promise<Response> {
   const posted = await loginPost(request, env, String(request.params.flowId ?? ''), ['credentials']);
   if (posted instanceof Response) return posted;

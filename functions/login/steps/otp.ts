@@ -19,7 +19,7 @@ function otpState(flow: LoginFlow): LoginState & { maskedPhone: string } {
   return { ...flow.login, maskedPhone: flow.login.maskedPhone ?? '' };
 }
 
-/** POST /login/:flowId/otp — R-LOG-2 (SMS), R-OTP-1/2. */
+/** POST /login/:flowId/otp — R-LOG-2 (SMS), R-OTP-1, R-OTP-2. */
 export async function postOtp(request: IRequest, env: Env): Promise<Response> {
   const posted = await loginPost(request, env, String(request.params.flowId ?? ''), ['otp']);
   if (posted instanceof Response) return posted;
@@ -58,7 +58,7 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
       throw new HttpError(
         410,
         'flow_closed',
-        'Hai inserito troppi codici errati: la richiesta di accesso è stata chiusa. Torna al sito del servizio e ripeti l\'accesso.',
+        "Hai inserito troppi codici errati: la richiesta di accesso è stata chiusa. Torna al sito del servizio e ripeti l'accesso.",
       );
     case 'gone':
       // Closed or expired while this code was on its way (another tab's fifth wrong code): no code

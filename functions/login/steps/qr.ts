@@ -5,9 +5,7 @@ import { acceptsJson, json, redirect } from '../../platform/http';
 import { loginPath, loginPost } from '../flow';
 import { issueLoginQr } from '../qr';
 
-
-const flowMoved = () =>
-  new HttpError(410, 'flow_moved', 'La richiesta di accesso è andata avanti: ricarica la pagina.');
+const flowMoved = () => new HttpError(410, 'flow_moved', 'La richiesta di accesso è andata avanti: ricarica la pagina.');
 
 /**
  * POST /login/:flowId/qr/nuovo — "Genera un nuovo codice" (R-LOG-3; WCAG 2.2.1, the time limit can be

@@ -24,7 +24,7 @@ function holderOf(login: LoginState | null) {
 export async function showLogin(request: IRequest, env: Env): Promise<Response> {
   const flow = await loadLoginFlow(env, request, String(request.params.flowId ?? ''));
   const { id: flowId, csrf, request: req, login } = flow;
-  // Level 3 (card reading, R-LOG-4…6) comes in a later issue: refuse clearly instead of pretending.
+  // Level 3 (card reading, R-LOG-4, R-LOG-5, R-LOG-6) comes in a later issue: refuse clearly instead of pretending.
   if (req.acr === 3) return refusedPage(flowId, csrf, req, 'level3_unavailable');
   switch (flow.step) {
     case 'credentials':

@@ -18,13 +18,17 @@ export function consentPage(view: ConsentView): Response {
   const body = html`${requestHeader(request)}
 <section aria-labelledby="consent-title">
 <h2 class="h4" id="consent-title">Richiesta di accesso CIE Livello ${request.acr}</h2>
-${view.holder
-  ? html`<p id="titolare">Stai accedendo come <strong>${view.holder.name}</strong> (codice fiscale ${view.holder.maskedFiscalCode}). Se non sei tu, premi "Annulla".</p>`
-  : ''}
+${
+  view.holder
+    ? html`<p id="titolare">Stai accedendo come <strong>${view.holder.name}</strong> (codice fiscale ${view.holder.maskedFiscalCode}). Se non sei tu, premi "Annulla".</p>`
+    : ''
+}
 <p>I seguenti dati stanno per essere inviati a: <strong>${request.clientName}</strong></p>
-${view.labels.length
-  ? html`<ul id="attributi">${view.labels.map((label) => html`<li>${label}</li>`)}</ul>`
-  : html`<p id="attributi">Nessun dato personale: solo un codice identificativo riservato a questo servizio.</p>`}
+${
+  view.labels.length
+    ? html`<ul id="attributi">${view.labels.map((label) => html`<li>${label}</li>`)}</ul>`
+    : html`<p id="attributi">Nessun dato personale: solo un codice identificativo riservato a questo servizio.</p>`
+}
 <div class="d-flex gap-2">
 ${actionButton(loginPath(flowId, 'annulla'), csrf, 'Annulla')}
 ${actionButton(loginPath(flowId, 'consenso'), csrf, 'Prosegui', 'primary')}

@@ -37,10 +37,12 @@ function appWayIn(flowId: string, csrf: string, qr: QrView | undefined): SafeHtm
   return html`<section aria-labelledby="app-title">
 <h2 class="h4" id="app-title">Entra con App CieID</h2>
 <p>Se hai attivato le Credenziali CIE (livello 2) e hai certificato il dispositivo, apri l'App CieID ed inquadra il QR Code.</p>
-${qr
-  ? html`<div id="qr" class="border p-3 d-inline-block bg-white" role="img" aria-label="QR Code per l'App CieID" data-qr-content="${qr.content}">${new SafeHtml(qr.svg)}</div>
+${
+  qr
+    ? html`<div id="qr" class="border p-3 d-inline-block bg-white" role="img" aria-label="QR Code per l'App CieID" data-qr-content="${qr.content}">${new SafeHtml(qr.svg)}</div>
 ${validity(qr.seconds)}`
-  : html`<p class="small">Validità codice: scaduto</p>`}
+    : html`<p class="small">Validità codice: scaduto</p>`
+}
 <form method="post" action="${loginPath(flowId, 'qr/nuovo')}" id="qr-nuovo" class="mb-3">${csrfField(csrf)}<button type="submit" class="btn btn-outline-primary btn-sm">Genera un nuovo codice</button></form>
 <p>Se non vuoi usare la modalità semplificata ed hai già registrato la tua carta su App CieID (livello 3), seleziona "Entra con lettura carta CIE" qui sotto.</p>
 </section>`;
@@ -88,13 +90,15 @@ ${csrfField(csrf)}
 <p class="mt-4">Non hai ancora attivato le credenziali CIE? <a href="/attivazione">Attiva ora le credenziali</a></p>
 </section>`;
   const body = html`${requestHeader(request)}
-${request.acr === 2
-  ? html`<div class="row gy-5">
+${
+  request.acr === 2
+    ? html`<div class="row gy-5">
 <div class="col-12 col-lg-6">${credentials}</div>
 <div class="col-12 col-lg-6">${appWayIn(flowId, csrf, view.qr)}</div>
 </div>
 ${cardWayIn()}`
-  : credentials}
+    : credentials
+}
 ${view.qr ? waitingScript(flowId, 'credentials') : ''}`;
   return loginPage(request, body, status, headers);
 }

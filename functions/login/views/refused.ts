@@ -6,8 +6,7 @@ import { actionButton, loginPage, requestHeader } from './page';
 
 /** R-CARD-3, R-CARD-4, R-CARD-7: why this card cannot log in, in words a citizen can act on. */
 export const REFUSAL_MESSAGES: Readonly<Record<Refusal, string>> = {
-  blocked:
-    'La tua carta è bloccata perché è stata segnalata come smarrita o rubata: non può essere usata per accedere ai servizi online.',
+  blocked: 'La tua carta è bloccata perché è stata segnalata come smarrita o rubata: non può essere usata per accedere ai servizi online.',
   expired: 'La tua carta è scaduta: per accedere ai servizi online serve una carta in corso di validità.',
   puk_blocked:
     "L'identità digitale della tua carta è bloccata definitivamente (troppi PUK errati). La carta resta un documento d'identità valido; per accedere di nuovo ai servizi online serve una nuova carta.",

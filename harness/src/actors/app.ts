@@ -7,7 +7,7 @@ import type { Page } from './html-page.ts';
 
 /**
  * The virtual App CieID: the JSON API under /app (README, "App CieID API"), a software WebAuthn
- * authenticator for its ceremonies, and the device session it is given once certified (R-APP-1…4).
+ * authenticator for its ceremonies, and the device session it is given once certified (R-APP-1, R-APP-2, R-APP-3, R-APP-4).
  * Push notifications are read at GET /app/approvals, the deployment's stand-in for FCM/APNs.
  */
 
@@ -81,7 +81,7 @@ export class Certification {
     const res = await appCall(citizen.ctx, 'POST', '/app/certificazione', { json: { username: citizen.fiscalCode, password } });
     expectStatus(res, 201);
     const started = expectJson<Record<string, unknown>>(res);
-    const flowId = expectMatch(typeof started.flowId === 'string' ? started.flowId : null, /^[A-Za-z0-9_-]{20,}$/, 'the certification\'s flowId');
+    const flowId = expectMatch(typeof started.flowId === 'string' ? started.flowId : null, /^[A-Za-z0-9_-]{20,}$/, "the certification's flowId");
     return new Certification(citizen, flowId, await SoftwareAuthenticator.create(), sentBefore, started);
   }
 
@@ -155,7 +155,7 @@ export class VirtualApp {
     this.name = name;
   }
 
-  /** A whole certification (R-APP-1…3), as a citizen does it once per phone. */
+  /** A whole certification (R-APP-1, R-APP-2, R-APP-3), as a citizen does it once per phone. */
   static async certify(citizen: Citizen, device: { name?: string; notifications?: boolean } = {}): Promise<VirtualApp> {
     return (await Certification.toRegistration(citizen)).finish(device);
   }

@@ -138,8 +138,22 @@ export class SoftwareAuthenticator {
     this.rpID = rpID;
     const flags = FLAG_UP | FLAG_AT | ((knobs.userVerified ?? true) ? FLAG_UV : 0);
     const idLength = Buffer.from([this.credentialId.length >> 8, this.credentialId.length & 0xff]);
-    const authData = Buffer.concat([sha256(rpID), Buffer.from([flags]), u32(this.counter), Buffer.alloc(16), idLength, this.credentialId, await this.coseKey()]);
-    const attestation = cbor(new Map<Cbor, Cbor>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
+    const authData = Buffer.concat([
+      sha256(rpID),
+      Buffer.from([flags]),
+      u32(this.counter),
+      Buffer.alloc(16),
+      idLength,
+      this.credentialId,
+      await this.coseKey(),
+    ]);
+    const attestation = cbor(
+      new Map<Cbor, Cbor>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]),
+    );
     return {
       id: this.id,
       rawId: this.id,

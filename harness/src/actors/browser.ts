@@ -73,7 +73,9 @@ export class Browser {
       const target = fields.find((f) => f.label === label);
       if (!target) {
         const known = fields.map((f) => f.label).filter(Boolean);
-        throw new CheckFailure(`no field labelled "${label}" in the form of "${button}" on ${page.describe()}; labels: ${known.map((l) => `"${l}"`).join(', ') || 'none'}`);
+        throw new CheckFailure(
+          `no field labelled "${label}" in the form of "${button}" on ${page.describe()}; labels: ${known.map((l) => `"${l}"`).join(', ') || 'none'}`,
+        );
       }
       if (target.type === 'radio') {
         for (const f of fields) if (f.name === target.name) f.checked = false;

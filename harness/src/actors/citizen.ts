@@ -30,7 +30,16 @@ export function newCardRequest(options: { age?: number; email?: string } = {}): 
   const [year, month, day] = birthDate.split('-').map(Number) as [number, number, number];
   const givenName = `Ma${pick(3)}o`;
   const familyName = `Ro${pick(4)}i`;
-  const fiscalCode = CodiceFiscale.compute({ name: givenName, surname: familyName, gender: 'M', day, month, year, birthplace: 'Roma', birthplaceProvincia: 'RM' });
+  const fiscalCode = CodiceFiscale.compute({
+    name: givenName,
+    surname: familyName,
+    gender: 'M',
+    day,
+    month,
+    year,
+    birthplace: 'Roma',
+    birthplaceProvincia: 'RM',
+  });
   // One number per identity (R-CARD-5): nine random digits after +393.
   const phone = `+393${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
   return { fiscalCode, givenName, familyName, birthDate, phone, ...(options.email ? { email: options.email } : {}) };

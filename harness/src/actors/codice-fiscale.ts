@@ -2,7 +2,16 @@ import * as lib from 'codice-fiscale-js';
 
 /** What the citizen needs of codice-fiscale-js. */
 export interface CodiceFiscaleStatic {
-  compute(person: { name: string; surname: string; gender: 'M' | 'F'; day: number; month: number; year: number; birthplace: string; birthplaceProvincia: string }): string;
+  compute(person: {
+    name: string;
+    surname: string;
+    gender: 'M' | 'F';
+    day: number;
+    month: number;
+    year: number;
+    birthplace: string;
+    birthplaceProvincia: string;
+  }): string;
   check(code: string): boolean;
 }
 

@@ -32,7 +32,13 @@ export interface Form {
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** An option's text, white space collapsed: its own text only, since an option left open holds the next one. */
-const optionText = (option: HTMLElement) => squash(option.childNodes.filter((n) => n instanceof TextNode).map((n) => n.text).join(''));
+const optionText = (option: HTMLElement) =>
+  squash(
+    option.childNodes
+      .filter((n) => n instanceof TextNode)
+      .map((n) => n.text)
+      .join(''),
+  );
 
 /**
  * A page as a citizen's browser received it: status, headers and the HTML read the way a person
@@ -175,13 +181,27 @@ export class Page {
   /** The form holding the button with this text. */
   formOf(button: string): Form {
     const form = this.forms.find((f) => f.buttons.some((b) => b.text === button));
-    if (!form) throw new CheckFailure(`no button "${button}" on ${this.describe()}; buttons: ${this.buttons().map((b) => `"${b}"`).join(', ') || 'none'}`);
+    if (!form)
+      throw new CheckFailure(
+        `no button "${button}" on ${this.describe()}; buttons: ${
+          this.buttons()
+            .map((b) => `"${b}"`)
+            .join(', ') || 'none'
+        }`,
+      );
     return form;
   }
 
   field(label: string): Field {
     const found = this.forms.flatMap((f) => f.fields).find((f) => f.label === label);
-    if (!found) throw new CheckFailure(`no field labelled "${label}" on ${this.describe()}; labels: ${this.labels().map((l) => `"${l}"`).join(', ') || 'none'}`);
+    if (!found)
+      throw new CheckFailure(
+        `no field labelled "${label}" on ${this.describe()}; labels: ${
+          this.labels()
+            .map((l) => `"${l}"`)
+            .join(', ') || 'none'
+        }`,
+      );
     return found;
   }
 

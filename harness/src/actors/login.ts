@@ -38,7 +38,9 @@ export async function startLogin(rp: RelyingParty, options: StartOptions = {}): 
 export async function openLogin(rp: RelyingParty, options: StartOptions = {}): Promise<Started> {
   const started = await startLogin(rp, options);
   if (!started.page.hasField(LABEL.password)) {
-    throw new CheckFailure(`expected the login page "${TEXT.credentials}" after /oidc/authorize, got ${started.page.describe()}${started.page.location ? ` → ${started.page.location}` : ''}`);
+    throw new CheckFailure(
+      `expected the login page "${TEXT.credentials}" after /oidc/authorize, got ${started.page.describe()}${started.page.location ? ` → ${started.page.location}` : ''}`,
+    );
   }
   return started;
 }
@@ -80,13 +82,20 @@ export async function login(rp: RelyingParty, citizen: Citizen, options: StartOp
 }
 
 /** A login and the code exchange. */
-export async function loginWithTokens(rp: RelyingParty, citizen: Citizen, options: StartOptions & { username?: string } = {}): Promise<LoggedIn & { tokens: Tokens }> {
+export async function loginWithTokens(
+  rp: RelyingParty,
+  citizen: Citizen,
+  options: StartOptions & { username?: string } = {},
+): Promise<LoggedIn & { tokens: Tokens }> {
   const done = await login(rp, citizen, options);
   return { ...done, tokens: await rp.tokens(done.code, done.auth.verifier) };
 }
 
 /** A new RP and a new citizen with credentials, and a whole login between them. */
-export async function freshLogin(ctx: CheckContext, options: StartOptions & { rp?: RpOptions } = {}): Promise<LoggedIn & { rp: RelyingParty; citizen: Citizen }> {
+export async function freshLogin(
+  ctx: CheckContext,
+  options: StartOptions & { rp?: RpOptions } = {},
+): Promise<LoggedIn & { rp: RelyingParty; citizen: Citizen }> {
   const [rp, citizen] = await Promise.all([RelyingParty.create(ctx, options.rp), Citizen.withCredentials(ctx)]);
   return { rp, citizen, ...(await login(rp, citizen, options)) };
 }

@@ -6,8 +6,7 @@ export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('
 export const uuid = (): string => randomUUID();
 
 /** Lower-case letters and digits only, for host names. */
-export const randomLabel = (length = 10): string =>
-  Array.from(randomBytes(length), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+export const randomLabel = (length = 10): string => Array.from(randomBytes(length), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
 
 export const s256 = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
 

@@ -168,7 +168,10 @@ export class RelyingParty {
       redirect_uris: [this.redirectUri],
       jwks: this.publicJwks,
     };
-    for (const [kind, setting] of [['id_token', this.options.idTokenEncryption], ['userinfo', this.options.userinfoEncryption]] as const) {
+    for (const [kind, setting] of [
+      ['id_token', this.options.idTokenEncryption],
+      ['userinfo', this.options.userinfoEncryption],
+    ] as const) {
       if (!setting) continue;
       body[`${kind}_encrypted_response_alg`] = setting.alg;
       if (setting.enc) body[`${kind}_encrypted_response_enc`] = setting.enc;
@@ -191,7 +194,11 @@ export class RelyingParty {
    * A valid request (level 2 unless overridden, prompt "consent login", scope openid profile) with
    * `overrides` applied to the request object and `params` to the parameters beside it.
    */
-  async authorizeRequest(overrides: Overrides = {}, params: Record<string, string | undefined> = {}, header: { key?: CryptoKey; kid?: string; alg?: string } = {}): Promise<AuthorizeRequest> {
+  async authorizeRequest(
+    overrides: Overrides = {},
+    params: Record<string, string | undefined> = {},
+    header: { key?: CryptoKey; kid?: string; alg?: string } = {},
+  ): Promise<AuthorizeRequest> {
     const { verifier, challenge } = pkce();
     const iat = nowSeconds();
     const claims = applyOverrides<unknown>(
@@ -260,7 +267,11 @@ export class RelyingParty {
   }
 
   /** A client assertion (private_key_jwt) for `endpoint` (default the token endpoint). */
-  assertion(overrides: Overrides = {}, header: { key?: CryptoKey; kid?: string; alg?: string } = {}, endpoint = this.discovery.token_endpoint): Promise<string> {
+  assertion(
+    overrides: Overrides = {},
+    header: { key?: CryptoKey; kid?: string; alg?: string } = {},
+    endpoint = this.discovery.token_endpoint,
+  ): Promise<string> {
     const iat = nowSeconds();
     return this.sign(applyOverrides<unknown>({ iss: this.clientId, sub: this.clientId, aud: endpoint, iat, exp: iat + 120, jti: uuid() }, overrides), header);
   }
@@ -277,7 +288,11 @@ export class RelyingParty {
   }
 
   exchange(code: string, verifier: string, extra: Record<string, string | undefined> = {}, options: { assertion?: string | null } = {}): Promise<HttpResponse> {
-    return this.post(this.discovery.token_endpoint, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: this.redirectUri, ...extra }, options);
+    return this.post(
+      this.discovery.token_endpoint,
+      { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: this.redirectUri, ...extra },
+      options,
+    );
   }
 
   /** The code exchange that must succeed: the token response. */

@@ -94,7 +94,10 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
 
 /** `--suite a,b --suite c` and `--suite a --suite b,c` mean the same. */
 export function splitList(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** The deployment's origin: checks build every URL from it, so a path or query would be silently lost. */

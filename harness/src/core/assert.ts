@@ -80,11 +80,7 @@ export function expectMatch(actual: string | null | undefined, pattern: RegExp, 
 }
 
 /** For arrays (an element) and strings (a substring). */
-export function expectIncludes(
-  haystack: readonly unknown[] | string | null | undefined,
-  needle: unknown,
-  what: string,
-): void {
+export function expectIncludes(haystack: readonly unknown[] | string | null | undefined, needle: unknown, what: string): void {
   const found =
     typeof haystack === 'string'
       ? typeof needle === 'string' && haystack.includes(needle)

@@ -54,7 +54,8 @@ function notPassed(results: CheckResult[]): string {
   const bad = results.filter((r) => r.outcome !== 'passed');
   if (bad.length === 0) return '';
   const items = bad.map(
-    (r) => `<li><a href="#check-${anchor(r.check.id)}">${h(r.check.id)}</a> ${h(r.check.title)} — <span class="txt-${r.outcome}">${h(r.message ?? r.outcome)}</span></li>`,
+    (r) =>
+      `<li><a href="#check-${anchor(r.check.id)}">${h(r.check.id)}</a> ${h(r.check.title)} — <span class="txt-${r.outcome}">${h(r.message ?? r.outcome)}</span></li>`,
   );
   return `<section class="not-passed"><h2>Not passed</h2><ul>${items.join('')}</ul></section>`;
 }
@@ -98,9 +99,7 @@ function exchangeHtml(e: Exchange, index: number, open: boolean): string {
 }
 
 function headersHtml(headers: Record<string, string>): string {
-  const rows = Object.entries(headers).flatMap(([name, value]) =>
-    value.split('\n').map((v) => `<tr><th>${h(name)}</th><td>${h(v)}</td></tr>`),
-  );
+  const rows = Object.entries(headers).flatMap(([name, value]) => value.split('\n').map((v) => `<tr><th>${h(name)}</th><td>${h(v)}</td></tr>`));
   return rows.length > 0 ? `<table class="headers">${rows.join('')}</table>` : '';
 }
 

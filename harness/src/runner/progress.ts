@@ -91,6 +91,7 @@ export function exchangeLine(e: Exchange): string {
 }
 
 // ANSI escapes take no room on screen; cutting must count only what is seen.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 function visibleLength(text: string): number {
@@ -100,6 +101,7 @@ function visibleLength(text: string): number {
 function truncateVisible(text: string, width: number): string {
   let seen = 0;
   let outText = '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
   for (const part of text.split(/(\x1b\[[0-9;]*m)/)) {
     if (part.startsWith('\x1b[')) {
       outText += part;

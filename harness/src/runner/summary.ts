@@ -17,8 +17,7 @@ export function summaryLines(report: RunReport, style: Style): string[] {
   rows.push(['all', String(all.passed), String(all.failed), String(all.errors), String(all.total)]);
 
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  const format = (row: string[]) =>
-    row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ');
+  const format = (row: string[]) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ');
   const rule = '─'.repeat(widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1));
   const table = [style.bold(format(rows[0]!)), ...rows.slice(1, -1).map(format), rule, style.bold(format(rows.at(-1)!))];
 

@@ -10,12 +10,11 @@ import { ACR, RelyingParty } from '../actors/relying-party.ts';
 import { Registry } from '../actors/registry.ts';
 import { TEXT } from '../actors/login-pages.ts';
 
-/** R-ACT-1 … 9, R-OTP-1 … 3, R-PUK-3: the activation pages, each check with a card of its own. */
+/** R-ACT-1, R-ACT-2, R-ACT-3, R-ACT-4, R-ACT-5, R-ACT-6, R-ACT-7, R-ACT-8, R-ACT-9, R-OTP-1, R-OTP-2, R-OTP-3, R-PUK-3: the activation pages, each check with a card of its own. */
 const suite = 'activation';
 const PUK_ATTEMPTS_LEFT = /Tentativi rimasti: (\d+)/;
 const OTP_ATTEMPTS = 5;
 const PUK_LIMIT = 10;
-
 
 /** A page the step re-rendered with an error: the status, the same heading, an alert. */
 function expectRefusedOn(page: Page, status: number, heading: string, what: string): string {
@@ -67,7 +66,10 @@ export const activationChecks: Check[] = [
       const [a, b] = await Promise.all([Citizen.issue(ctx), Citizen.issue(ctx)]);
       const { browser, page } = await firstStep(ctx);
       const alerts = new Set<string>();
-      for (const [cf, serial] of [[a.fiscalCode, b.serial], [newCardRequest().fiscalCode, a.serial]] as const) {
+      for (const [cf, serial] of [
+        [a.fiscalCode, b.serial],
+        [newCardRequest().fiscalCode, a.serial],
+      ] as const) {
         const res = await browser.submit(page, BUTTON.next, { [LABEL.fiscalCode]: cf, [LABEL.serial]: serial });
         const alert = expectRefusedOn(res, 400, HEADING.dati, `codice fiscale ${cf} with serial ${serial}`);
         expectIncludes(alert, MISMATCH, 'the alert');
@@ -80,7 +82,7 @@ export const activationChecks: Check[] = [
     id: 'R-ACT-1.csrf',
     suite,
     covers: ['R-ACT-1'],
-    title: 'step 1.1: a post without the form\'s CSRF token is refused with 403 and starts no flow',
+    title: "step 1.1: a post without the form's CSRF token is refused with 403 and starts no flow",
     async run(ctx) {
       const citizen = await Citizen.issue(ctx);
       const { browser, page } = await firstStep(ctx);
@@ -93,18 +95,24 @@ export const activationChecks: Check[] = [
     id: 'R-ACT-2',
     suite,
     covers: ['R-ACT-2'],
-    title: 'step 1.2: two digits of the PUK\'s first half; a wrong answer is 400 and counts on the card',
+    title: "step 1.2: two digits of the PUK's first half; a wrong answer is 400 and counts on the card",
     async run(ctx) {
       const citizen = await Citizen.issue(ctx);
       const { browser, page } = await citizen.activation('puk');
-      const positions = page.labels().filter((l) => PUK_DIGIT_LABEL.test(l)).map((l) => Number(PUK_DIGIT_LABEL.exec(l)![1]));
+      const positions = page
+        .labels()
+        .filter((l) => PUK_DIGIT_LABEL.test(l))
+        .map((l) => Number(PUK_DIGIT_LABEL.exec(l)![1]));
       expectEqual(positions.length, 2, 'the number of PUK digits asked');
-      expectTrue(positions.every((p) => p >= 1 && p <= 4) && positions[0] !== positions[1], `the positions must be two distinct ones of the first half (1–4), got ${positions}`);
+      expectTrue(
+        positions.every((p) => p >= 1 && p <= 4) && positions[0] !== positions[1],
+        `the positions must be two distinct ones of the first half (1–4), got ${positions}`,
+      );
       expectIncludes(page.text, `Inserisci la ${positions[0]}° e ${positions[1]}° cifra della prima parte del codice PUK`, 'the PUK page');
       const wrong = await browser.submit(page, BUTTON.next, citizen.pukDigits(page, true));
       expectRefusedOn(wrong, 400, HEADING.puk, 'a wrong PUK digit');
       expectEqual(attemptsLeft(wrong), PUK_LIMIT, 'the attempts left after one wrong answer');
-      expectEqual((await new Registry(ctx).card(citizen.serial)).pukFailures, 1, 'the card\'s PUK failures in the registry');
+      expectEqual((await new Registry(ctx).card(citizen.serial)).pukFailures, 1, "the card's PUK failures in the registry");
       expectHeading(await browser.submit(wrong, BUTTON.next, citizen.pukDigits(wrong)), HEADING.cellulare);
     },
   }),
@@ -118,8 +126,20 @@ export const activationChecks: Check[] = [
       const { browser, page } = await citizen.activation('puk');
       const seen = new Set<string>();
       // Eight fresh draws of six possible pairs all equal to the first: about 1 in 1.7 million.
-      await citizen.wrongPukAnswers(browser, page, 8, (p) => seen.add(p.labels().filter((l) => PUK_DIGIT_LABEL.test(l)).join()));
-      seen.add(page.labels().filter((l) => PUK_DIGIT_LABEL.test(l)).join());
+      await citizen.wrongPukAnswers(browser, page, 8, (p) =>
+        seen.add(
+          p
+            .labels()
+            .filter((l) => PUK_DIGIT_LABEL.test(l))
+            .join(),
+        ),
+      );
+      seen.add(
+        page
+          .labels()
+          .filter((l) => PUK_DIGIT_LABEL.test(l))
+          .join(),
+      );
       expectTrue(seen.size > 1, `nine PUK pages asked for the same positions every time: ${[...seen].join(' / ')}`);
     },
   }),
@@ -211,10 +231,18 @@ export const activationChecks: Check[] = [
     async run(ctx) {
       const citizen = await Citizen.issue(ctx);
       const { browser, page } = await citizen.activation('password');
-      const mismatch = await browser.submit(page, BUTTON.next, { [LABEL.password]: GOOD_PASSWORD, [LABEL.passwordConfirm]: `${GOOD_PASSWORD}x`, [LABEL.gdpr]: true });
+      const mismatch = await browser.submit(page, BUTTON.next, {
+        [LABEL.password]: GOOD_PASSWORD,
+        [LABEL.passwordConfirm]: `${GOOD_PASSWORD}x`,
+        [LABEL.gdpr]: true,
+      });
       expectRefusedOn(mismatch, 400, HEADING.password, 'two different passwords');
       expectTrue(!mismatch.html.includes(GOOD_PASSWORD), 'the refused page sends the password back');
-      const noGdpr = await browser.submit(mismatch, BUTTON.next, { [LABEL.password]: GOOD_PASSWORD, [LABEL.passwordConfirm]: GOOD_PASSWORD, [LABEL.gdpr]: false });
+      const noGdpr = await browser.submit(mismatch, BUTTON.next, {
+        [LABEL.password]: GOOD_PASSWORD,
+        [LABEL.passwordConfirm]: GOOD_PASSWORD,
+        [LABEL.gdpr]: false,
+      });
       expectRefusedOn(noGdpr, 400, HEADING.password, 'the GDPR notice not acknowledged');
     },
   }),
@@ -424,8 +452,8 @@ export const activationChecks: Check[] = [
         expectEqual(attemptsLeft(p), PUK_LIMIT + 1 - n, `the attempts left after ${n} wrong answer(s)`);
       });
       const card = await new Registry(ctx).card(citizen.serial);
-      expectEqual(card.pukFailures, PUK_LIMIT, 'the card\'s PUK failures');
-      expectEqual(card.status, 'issued', 'the card\'s status after ten wrong answers');
+      expectEqual(card.pukFailures, PUK_LIMIT, "the card's PUK failures");
+      expectEqual(card.status, 'issued', "the card's status after ten wrong answers");
       expectHeading(await browser.submit(last, BUTTON.next, citizen.pukDigits(last)), HEADING.cellulare);
     },
   }),
@@ -441,8 +469,8 @@ export const activationChecks: Check[] = [
       expectEqual(blocked.status, 403, `the status of the eleventh wrong answer (${blocked.describe()})`);
       expectIncludes(blocked.text, 'bloccata in modo permanente', 'the refusal');
       const card = await new Registry(ctx).card(citizen.serial);
-      expectEqual(card.status, 'puk_blocked', 'the card\'s status in the registry');
-      expectEqual(card.pukFailures, PUK_LIMIT + 1, 'the card\'s PUK failures');
+      expectEqual(card.status, 'puk_blocked', "the card's status in the registry");
+      expectEqual(card.pukFailures, PUK_LIMIT + 1, "the card's PUK failures");
       const { browser: again, page: first } = await firstStep(ctx);
       const refused = await again.submit(first, BUTTON.next, cardData(citizen));
       expectEqual(refused.status, 403, `a new activation with the right data (${refused.describe()})`);

@@ -8,7 +8,7 @@ import { otherCode } from '../actors/outbox.ts';
 import { RelyingParty } from '../actors/relying-party.ts';
 
 /**
- * R-APP-1…4: certifying the App CieID on a device through the JSON API the App calls — username and
+ * R-APP-1, R-APP-2, R-APP-3, R-APP-4: certifying the App CieID on a device through the JSON API the App calls — username and
  * password, the SMS code, the App code's policy, a WebAuthn registration with user verification, the
  * device's name — and revoking devices.
  */
@@ -41,10 +41,19 @@ export const appChecks: Check[] = [
       expectEqual(expectJson(await cert.sendOtp()).step, 'codice', 'the step after the SMS code');
       expectEqual(expectJson(await cert.sendAppCode(APP_CODE)).step, 'registrazione', 'the step after the App code');
       const options = await cert.options();
-      const o = options as { attestation?: string; pubKeyCredParams?: { alg: number }[]; authenticatorSelection?: { userVerification?: string }; rp?: { id?: string } };
-      expectEqual(o.attestation, 'none', 'the options\' attestation');
-      expectEqual((o.pubKeyCredParams ?? []).map((p) => p.alg), [-7], 'the options\' algorithms (ES256 only)');
-      expectEqual(o.authenticatorSelection?.userVerification, 'required', 'the options\' user verification');
+      const o = options as {
+        attestation?: string;
+        pubKeyCredParams?: { alg: number }[];
+        authenticatorSelection?: { userVerification?: string };
+        rp?: { id?: string };
+      };
+      expectEqual(o.attestation, 'none', "the options' attestation");
+      expectEqual(
+        (o.pubKeyCredParams ?? []).map((p) => p.alg),
+        [-7],
+        "the options' algorithms (ES256 only)",
+      );
+      expectEqual(o.authenticatorSelection?.userVerification, 'required', "the options' user verification");
       expectTrue(o.rp?.id, 'the options name no relying party id');
       const registered = await cert.sendRegistration(await cert.register(options));
       expectStatus(registered, 200);
@@ -52,8 +61,8 @@ export const appChecks: Check[] = [
       const device = await cert.sendDevice({ deviceName: 'Il mio telefono', notifications: true });
       expectStatus(device, 201);
       const body = expectJson<Record<string, unknown>>(device);
-      expectEqual(body.status, 'certificato', 'the device\'s status');
-      expectEqual(body.name, 'Il mio telefono', 'the device\'s name');
+      expectEqual(body.status, 'certificato', "the device's status");
+      expectEqual(body.name, 'Il mio telefono', "the device's name");
       const app = new VirtualApp(citizen, cert.authenticator, String(body.sessionToken), String(body.deviceId), 'Il mio telefono');
       const devices = await app.devices();
       expectEqual(
@@ -74,7 +83,11 @@ export const appChecks: Check[] = [
     async run(ctx) {
       const citizen = await Citizen.withCredentials(ctx);
       const sent = await citizen.phone.count();
-      expectApiError(await appCall(ctx, 'POST', '/app/certificazione', { json: { username: citizen.fiscalCode, password: 'Sbagliata!99' } }), 401, 'invalid_credentials');
+      expectApiError(
+        await appCall(ctx, 'POST', '/app/certificazione', { json: { username: citizen.fiscalCode, password: 'Sbagliata!99' } }),
+        401,
+        'invalid_credentials',
+      );
       expectEqual(await citizen.phone.count(), sent, 'the SMS sent after a wrong password');
     },
   }),
@@ -106,7 +119,10 @@ export const appChecks: Check[] = [
       for (const { code, why } of WEAK_CODES) {
         const res = await cert.sendAppCode(code);
         const body = expectApiError(res, 400, 'weak_app_code');
-        expectTrue((body.problems ?? []).some((p) => p.field === 'code' && p.message), `the refusal of "${code}" (${why}) names no problem with the code`);
+        expectTrue(
+          (body.problems ?? []).some((p) => p.field === 'code' && p.message),
+          `the refusal of "${code}" (${why}) names no problem with the code`,
+        );
         ctx.log(`"${code}" (${why}): ${(body.problems ?? []).map((p) => p.message).join(' ')}`);
       }
       // Still at the App code: the registration is not open yet.
@@ -164,7 +180,7 @@ export const appChecks: Check[] = [
     id: 'R-APP-4',
     suite,
     covers: ['R-APP-4'],
-    title: 'revocation is effective at once: the revoked device\'s session is refused (401) and it cannot approve a pending login',
+    title: "revocation is effective at once: the revoked device's session is refused (401) and it cannot approve a pending login",
     async run(ctx) {
       const [rp, citizen] = await Promise.all([RelyingParty.create(ctx, { clientName: 'Comune di Revoca' }), Citizen.withCredentials(ctx, { mode: 'app' })]);
       const phone = await VirtualApp.certify(citizen, { name: 'Telefono' });

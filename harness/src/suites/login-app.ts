@@ -22,11 +22,11 @@ const suite = 'login-app';
 
 const WAIT = {
   heading: 'Controlla adesso il tuo cellulare',
-  sent: 'Ti abbiamo inviato una notifica sull\'App CieID per autorizzare il tuo accesso.',
+  sent: "Ti abbiamo inviato una notifica sull'App CieID per autorizzare il tuo accesso.",
   resend: 'invia una nuova notifica',
   toQr: 'Vai al QR code',
   sms: 'Autorizza tramite SMS',
-  denied: 'Hai negato l\'autorizzazione dall\'App CieID',
+  denied: "Hai negato l'autorizzazione dall'App CieID",
 } as const;
 
 interface Party {
@@ -79,7 +79,7 @@ async function consentToCode(p: Party, browser: Browser, consent: Page, auth: Au
   if (!code) fail(`"Prosegui" on consent did not give the RP a code: ${callback.target}?${callback.params}`);
   expectEqual(callback.params.get('state'), auth.state, 'the state');
   const tokens = await p.rp.tokens(code, auth.verifier);
-  expectEqual((await p.rp.idTokenClaims(tokens.id_token ?? '')).acr, ACR[2], 'the ID token\'s acr');
+  expectEqual((await p.rp.idTokenClaims(tokens.id_token ?? '')).acr, ACR[2], "the ID token's acr");
 }
 
 function expectStillWaiting(page: Page, what: string): void {
@@ -115,12 +115,13 @@ export const loginAppChecks: Check[] = [
       expectIncludes(w.page.text, WAIT.sent, 'the waiting page');
       for (const button of [WAIT.resend, WAIT.toQr, WAIT.sms, BUTTON.cancel]) expectTrue(w.page.hasButton(button), `no "${button}" on the waiting page`);
       const approval = await p.app.pendingFor(p.clientName);
-      expectEqual(approval.kind, 'push', 'the approval\'s kind');
-      expectEqual(approval.level, 2, 'the approval\'s level');
-      for (const name of ['Nome', 'Cognome']) expectTrue(approval.attributes.includes(name), `the approval does not show "${name}": ${approval.attributes.join(', ')}`);
+      expectEqual(approval.kind, 'push', "the approval's kind");
+      expectEqual(approval.level, 2, "the approval's level");
+      for (const name of ['Nome', 'Cognome'])
+        expectTrue(approval.attributes.includes(name), `the approval does not show "${name}": ${approval.attributes.join(', ')}`);
       const res = await p.app.approve(approval);
       expectStatus(res, 200);
-      expectEqual(expectJson(res).outcome, 'approved', 'the App\'s outcome');
+      expectEqual(expectJson(res).outcome, 'approved', "the App's outcome");
       expectEqual(await p.app.approvals(), [], 'the approvals pending after the approval');
       await consentToCode(p, w.browser, await reload(w), w.auth);
     },
@@ -135,7 +136,7 @@ export const loginAppChecks: Check[] = [
       const w = await waitForPhone(p);
       const res = await p.app.deny(await p.app.pendingFor(p.clientName));
       expectStatus(res, 200);
-      expectEqual(expectJson(res).outcome, 'denied', 'the App\'s outcome');
+      expectEqual(expectJson(res).outcome, 'denied', "the App's outcome");
       const refused = await reload(w);
       expectEqual(refused.status, 403, 'the status of the page after the denial');
       expectIncludes(refused.text, WAIT.denied, 'the page after the denial');
@@ -193,7 +194,7 @@ export const loginAppChecks: Check[] = [
       const page = await w.browser.submit(w.page, WAIT.toQr);
       expectIncludes(page.text, TEXT.app, 'the page after "Vai al QR code"');
       expectIncludes(page.text, TEXT.qrValidity, 'the page after "Vai al QR code"');
-      expectMatch(qrContent(page), /^CIEID-QR1\./, 'the QR code\'s content');
+      expectMatch(qrContent(page), /^CIEID-QR1\./, "the QR code's content");
     },
   }),
   defineCheck({
@@ -219,7 +220,7 @@ export const loginAppChecks: Check[] = [
     id: 'R-LOG-2.app-other-flow',
     suite,
     covers: ['R-LOG-2'],
-    title: 'an assertion over another login\'s challenge is refused (403) and that login keeps waiting',
+    title: "an assertion over another login's challenge is refused (403) and that login keeps waiting",
     async run(ctx) {
       const p = await party(ctx);
       const a = await waitForPhone(p);
@@ -228,7 +229,7 @@ export const loginAppChecks: Check[] = [
       const forB = (await p.app.approvals()).find((x) => x.id !== forA.id);
       if (!forB) fail('no second approval for the second login');
       expectApiError(await p.app.approve(forA, { challenge: forB.challenge }), 403, 'approval_refused');
-      expectStillWaiting(await reload(a), 'the login after an assertion over another login\'s challenge');
+      expectStillWaiting(await reload(a), "the login after an assertion over another login's challenge");
       expectStillWaiting(await reload(b), 'the other login');
     },
   }),
@@ -268,19 +269,23 @@ export const loginAppChecks: Check[] = [
     id: 'R-LOG-3',
     suite,
     covers: ['R-LOG-3'],
-    title: 'QR: the App scans the level 2 page\'s code, confirms with its key, the page moves on to consent → code at the RP, no password typed',
+    title: "QR: the App scans the level 2 page's code, confirms with its key, the page moves on to consent → code at the RP, no password typed",
     async run(ctx) {
       const p = await party(ctx);
       const { browser, page, auth } = await openLogin(p.rp);
       expectIncludes(page.text, TEXT.qrValidity, 'the level 2 page');
       const approval = await scanned(p.app, qrContent(page));
-      expectEqual(approval.kind, 'qr', 'the approval\'s kind');
-      expectEqual(approval.rpName, p.clientName, 'the approval\'s RP name');
-      expectEqual(approval.level, 2, 'the approval\'s level');
-      expectEqual((await p.app.approvals()).map((a) => a.id), [approval.id], 'the approvals pending on the App');
+      expectEqual(approval.kind, 'qr', "the approval's kind");
+      expectEqual(approval.rpName, p.clientName, "the approval's RP name");
+      expectEqual(approval.level, 2, "the approval's level");
+      expectEqual(
+        (await p.app.approvals()).map((a) => a.id),
+        [approval.id],
+        'the approvals pending on the App',
+      );
       const res = await p.app.approve(approval);
       expectStatus(res, 200);
-      expectEqual(expectJson(res).outcome, 'approved', 'the App\'s outcome');
+      expectEqual(expectJson(res).outcome, 'approved', "the App's outcome");
       await consentToCode(p, browser, await reload({ browser, page }), auth);
     },
   }),
@@ -288,7 +293,7 @@ export const loginAppChecks: Check[] = [
     id: 'R-LOG-3.replay',
     suite,
     covers: ['R-LOG-3'],
-    title: 'a QR code is single use: a second scan, by the same device or another citizen\'s, is refused (410 qr_refused)',
+    title: "a QR code is single use: a second scan, by the same device or another citizen's, is refused (410 qr_refused)",
     async run(ctx) {
       const [p, stranger] = await Promise.all([party(ctx), Citizen.withCredentials(ctx, { mode: 'app' })]);
       const other = await VirtualApp.certify(stranger);
@@ -297,7 +302,7 @@ export const loginAppChecks: Check[] = [
       await scanned(p.app, content);
       expectApiError(await p.app.scan(content), 410, 'qr_refused');
       expectApiError(await other.scan(content), 410, 'qr_refused');
-      expectEqual(await other.approvals(), [], 'the approvals on the other citizen\'s App');
+      expectEqual(await other.approvals(), [], "the approvals on the other citizen's App");
     },
   }),
   defineCheck({

@@ -10,7 +10,7 @@ import { ACR, RelyingParty, type RpOptions } from '../actors/relying-party.ts';
 import { randomLabel } from '../actors/random.ts';
 
 /**
- * R-LOG-1/2/7/8, R-LVL-1/2/4: "Entra con CIE" through its pages, SMS branch. R-LOG-9 (the access
+ * R-LOG-1, R-LOG-2, R-LOG-7, R-LOG-8, R-LVL-1, R-LVL-2, R-LVL-4: "Entra con CIE" through its pages, SMS branch. R-LOG-9 (the access
  * log) is not here: no HTTP interface shows a holder's access log yet.
  */
 const suite = 'login';
@@ -28,7 +28,6 @@ function expectPageStatus(page: Page, status: number, what: string): void {
   if (page.status !== status) fail(`${what}: expected ${status}, got ${page.describe()}`);
 }
 
-
 export const loginChecks: Check[] = [
   defineCheck({
     id: 'R-LOG-1',
@@ -42,7 +41,7 @@ export const loginChecks: Check[] = [
       expectEqual(page.status, 200, 'the status of the login page');
       expectEqual(page.heading, LEVEL_HEADING(2), 'the heading');
       expectIncludes(page.title, clientName, 'the page title');
-      expectIncludes(page.text, clientName, 'the page (the service\'s name)');
+      expectIncludes(page.text, clientName, "the page (the service's name)");
       expectIncludes(page.text, `LIVELLO 2 | ${LEVEL_NAME[2]}`, 'the page (the level)');
       for (const text of [TEXT.credentials, TEXT.app, TEXT.qrValidity, TEXT.cardReading]) expectIncludes(page.text, text, 'the level 2 page');
       expectEqual(page.field(LABEL.password).type, 'password', `the type of "${LABEL.password}"`);
@@ -60,13 +59,13 @@ export const loginChecks: Check[] = [
     id: 'R-LOG-1.escaped',
     suite,
     covers: ['R-LOG-1'],
-    title: 'the service\'s name is shown as text, never as markup',
+    title: "the service's name is shown as text, never as markup",
     async run(ctx) {
       const clientName = `<script>alert(${randomLabel(4)})</script> Comune`;
       const rp = await RelyingParty.create(ctx, { clientName });
       const { page } = await openLogin(rp);
-      expectTrue(!page.html.includes(clientName), 'the service\'s name reaches the page as raw HTML');
-      expectIncludes(page.text, clientName, 'the page text (the service\'s name, escaped)');
+      expectTrue(!page.html.includes(clientName), "the service's name reaches the page as raw HTML");
+      expectIncludes(page.text, clientName, "the page text (the service's name, escaped)");
     },
   }),
   defineCheck({
@@ -84,7 +83,7 @@ export const loginChecks: Check[] = [
       expectIncludes(consent.text, TEXT.consentTo, `the page after the password (${consent.describe()})`);
       expectEqual(await citizen.phone.count(), 1, 'the SMS sent (only the one of the activation)');
       const { tokens } = await loginWithTokens(rp, citizen, { overrides: LEVEL_1 });
-      expectEqual((await rp.idTokenClaims(tokens.id_token ?? '')).acr, ACR[1], 'the ID token\'s acr');
+      expectEqual((await rp.idTokenClaims(tokens.id_token ?? '')).acr, ACR[1], "the ID token's acr");
     },
   }),
   defineCheck({
@@ -100,7 +99,7 @@ export const loginChecks: Check[] = [
       expectEqual(otp.heading, LEVEL_HEADING(2), 'the heading of the code page');
       const phone = citizen.phone.number;
       expectIncludes(otp.text, 'Inserisci il codice di verifica a 4 cifre ricevuto via SMS al numero +39', 'the code page');
-      expectIncludes(otp.text, phone.slice(-3), 'the code page (the number\'s last digits)');
+      expectIncludes(otp.text, phone.slice(-3), "the code page (the number's last digits)");
       expectTrue(!otp.text.includes(phone.slice(3)), 'the code page shows the whole number');
       for (const button of [BUTTON.proceed, BUTTON.resend]) expectTrue(otp.hasButton(button), `no "${button}" on the code page`);
       const code = expectMatch(await citizen.phone.latestCode(sent), /^\d{4}$/, 'the SMS code');
@@ -108,7 +107,7 @@ export const loginChecks: Check[] = [
       expectIncludes(consent.text, TEXT.consentTo, `the page after the code (${consent.describe()})`);
       const callback = rp.callback(await browser.submit(consent, BUTTON.proceed));
       const tokens = await rp.tokens(callback.params.get('code') ?? '', auth.verifier);
-      expectEqual((await rp.idTokenClaims(tokens.id_token ?? '')).acr, ACR[2], 'the ID token\'s acr');
+      expectEqual((await rp.idTokenClaims(tokens.id_token ?? '')).acr, ACR[2], "the ID token's acr");
     },
   }),
   defineCheck({
@@ -136,7 +135,7 @@ export const loginChecks: Check[] = [
     async run(ctx) {
       const { rp, citizen } = await parties(ctx);
       const { tokens } = await loginWithTokens(rp, citizen, { overrides: { acr_values: `${ACR[2]} ${ACR[1]}` } });
-      expectEqual((await rp.idTokenClaims(tokens.id_token ?? '')).acr, ACR[2], 'the ID token\'s acr');
+      expectEqual((await rp.idTokenClaims(tokens.id_token ?? '')).acr, ACR[2], "the ID token's acr");
     },
   }),
   defineCheck({
@@ -220,7 +219,7 @@ export const loginChecks: Check[] = [
       expectEqual(callback.params.get('state'), auth.state, 'the state');
       expectEqual(callback.params.get('code'), null, 'the code');
       const after = await browser.submit(consent, BUTTON.proceed);
-      expectTrue(!after.location || !after.location.searchParams.get('code'), 'the cancelled login still gave a code');
+      expectTrue(!after.location?.searchParams.get('code'), 'the cancelled login still gave a code');
     },
   }),
   defineCheck({
@@ -240,8 +239,10 @@ export const loginChecks: Check[] = [
       // What a person (or a script) can read, the typed username aside; one-time values such as a
       // fresh QR code differ between any two renderings and tell nothing.
       const seen = (p: Page, username: string) =>
-        JSON.stringify({ status: p.status, text: p.text, alerts: p.alerts, fields: p.forms.flatMap((f) => f.fields.filter((x) => x.type !== 'hidden')) }).split(username).join('«username»');
-      expectEqual(seen(unknown, stranger), seen(known, citizen.fiscalCode), 'the answer for an unknown username (compared with a wrong password\'s)');
+        JSON.stringify({ status: p.status, text: p.text, alerts: p.alerts, fields: p.forms.flatMap((f) => f.fields.filter((x) => x.type !== 'hidden')) })
+          .split(username)
+          .join('«username»');
+      expectEqual(seen(unknown, stranger), seen(known, citizen.fiscalCode), "the answer for an unknown username (compared with a wrong password's)");
       expectEqual(unknown.field(LABEL.password).value, '', 'the password sent back');
     },
   }),

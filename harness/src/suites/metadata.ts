@@ -38,7 +38,10 @@ function keysOf(jwks: unknown, where: string): JWK[] {
 
 function expectPublicUniqueKeys(keys: JWK[], where: string): void {
   const kids = keys.map((k) => k.kid);
-  expectTrue(kids.every((k) => typeof k === 'string' && k.length > 0), `every key in ${where} needs a kid: ${JSON.stringify(kids)}`);
+  expectTrue(
+    kids.every((k) => typeof k === 'string' && k.length > 0),
+    `every key in ${where} needs a kid: ${JSON.stringify(kids)}`,
+  );
   expectEqual(new Set(kids).size, kids.length, `the number of distinct kids in ${where}`);
   for (const key of keys) {
     const leaked = PRIVATE_MEMBERS.filter((m) => m in key);
@@ -60,11 +63,18 @@ export const metadataChecks: Check[] = [
       expectHeader(res, 'Content-Type', /^application\/entity-statement\+jwt\s*(;|$)/i);
       const claims = statementClaims(jwt);
       expectTrue(typeof claims.iss === 'string' && claims.iss.length > 0, `the entity configuration has no iss: ${JSON.stringify(claims.iss)}`);
-      expectEqual(claims.sub, claims.iss, 'the entity configuration\'s sub (= iss)');
-      expectTrue(typeof claims.exp === 'number' && claims.exp > Date.now() / 1000, `the entity configuration's exp must be in the future, got ${JSON.stringify(claims.exp)}`);
-      const keys = keysOf(claims.jwks, 'the entity configuration\'s jwks');
+      expectEqual(claims.sub, claims.iss, "the entity configuration's sub (= iss)");
+      expectTrue(
+        typeof claims.exp === 'number' && claims.exp > Date.now() / 1000,
+        `the entity configuration's exp must be in the future, got ${JSON.stringify(claims.exp)}`,
+      );
+      const keys = keysOf(claims.jwks, "the entity configuration's jwks");
       const kid = decodeProtectedHeader(jwt).kid;
-      expectIncludes(keys.map((k) => k.kid), kid, 'the entity configuration\'s kids (its signing kid)');
+      expectIncludes(
+        keys.map((k) => k.kid),
+        kid,
+        "the entity configuration's kids (its signing kid)",
+      );
       try {
         await compactVerify(jwt, createLocalJWKSet({ keys }));
       } catch (err) {
@@ -81,7 +91,7 @@ export const metadataChecks: Check[] = [
     title: 'entity configuration: unique kids and no private key material, in the statement and its OP metadata',
     async run(ctx) {
       const claims = statementClaims((await entityConfiguration(ctx)).jwt);
-      expectPublicUniqueKeys(keysOf(claims.jwks, 'the statement\'s jwks'), 'the statement\'s jwks');
+      expectPublicUniqueKeys(keysOf(claims.jwks, "the statement's jwks"), "the statement's jwks");
       expectPublicUniqueKeys(keysOf(claims.metadata?.openid_provider?.jwks, 'metadata.openid_provider.jwks'), 'metadata.openid_provider.jwks');
     },
   }),
@@ -94,18 +104,27 @@ export const metadataChecks: Check[] = [
       const claims = statementClaims((await entityConfiguration(ctx)).jwt);
       const entity = claims.metadata?.federation_entity as Json | undefined;
       if (!entity) fail('the entity configuration has no metadata.federation_entity');
-      expectTrue(typeof entity.organization_name === 'string' && entity.organization_name.trim(), `organization_name must be a non-empty string, got ${JSON.stringify(entity.organization_name)}`);
+      expectTrue(
+        typeof entity.organization_name === 'string' && entity.organization_name.trim(),
+        `organization_name must be a non-empty string, got ${JSON.stringify(entity.organization_name)}`,
+      );
       for (const member of ['homepage_uri', 'policy_uri', 'logo_uri']) {
-        expectTrue(typeof entity[member] === 'string' && URL.canParse(entity[member]), `${member} must be an absolute URL, got ${JSON.stringify(entity[member])}`);
+        expectTrue(
+          typeof entity[member] === 'string' && URL.canParse(entity[member]),
+          `${member} must be an absolute URL, got ${JSON.stringify(entity[member])}`,
+        );
       }
-      expectTrue(Array.isArray(entity.contacts) && entity.contacts.length > 0 && entity.contacts.every((c: unknown) => typeof c === 'string'), `contacts must be a non-empty list, got ${JSON.stringify(entity.contacts)}`);
+      expectTrue(
+        Array.isArray(entity.contacts) && entity.contacts.length > 0 && entity.contacts.every((c: unknown) => typeof c === 'string'),
+        `contacts must be a non-empty list, got ${JSON.stringify(entity.contacts)}`,
+      );
     },
   }),
   defineCheck({
     id: 'C-3',
     suite,
     covers: ['C-3'],
-    title: 'openid-configuration: the profile\'s response types, modes, grants, scopes, acr, pairwise, S256, private_key_jwt, flags, inline jwks',
+    title: "openid-configuration: the profile's response types, modes, grants, scopes, acr, pairwise, S256, private_key_jwt, flags, inline jwks",
     async run(ctx) {
       const m = await discovery(ctx);
       // OpenID Connect Discovery §4.3: the issuer is the URL the configuration was fetched from.
@@ -131,7 +150,7 @@ export const metadataChecks: Check[] = [
     id: 'C-3.federation',
     suite,
     covers: ['C-3'],
-    title: 'the federation\'s openid_provider metadata is the same as /.well-known/openid-configuration',
+    title: "the federation's openid_provider metadata is the same as /.well-known/openid-configuration",
     async run(ctx) {
       const m = await discovery(ctx);
       const claims = statementClaims((await entityConfiguration(ctx)).jwt);
@@ -142,21 +161,29 @@ export const metadataChecks: Check[] = [
     id: 'C-3.registration',
     suite,
     covers: ['C-3'],
-    title: 'client_registration_types_supported is listed (automatic, explicit or neither) and revocation_endpoint_auth_methods_supported is private_key_jwt, in both documents',
+    title:
+      'client_registration_types_supported is listed (automatic, explicit or neither) and revocation_endpoint_auth_methods_supported is private_key_jwt, in both documents',
     async run(ctx) {
       const documents: [string, Json | undefined][] = [
         ['/.well-known/openid-configuration', await discovery(ctx)],
-        ['the entity configuration\'s openid_provider', statementClaims((await entityConfiguration(ctx)).jwt).metadata?.openid_provider],
+        ["the entity configuration's openid_provider", statementClaims((await entityConfiguration(ctx)).jwt).metadata?.openid_provider],
       ];
       for (const [where, m] of documents) {
         if (!m) fail(`${where} is missing`);
         const types = m.client_registration_types_supported;
-        expectTrue(Array.isArray(types), `client_registration_types_supported in ${where} must be a list (OpenID Federation requires it), got ${JSON.stringify(types)}`);
+        expectTrue(
+          Array.isArray(types),
+          `client_registration_types_supported in ${where} must be a list (OpenID Federation requires it), got ${JSON.stringify(types)}`,
+        );
         const unknown = (types as unknown[]).filter((t) => t !== 'automatic' && t !== 'explicit');
-        if (unknown.length) fail(`client_registration_types_supported in ${where} lists ${JSON.stringify(unknown)}; the federation defines only automatic and explicit`);
+        if (unknown.length)
+          fail(`client_registration_types_supported in ${where} lists ${JSON.stringify(unknown)}; the federation defines only automatic and explicit`);
         // Explicit registration is a request to this endpoint; announcing it without one misleads an RP.
         if ((types as unknown[]).includes('explicit')) {
-          expectTrue(typeof m.federation_registration_endpoint === 'string' && URL.canParse(m.federation_registration_endpoint), `${where} announces explicit registration without a federation_registration_endpoint`);
+          expectTrue(
+            typeof m.federation_registration_endpoint === 'string' && URL.canParse(m.federation_registration_endpoint),
+            `${where} announces explicit registration without a federation_registration_endpoint`,
+          );
         }
         expectEqual(m.revocation_endpoint_auth_methods_supported, ['private_key_jwt'], `revocation_endpoint_auth_methods_supported in ${where}`);
       }
@@ -169,7 +196,11 @@ export const metadataChecks: Check[] = [
     title: 'algorithms: RS256 and RS512 for ID tokens, request objects and client assertions; never none, HS*, RSA1_5',
     async run(ctx) {
       const m = await discovery(ctx);
-      for (const field of ['id_token_signing_alg_values_supported', 'request_object_signing_alg_values_supported', 'token_endpoint_auth_signing_alg_values_supported']) {
+      for (const field of [
+        'id_token_signing_alg_values_supported',
+        'request_object_signing_alg_values_supported',
+        'token_endpoint_auth_signing_alg_values_supported',
+      ]) {
         for (const alg of ['RS256', 'RS512']) expectIncludes(m[field], alg, field);
         if (!(m[field] as unknown[]).includes('ES256')) ctx.log(`${field} lacks ES256 (recommended by the profile)`);
       }
@@ -184,7 +215,7 @@ export const metadataChecks: Check[] = [
     id: 'C-4.keys',
     suite,
     covers: ['C-4'],
-    title: 'the OP\'s JWKS: signing keys only, RSA of at least 2048 bits, no private members, unique kids',
+    title: "the OP's JWKS: signing keys only, RSA of at least 2048 bits, no private members, unique kids",
     async run(ctx) {
       const m = await discovery(ctx);
       const uri = typeof m.jwks_uri === 'string' ? m.jwks_uri : null;
@@ -194,13 +225,16 @@ export const metadataChecks: Check[] = [
         expectStatus(res, 200);
         keys = keysOf(expectJson(res), 'jwks_uri');
       }
-      expectPublicUniqueKeys(keys, 'the OP\'s JWKS');
+      expectPublicUniqueKeys(keys, "the OP's JWKS");
       for (const key of keys) {
         if (key.kty === 'RSA' && rsaBits(key) < 2048) fail(`RSA key ${key.kid} has ${rsaBits(key)} bits, fewer than 2048`);
         if (key.alg && FORBIDDEN_ALGS.test(key.alg)) fail(`key ${key.kid} is for ${key.alg}, which the profile forbids`);
         if (key.kty === 'oct') fail(`key ${key.kid} is a symmetric key (kty oct) in a public JWKS`);
       }
-      expectTrue(keys.some((k) => k.kty === 'RSA'), 'the OP publishes no RSA key, but RS256 is mandatory');
+      expectTrue(
+        keys.some((k) => k.kty === 'RSA'),
+        'the OP publishes no RSA key, but RS256 is mandatory',
+      );
     },
   }),
 ];

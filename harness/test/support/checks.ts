@@ -8,13 +8,21 @@ export function fakeCheck(id: string, run: (ctx: CheckContext) => Promise<void> 
 export const passing = (id: string, overrides: Partial<Check> = {}) => fakeCheck(id, async () => {}, overrides);
 
 export const failing = (id: string, message = `${id} broke its rule`, overrides: Partial<Check> = {}) =>
-  fakeCheck(id, async () => {
-    throw new CheckFailure(message);
-  }, overrides);
+  fakeCheck(
+    id,
+    async () => {
+      throw new CheckFailure(message);
+    },
+    overrides,
+  );
 
 export const erroring = (id: string, overrides: Partial<Check> = {}) =>
-  fakeCheck(id, async () => {
-    throw new TypeError('cannot read properties of undefined');
-  }, overrides);
+  fakeCheck(
+    id,
+    async () => {
+      throw new TypeError('cannot read properties of undefined');
+    },
+    overrides,
+  );
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

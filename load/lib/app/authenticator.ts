@@ -53,8 +53,7 @@ export type RegistrationResponse = Credential<{ clientDataJSON: string; attestat
 export type AssertionResponse = Credential<{ clientDataJSON: string; authenticatorData: string; signature: string }>;
 
 const bytesOf = (b64u: string): Uint8Array => new Uint8Array(encoding.b64decode(b64u, 'rawurl'));
-const digest = (data: string | Uint8Array): Uint8Array =>
-  new Uint8Array(sha256(typeof data === 'string' ? data : toArrayBuffer(data), 'binary'));
+const digest = (data: string | Uint8Array): Uint8Array => new Uint8Array(sha256(typeof data === 'string' ? data : toArrayBuffer(data), 'binary'));
 const u32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 
 function derInteger(unsigned: Uint8Array): Uint8Array {
@@ -120,7 +119,13 @@ export class SoftwareAuthenticator {
       credentialId,
       coseKey,
     );
-    const attestation = cbor(new Map<Cbor, Cbor>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
+    const attestation = cbor(
+      new Map<Cbor, Cbor>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]),
+    );
     return this.credential({
       clientDataJSON: b64url(this.clientData('webauthn.create', options.challenge)),
       attestationObject: b64url(attestation),

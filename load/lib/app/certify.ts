@@ -6,7 +6,7 @@ import { appGet, appPost, jsonOf } from './api.ts';
 import { SoftwareAuthenticator, type DeviceKey } from './authenticator.ts';
 
 /**
- * App CieID devices for the load tests, certified the way a phone is (R-APP-1…3, README "App CieID
+ * App CieID devices for the load tests, certified the way a phone is (R-APP-1, R-APP-2, R-APP-3, README "App CieID
  * API"): username and password → the SMS code from the test outbox → the App code (policy check
  * only) → WebAuthn registration of a software key → device name and notifications → the device
  * session token, shown once.

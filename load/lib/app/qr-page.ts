@@ -109,12 +109,18 @@ function bySocket(browser: Browser, page: QrPage, scanAt: number, scan: Scan, op
       ws.close();
       resolve(moved);
     };
-    const scanTimer = setTimeout(() => {
-      scan().then(
-        (approved) => (approved ? (approvedAt = Date.now()) : finish(null)),
-        () => finish(null, 'app: scan and approval'),
-      );
-    }, Math.max(0, scanAt - Date.now()));
+    const scanTimer = setTimeout(
+      () => {
+        scan().then(
+          (approved) => {
+            if (approved) approvedAt = Date.now();
+            else finish(null);
+          },
+          () => finish(null, 'app: scan and approval'),
+        );
+      },
+      Math.max(0, scanAt - Date.now()),
+    );
     const limitTimer = setTimeout(() => finish(null, 'qr page: moves on after the approval'), Math.max(0, scanAt - Date.now()) + options.limitSeconds * 1000);
     // As /login-wait.js does: ask for the step once open, then listen for the announcements.
     ws.onopen = () => ws.send('stato');

@@ -41,7 +41,9 @@ export async function citizenWithApp() {
   const authenticator = await SoftwareAuthenticator.create();
   const options = (await api(`/app/certificazione/${flowId}/registrazione/opzioni`, {})) as { challenge: string };
   await api(`/app/certificazione/${flowId}/registrazione`, { response: await authenticator.register(options) });
-  const { sessionToken } = (await api(`/app/certificazione/${flowId}/dispositivo`, { deviceName: 'Chromium', notifications: true })) as { sessionToken: string };
+  const { sessionToken } = (await api(`/app/certificazione/${flowId}/dispositivo`, { deviceName: 'Chromium', notifications: true })) as {
+    sessionToken: string;
+  };
   sent = (await outbox(baseUrl, citizen.phone)).length;
   const change = (await api('/account/modalita', { ...credentials, mode: 'app' })) as { flowId: string };
   await api(`/account/modalita/${change.flowId}`, { otp: await latestCode(baseUrl, citizen.phone, sent) });

@@ -28,7 +28,9 @@ async function accepted(rp: RelyingParty, options: StartOptions = {}): Promise<v
   const { page } = await startLogin(rp, options);
   if (!page.hasField(LABEL.password)) {
     const error = page.location?.searchParams.get('error');
-    fail(`a valid request ${JSON.stringify({ ...options.overrides, ...options.params }).slice(0, 120)} was refused: ${error ? `${error} (${page.location?.searchParams.get('error_description')})` : page.describe()}`);
+    fail(
+      `a valid request ${JSON.stringify({ ...options.overrides, ...options.params }).slice(0, 120)} was refused: ${error ? `${error} (${page.location?.searchParams.get('error_description')})` : page.describe()}`,
+    );
   }
 }
 
@@ -46,9 +48,9 @@ async function fullLogin(ctxRp: RelyingParty, citizen: Citizen, options: StartOp
   const done = await login(ctxRp, citizen, options);
   expectEqual(done.callback.target, ctxRp.redirectUri, 'where the OP sends the citizen back');
   expectTrue(done.code.length >= 32, `the code is too short to be unguessable: ${done.code}`);
-  expectEqual(done.callback.params.get('state'), done.auth.state, 'the answer\'s state');
-  expectEqual(done.callback.params.get('iss'), ctxRp.issuer, 'the answer\'s iss');
-  expectEqual(done.callback.params.get('error'), null, 'the answer\'s error');
+  expectEqual(done.callback.params.get('state'), done.auth.state, "the answer's state");
+  expectEqual(done.callback.params.get('iss'), ctxRp.issuer, "the answer's iss");
+  expectEqual(done.callback.params.get('error'), null, "the answer's error");
   return done;
 }
 
@@ -119,7 +121,7 @@ export const authorizeChecks: Check[] = [
     id: 'C-6.key',
     suite,
     covers: ['C-6'],
-    title: 'signed with a key not in the client\'s JWKS (its kid, another key; or an unknown kid) → invalid_request_object',
+    title: "signed with a key not in the client's JWKS (its kid, another key; or an unknown kid) → invalid_request_object",
     async run(ctx) {
       const rp = await RelyingParty.create(ctx);
       const { privateKey } = await generateKeyPair('RS256');
@@ -147,7 +149,7 @@ export const authorizeChecks: Check[] = [
     id: 'C-7',
     suite,
     covers: ['C-7'],
-    title: 'client_id in the query differs from the request object\'s → invalid_request',
+    title: "client_id in the query differs from the request object's → invalid_request",
     async run(ctx) {
       const [rp, other] = await Promise.all([RelyingParty.create(ctx), RelyingParty.create(ctx)]);
       await refused(rp, 'invalid_request', { client_id: other.clientId }, { client_id: rp.clientId });

@@ -77,7 +77,7 @@ export const outcomeChecks: Check[] = [
       const [rp, citizen] = await Promise.all([RelyingParty.create(ctx), Citizen.withCredentials(ctx)]);
       const { browser, page } = await citizen.activation('puk');
       await citizen.wrongPukAnswers(browser, page, 11);
-      expectEqual((await new Registry(ctx).card(citizen.serial)).status, 'puk_blocked', 'the card\'s status after 11 wrong PUK answers');
+      expectEqual((await new Registry(ctx).card(citizen.serial)).status, 'puk_blocked', "the card's status after 11 wrong PUK answers");
       const { started, page: refused } = await signedIn(rp, citizen);
       await expectRefusedBack(rp, started, refused, 'bloccata definitivamente');
     },

@@ -92,7 +92,7 @@ export const refreshChecks: Check[] = [
     title: 'introspection → {"active": false} for another client\'s token, a revoked one, or garbage',
     async run(ctx) {
       const [{ rp, tokens }, other] = await Promise.all([offlineTokens(ctx), RelyingParty.create(ctx)]);
-      expectEqual(activeOf(await other.introspect(tokens.access_token), 'another client\'s token'), false, 'active for another client\'s token');
+      expectEqual(activeOf(await other.introspect(tokens.access_token), "another client's token"), false, "active for another client's token");
       expectEqual(activeOf(await rp.introspect('garbage'), 'garbage'), false, 'active for garbage');
       expectEqual((await rp.revoke(tokens.access_token)).status, 200, 'the revocation');
       expectEqual(activeOf(await rp.introspect(tokens.access_token), 'a revoked token'), false, 'active for a revoked access token');

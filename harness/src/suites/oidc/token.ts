@@ -42,7 +42,14 @@ export const tokenChecks: Check[] = [
       fourXxJsonError(await ctx.http.request('GET', rp.discovery.token_endpoint), 'GET on the token endpoint');
       const assertion = await rp.assertion();
       const json = await ctx.http.request('POST', rp.discovery.token_endpoint, {
-        json: { grant_type: 'authorization_code', code: bogusCode(), code_verifier: randomToken(48), client_id: rp.clientId, client_assertion_type: ASSERTION_TYPE, client_assertion: assertion },
+        json: {
+          grant_type: 'authorization_code',
+          code: bogusCode(),
+          code_verifier: randomToken(48),
+          client_id: rp.clientId,
+          client_assertion_type: ASSERTION_TYPE,
+          client_assertion: assertion,
+        },
       });
       fourXxJsonError(json, 'a JSON body on the token endpoint');
     },
@@ -107,7 +114,14 @@ export const tokenChecks: Check[] = [
       // The control: a good assertion gets past client authentication to the (bogus) code.
       expectOAuthError(await rp.exchange(bogusCode(), verifier), 400, 'invalid_grant');
       const now = nowSeconds();
-      const unsigned = new UnsecuredJWT({ iss: rp.clientId, sub: rp.clientId, aud: rp.discovery.token_endpoint, iat: now, exp: now + 60, jti: uuid() }).encode();
+      const unsigned = new UnsecuredJWT({
+        iss: rp.clientId,
+        sub: rp.clientId,
+        aud: rp.discovery.token_endpoint,
+        iat: now,
+        exp: now + 60,
+        jti: uuid(),
+      }).encode();
       const { privateKey } = await generateKeyPair('RS256');
       const cases: [string, string | null][] = [
         ['no assertion', null],

@@ -74,10 +74,16 @@ export const tokensChecks: Check[] = [
       const { rp, code, auth } = await freshLogin(ctx, { overrides: { scope: 'openid profile email' } });
       const tokens = await rp.tokens(code, auth.verifier);
       const { payload, protectedHeader } = await rp.verify(tokens.access_token, { what: 'the access token' });
-      expectMatch(String(protectedHeader.typ), /^(application\/)?at\+jwt$/i, 'the access token\'s typ');
+      expectMatch(String(protectedHeader.typ), /^(application\/)?at\+jwt$/i, "the access token's typ");
       const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-      expectIncludes(aud, rp.discovery.userinfo_endpoint, 'the access token\'s aud');
-      expectEqual(String(payload.scope ?? '').split(' ').sort(), ['email', 'openid', 'profile'], 'the access token\'s scope');
+      expectIncludes(aud, rp.discovery.userinfo_endpoint, "the access token's aud");
+      expectEqual(
+        String(payload.scope ?? '')
+          .split(' ')
+          .sort(),
+        ['email', 'openid', 'profile'],
+        "the access token's scope",
+      );
       const lifetime = (payload.exp ?? 0) - (payload.iat ?? 0);
       expectTrue(lifetime > 0 && lifetime <= 900, `the access token must live at most 15 minutes, it lives ${lifetime} s`);
     },
@@ -106,7 +112,10 @@ export const tokensChecks: Check[] = [
       const { tokens } = await loginWithTokens(rp, citizen, { overrides: { scope: 'openid email' } });
       const idClaims = await rp.idTokenClaims(tokens.id_token ?? '');
       const userinfo = (await rp.openUserinfo(await rp.userinfo(tokens.access_token))).payload;
-      for (const [where, claims] of [['the ID token', idClaims], ['userinfo', userinfo]] as const) {
+      for (const [where, claims] of [
+        ['the ID token', idClaims],
+        ['userinfo', userinfo],
+      ] as const) {
         expectEqual(claims.email, email, `email in ${where}`);
         expectEqual(claims.email_verified, true, `email_verified in ${where} (verified at activation)`);
         expectEqual(claims.given_name, undefined, `given_name in ${where} for scope email`);
@@ -117,7 +126,7 @@ export const tokensChecks: Check[] = [
     id: 'C-32.openid',
     suite,
     covers: ['C-32', 'C-34'],
-    title: 'scope openid alone: userinfo carries only sub (and the JWT\'s own claims); the ID token no personal data',
+    title: "scope openid alone: userinfo carries only sub (and the JWT's own claims); the ID token no personal data",
     async run(ctx) {
       const { rp, code, auth } = await freshLogin(ctx, { overrides: { scope: 'openid' } });
       const tokens = await rp.tokens(code, auth.verifier);
@@ -132,14 +141,14 @@ export const tokensChecks: Check[] = [
     id: 'C-33',
     suite,
     covers: ['C-33'],
-    title: 'with id_token_encrypted_response_alg registered, the ID token is a JWE (cty JWT) for the RP\'s key wrapping the signed token',
+    title: "with id_token_encrypted_response_alg registered, the ID token is a JWE (cty JWT) for the RP's key wrapping the signed token",
     async run(ctx) {
       const { rp, code, auth } = await freshLogin(ctx, { rp: { idTokenEncryption: { alg: 'ECDH-ES+A256KW', enc: 'A256GCM' } } });
       const idToken = (await rp.tokens(code, auth.verifier)).id_token ?? fail('the token answer has no id_token');
       expectEqual(idToken.split('.').length, 5, 'the parts of the encrypted ID token (a compact JWE has 5)');
       const header = decodeProtectedHeader(idToken);
-      expectEqual([header.alg, header.enc, header.cty], ['ECDH-ES+A256KW', 'A256GCM', 'JWT'], 'the JWE header\'s alg, enc and cty');
-      expectEqual(header.kid, rp.enc.kid, 'the JWE header\'s kid (the RP\'s encryption key)');
+      expectEqual([header.alg, header.enc, header.cty], ['ECDH-ES+A256KW', 'A256GCM', 'JWT'], "the JWE header's alg, enc and cty");
+      expectEqual(header.kid, rp.enc.kid, "the JWE header's kid (the RP's encryption key)");
       expectEqual((await rp.idTokenClaims(idToken)).nonce, auth.nonce, 'the nonce inside the encrypted ID token');
     },
   }),

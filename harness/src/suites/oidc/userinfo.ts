@@ -23,10 +23,10 @@ export const userinfoChecks: Check[] = [
       const res = await rp.userinfo(tokens.access_token);
       expectHeader(res, 'Content-Type', /^application\/jwt\s*(;|$)/i);
       const { header, payload } = await rp.openUserinfo(res);
-      expectEqual(header.kid, rp.enc.kid, 'the JWE\'s kid (the RP\'s encryption key)');
+      expectEqual(header.kid, rp.enc.kid, "the JWE's kid (the RP's encryption key)");
       expectEqual(payload.iss, rp.issuer, 'iss');
       expectEqual(payload.aud, rp.clientId, 'aud');
-      expectEqual(payload.sub, decodeJwt(tokens.id_token ?? '').sub, 'sub (the ID token\'s)');
+      expectEqual(payload.sub, decodeJwt(tokens.id_token ?? '').sub, "sub (the ID token's)");
       expectProfileClaims(payload, citizen, 'userinfo');
       const extra = Object.keys(payload).filter((k) => !JWT_CLAIMS.includes(k) && !['given_name', 'family_name', 'birthdate', FISCAL_NUMBER].includes(k));
       expectEqual(extra, [], 'userinfo claims nobody asked for');
@@ -66,7 +66,7 @@ export const userinfoChecks: Check[] = [
       const { rp, code, auth } = await freshLogin(ctx, { rp: { encKey: 'RSA', userinfoEncryption: { alg: 'RSA-OAEP-256', enc: 'A256GCM' } } });
       const tokens = await rp.tokens(code, auth.verifier);
       const { header } = await rp.openUserinfo(await rp.userinfo(tokens.access_token));
-      expectEqual([header.alg, header.enc], ['RSA-OAEP-256', 'A256GCM'], 'the JWE\'s alg and enc');
+      expectEqual([header.alg, header.enc], ['RSA-OAEP-256', 'A256GCM'], "the JWE's alg and enc");
     },
   }),
   defineCheck({
@@ -105,7 +105,10 @@ export const userinfoChecks: Check[] = [
       const tokens = await rp.tokens(code, auth.verifier);
       const [h, p] = tokens.access_token.split('.');
       const forged = `${h}.${p}.${Buffer.alloc(256).toString('base64url')}`;
-      for (const [what, token] of [['a forged signature', forged], ['the ID token', tokens.id_token ?? '']] as const) {
+      for (const [what, token] of [
+        ['a forged signature', forged],
+        ['the ID token', tokens.id_token ?? ''],
+      ] as const) {
         try {
           expectMatch(expectBearerChallenge(await rp.userinfo(token)), /error="invalid_token"/, 'the challenge');
         } catch (err) {
@@ -114,7 +117,10 @@ export const userinfoChecks: Check[] = [
       }
       expectEqual((await rp.userinfo(tokens.access_token)).status, 200, 'userinfo with the live access token');
       expectEqual((await rp.revoke(tokens.access_token)).status, 200, 'the revocation of the access token');
-      expectTrue(/error="invalid_token"/.test(expectBearerChallenge(await rp.userinfo(tokens.access_token))), 'the challenge for a revoked token has no error="invalid_token"');
+      expectTrue(
+        /error="invalid_token"/.test(expectBearerChallenge(await rp.userinfo(tokens.access_token))),
+        'the challenge for a revoked token has no error="invalid_token"',
+      );
     },
   }),
 ];
