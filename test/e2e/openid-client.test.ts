@@ -88,7 +88,9 @@ describe('openid-client (panva, v6) as the relying party', () => {
       },
       rp.signingKey,
     );
-    // JAR sends only client_id and request; the SPID/CIE profile also wants scope beside them (C-8).
+    // JAR (RFC 9101) sends only client_id and request; OpenID Connect Core 6.1 also wants response_type
+    // in the query (C-9), and the SPID/CIE profile scope (C-8) — an RP of this profile adds both.
+    url.searchParams.set('response_type', 'code');
     url.searchParams.set('scope', 'openid profile');
 
     const callback = await loginToRp(baseUrl, url, { username: citizen.fiscalCode, password: holder.password, phone: citizen.phone });
