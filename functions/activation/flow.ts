@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import { HttpError } from '../core/errors';
+import { HttpError, forbidden } from '../core/errors';
 import { ACTIVATION_FLOW_TYPE, actionAllowedFrom, isActivationStep, type ActivationAction, type ActivationStep } from '../core/activation-steps';
 import type { L2Mode } from '../core/card';
 import { isValidPositions } from '../core/puk-challenge';
@@ -42,8 +42,6 @@ export interface LoadedFlow {
 }
 
 export const flowGone = (message = 'La procedura di attivazione è scaduta o non è più valida.') => new HttpError(410, 'flow_gone', message);
-
-export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 
 export { requireSecrets } from '../platform/secrets';
 

@@ -23,6 +23,7 @@ export class HttpError extends Error {
 export const badRequest = (message: string, problems: Problem[] = []) => new HttpError(400, 'invalid_request', message, problems);
 export const unauthorized = (message = 'Credenziali di accesso mancanti o non valide') =>
   new HttpError(401, 'unauthorized', message, [], { 'WWW-Authenticate': 'Bearer' });
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 export const notFound = (message = 'Risorsa non trovata') => new HttpError(404, 'not_found', message);
 export const conflict = (message: string, problems: Problem[] = []) => new HttpError(409, 'conflict', message, problems);
 export const tooLarge = () => new HttpError(413, 'payload_too_large', 'Richiesta troppo grande');

@@ -1,6 +1,5 @@
 import type { Env } from '../env';
-import { secretsOf, type Secrets } from '../env';
-import { HttpError } from '../core/errors';
+import { HttpError, forbidden } from '../core/errors';
 import type { Level, LoginMethod, Refusal } from '../core/login-levels';
 import { CSRF_FIELD, csrfTokenMatches, isForeignOrigin } from '../platform/csrf';
 import { readForm, redirect } from '../platform/http';
@@ -54,13 +53,7 @@ export const flowGone = () =>
     "La richiesta di accesso è scaduta, è già stata usata o è stata aperta in un altro browser. Torna al sito del servizio e ripeti l'accesso.",
   );
 
-export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
-
-export function requireSecrets(env: Env): Secrets {
-  const secrets = secretsOf(env);
-  if (!secrets) throw new HttpError(503, 'temporarily_unavailable', 'Servizio temporaneamente non disponibile');
-  return secrets;
-}
+export { requireSecrets } from '../platform/secrets';
 
 /**
  * The flow named in the path, if it is a live login flow opened by this browser; 410 otherwise. One

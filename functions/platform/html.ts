@@ -1,3 +1,4 @@
+import { CSRF_FIELD } from './csrf';
 import { withSecurityHeaders } from './http';
 
 /**
@@ -30,6 +31,11 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   let out = strings[0]!;
   for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!;
   return new SafeHtml(out);
+}
+
+/** The hidden field every form of ours posts its CSRF token in (platform/csrf checks it). */
+export function csrfField(token: string): SafeHtml {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
 }
 
 /**

@@ -1,8 +1,9 @@
+import { forbidden } from '../../core/errors';
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { CSRF_FIELD, csrfTokenMatches } from '../../platform/csrf';
 import { readForm } from '../../platform/http';
-import { BAD_CSRF, clearFlowCookie, existingFlowId, forbidden, loadFlow, refuseForeignOrigin, withCookies } from '../flow';
+import { BAD_CSRF, clearFlowCookie, existingFlowId, loadFlow, refuseForeignOrigin, withCookies } from '../flow';
 import { cancelledPage } from '../views/pages';
 
 /**

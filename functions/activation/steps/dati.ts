@@ -1,3 +1,4 @@
+import { forbidden } from '../../core/errors';
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { ACTIVATION_FIELD_MAX, keepInput, parseIdentity, type IdentityField } from '../../core/activation-input';
@@ -11,17 +12,7 @@ import { randomId, randomInt } from '../../platform/crypto';
 import { directoryFor } from '../../platform/directory';
 import { readForm, redirect } from '../../platform/http';
 import { cardObject, flowObject } from '../../platform/objects';
-import {
-  BAD_CSRF,
-  PRE_FLOW_CSRF_COOKIE,
-  flowCookie,
-  existingFlowId,
-  forbidden,
-  refuseForeignOrigin,
-  requireSecrets,
-  withCookies,
-  type ActivationData,
-} from '../flow';
+import { BAD_CSRF, PRE_FLOW_CSRF_COOKIE, flowCookie, existingFlowId, refuseForeignOrigin, requireSecrets, withCookies, type ActivationData } from '../flow';
 import { datiPage } from '../views/dati';
 import { refusalPage } from '../views/pages';
 

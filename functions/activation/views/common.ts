@@ -1,7 +1,6 @@
 import type { ActivationStep } from '../../core/activation-steps';
 import { ACTIVATION_FIELD_MAX } from '../../core/activation-input';
-import { CSRF_FIELD } from '../../platform/csrf';
-import { html, page, type SafeHtml } from '../../platform/html';
+import { html, page, type SafeHtml, csrfField } from '../../platform/html';
 import { errorBox, fieldAria } from '../../platform/form-error';
 import { stepper } from '../stepper';
 
@@ -30,9 +29,7 @@ export function notice(text: string | null | undefined): SafeHtml {
   return text ? html`<div class="alert alert-info" role="status"><p class="mb-0">${text}</p></div>` : html``;
 }
 
-export function csrfField(token: string): SafeHtml {
-  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
-}
+export { csrfField };
 
 export interface TextFieldOptions {
   id: string;

@@ -1,10 +1,11 @@
+import { forbidden } from '../../core/errors';
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { loginRefusal, satisfies } from '../../core/login-levels';
 import { redirect } from '../../platform/http';
 import { cardObject } from '../../platform/objects';
 import { logAccess } from '../access-log';
-import { flowGone, forbidden, loginPath, loginPost } from '../flow';
+import { flowGone, loginPath, loginPost } from '../flow';
 import { completeLogin } from '../../oidc/handoff';
 
 /** POST /login/:flowId/consenso — "Prosegui" on the consent page (R-LOG-7): the RP gets its code. */

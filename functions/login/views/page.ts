@@ -1,6 +1,5 @@
 import { LEVEL_NAMES } from '../../core/login-levels';
-import { type SafeHtml, contentSecurityPolicy, html, page } from '../../platform/html';
-import { CSRF_FIELD } from '../../platform/csrf';
+import { type SafeHtml, contentSecurityPolicy, html, page, csrfField } from '../../platform/html';
 import { errorBox } from '../../platform/form-error';
 import type { LoginRequest } from '../../core/login-request';
 
@@ -21,9 +20,7 @@ export function alert(message: string | undefined, kind: 'danger' | 'info' = 'da
   return kind === 'danger' ? errorBox(message) : html`<div class="alert alert-info" role="status">${message}</div>`;
 }
 
-export function csrfField(csrf: string): SafeHtml {
-  return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">`;
-}
+export { csrfField };
 
 /** A button that posts to one of the flow's actions (Annulla, Torna al servizio, Invia di nuovo). */
 export function actionButton(action: string, csrf: string, label: string, kind: 'primary' | 'secondary' = 'secondary'): SafeHtml {
