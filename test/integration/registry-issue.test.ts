@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CodiceFiscale } from '../../functions/core/codice-fiscale-lib';
 import { registry } from '../support/worker';
 import { type CitizenData, newCitizen, randomPhone } from '../support/citizens';
+import { romeToday } from '../support/rome';
 
 interface Issued {
   serial: string;
@@ -41,9 +42,9 @@ function bornOn(birth: Date): CitizenData {
   return { ...base, birthDate, fiscalCode };
 }
 
-/** Today (UTC) plus `years`, on the same day, 29 February becoming 28. */
+/** Today in Rome plus `years`, on the same day, 29 February becoming 28. */
 function inYears(years: number): string {
-  const now = new Date();
+  const now = romeToday();
   const y = now.getUTCFullYear() + years;
   const lastDay = new Date(Date.UTC(y, now.getUTCMonth() + 1, 0)).getUTCDate();
   return new Date(Date.UTC(y, now.getUTCMonth(), Math.min(now.getUTCDate(), lastDay))).toISOString().slice(0, 10);
@@ -106,7 +107,7 @@ describe('registry API: validity by age in the 201 response (R-CARD-2)', () => {
   }
 
   it('R-CARD-2: 18 tomorrow → 5 years; 18 since yesterday → 10 years', async () => {
-    const now = new Date();
+    const now = romeToday();
     const eighteenTomorrow = new Date(Date.UTC(now.getUTCFullYear() - 18, now.getUTCMonth(), now.getUTCDate() + 1));
     const eighteenYesterday = new Date(Date.UTC(now.getUTCFullYear() - 18, now.getUTCMonth(), now.getUTCDate() - 1));
     expect((await issue(bornOn(eighteenTomorrow))).expiresAt).toBe(inYears(5));
