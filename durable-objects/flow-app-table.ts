@@ -9,7 +9,7 @@ export interface AppChallenge {
   /** The identity and device the approval is for; null until a QR code is scanned. */
   serial: string | null;
   deviceId: string | null;
-  /** The login step the approval may move on from (push: 'app'; QR: 'credentials' or 'app'). */
+  /** The steps the approval may move the flow on from (given by the flow's kind: core/login-flow.ts). */
   fromSteps: string[];
   expiresAt: number;
 }

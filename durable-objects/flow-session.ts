@@ -2,15 +2,18 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../functions/env';
 import { OTP_MAX_WRONG, OTP_TTL_MS, resendWaitSeconds } from '../functions/core/otp';
 import { fromBase64Url } from '../functions/platform/encoding';
-import type { GrantDecision, GrantRecord, TokenRecord, TokenStatus } from '../functions/core/grant';
+import { GRANT_PHASES, type GrantDecision, type GrantRecord, type TokenRecord, type TokenStatus } from '../functions/core/grant';
+import type { FlowMove } from '../functions/core/flows';
 import { GrantTable } from './grant-table';
 import { type AppChallenge, FlowAppTable, type QrClaim } from './flow-app-table';
 
 /**
- * A flow in progress (activation now; login, device certification and recovery later), keyed by a
- * random flow id. It owns the flow's step, its data, its current OTP (hash only) and the OTP's
+ * A flow in progress (any kind of core/flows.ts: activation, login, device certification, …), keyed
+ * by a random flow id. It owns the flow's step, its data, its current OTP (hash only) and the OTP's
  * attempts. An alarm deletes everything when the flow has been idle too long, so nothing half-done
- * outlives it (R-ACT-8).
+ * outlives it (R-ACT-8). It knows no kind of flow by name: which steps may do what (take an App
+ * approval, show a QR code, end in a grant) its callers say, from their kind's table
+ * (platform/flows.ts checks every move against it).
  */
 export interface FlowState<D = Record<string, unknown>> {
   type: string;
@@ -21,11 +24,15 @@ export interface FlowState<D = Record<string, unknown>> {
   expiresAt: number;
 }
 
-/** A step change a caller asks for together with another operation (see advance). */
-export interface FlowMove {
-  from: string;
-  to: string;
-  patch: Record<string, unknown>;
+export type { FlowMove };
+
+/**
+ * Where a flow's QR code may be shown and scanned, and at which of those steps a renewal also
+ * retires the approval that a scan of an earlier code opened (given by the flow's kind).
+ */
+export interface QrSteps {
+  at: readonly string[];
+  renewalRetiresScanAt: readonly string[];
 }
 
 export type OtpIssue = { issued: true } | { issued: false; waitSeconds: number };
@@ -238,34 +245,25 @@ export class FlowSession extends DurableObject<Env> {
     return this.appTable;
   }
 
-  /** Login steps an App approval or a QR scan may act on. */
-  static readonly APP_STEPS: ReadonlySet<string> = new Set(['credentials', 'app']);
-
-  openAppChallenge(challenge: AppChallenge, now = Date.now()): boolean {
+  /** The approval's challenge, set only while the flow is at one of the steps `at` (its kind's). */
+  openAppChallenge(challenge: AppChallenge, at: readonly string[], now = Date.now()): boolean {
     const row = this.live(now);
-    if (!row || !FlowSession.APP_STEPS.has(String(row.step))) return false;
+    if (!row || !at.includes(String(row.step))) return false;
     this.app().setChallenge(challenge);
     return true;
   }
 
   /**
    * The App's decision, once: the challenge is taken (bound to approval, identity and device) and the
-   * flow moves from the step the approval was opened at. False when any of that does not hold.
+   * flow makes `move` (its kind's, checked by the caller), which must start at a step the challenge
+   * may settle from and at the step the flow is at. False when any of that does not hold.
    */
-  async settleApp(
-    approvalId: string,
-    challenge: string,
-    serial: string,
-    deviceId: string,
-    toStep: 'consent' | 'refused',
-    patch: Record<string, unknown>,
-    now = Date.now(),
-  ): Promise<boolean> {
+  async settleApp(approvalId: string, challenge: string, serial: string, deviceId: string, move: FlowMove, now = Date.now()): Promise<boolean> {
     const row = this.live(now);
     if (!row) return false;
     const from = this.app().takeChallenge(approvalId, challenge, serial, deviceId, now);
-    if (!from?.includes(String(row.step))) return false;
-    return (await this.advance(String(row.step), toStep, patch, now)) !== null;
+    if (!from?.includes(move.from) || String(row.step) !== move.from) return false;
+    return (await this.advance(move.from, move.to, move.patch, now)) !== null;
   }
 
   clearAppChallenge(): void {
@@ -275,26 +273,26 @@ export class FlowSession extends DurableObject<Env> {
   /**
    * R-LOG-3: a new QR code retires the last one. Every rendering of the page shows a new one, and a
    * scan already made goes on (the page may be reloaded while the phone asks for the App code). A
-   * `renewal` — the citizen pressed "Genera un nuovo codice" — also retires, at `credentials`, the
+   * `renewal` — the citizen pressed "Genera un nuovo codice" — also retires, at the steps `steps` names, the
    * approval a scan of an earlier code opened, and restarts the login's idle clock: the citizen asked
    * for more time (WCAG 2.2.1).
    */
-  async issueQr(tokenHash: string, expiresAt: number, renewal = false, now = Date.now()): Promise<boolean> {
+  async issueQr(tokenHash: string, expiresAt: number, steps: QrSteps, renewal = false, now = Date.now()): Promise<boolean> {
     const row = this.live(now);
-    if (!row || !FlowSession.APP_STEPS.has(String(row.step))) return false;
+    if (!row || !steps.at.includes(String(row.step))) return false;
     this.app().issueQr(tokenHash, expiresAt);
     if (!renewal) {
       await this.scheduleAlarm();
       return true;
     }
-    if (String(row.step) === 'credentials') this.app().clearChallenge();
+    if (steps.renewalRetiresScanAt.includes(String(row.step))) this.app().clearChallenge();
     await this.touch(Number(row.idle_ms), now);
     return true;
   }
 
-  claimQr(tokenHash: string, deviceId: string, now = Date.now()): QrClaim {
+  claimQr(tokenHash: string, deviceId: string, at: readonly string[], now = Date.now()): QrClaim {
     const row = this.live(now);
-    if (!row || !FlowSession.APP_STEPS.has(String(row.step))) return { outcome: 'unknown' };
+    if (!row || !at.includes(String(row.step))) return { outcome: 'unknown' };
     return this.app().claimQr(tokenHash, deviceId, now);
   }
 
@@ -337,23 +335,29 @@ export class FlowSession extends DurableObject<Env> {
 
   // ——— The grant (docs/login-handoff.md): a finished login lives on as the grant it gave the RP. ———
 
-  /** Steps of a login flow once the login pages are done with it. */
-  static readonly GRANT_STEPS: ReadonlySet<string> = new Set(['code_issued', 'granted']);
-
   private grants(): GrantTable {
     this.grantTable ??= new GrantTable(this.sql);
     return this.grantTable;
   }
 
   /**
-   * Ends the login: records the grant and its code, and the flow now lives only as long as the code
-   * (until it is redeemed). False when the flow is gone, is not a login, or already ended.
+   * Ends the flow in a grant: records it and its code, and the flow now lives only as long as the
+   * code (until it is redeemed), at the grant's own phases (core/grant.ts), which no kind lists as
+   * a step, so no page reads it again. False when the flow is gone or not at one of `from` (its
+   * kind's grantsFrom), or already holds a grant.
    */
-  async openGrant(grant: GrantRecord, codeHash: string, codeChallenge: string, codeExpiresAt: number, now = Date.now()): Promise<boolean> {
+  async openGrant(
+    grant: GrantRecord,
+    codeHash: string,
+    codeChallenge: string,
+    codeExpiresAt: number,
+    from: readonly string[],
+    now = Date.now(),
+  ): Promise<boolean> {
     const row = this.live(now);
-    if (!row || String(row.type) !== 'login' || FlowSession.GRANT_STEPS.has(String(row.step))) return false;
+    if (!row || !from.includes(String(row.step))) return false;
     if (!this.grants().open(grant, codeHash, codeChallenge, codeExpiresAt)) return false;
-    this.sql.exec(`UPDATE flow SET step = 'code_issued', expires_at = ? WHERE id = 1`, codeExpiresAt);
+    this.sql.exec('UPDATE flow SET step = ?, expires_at = ? WHERE id = 1', GRANT_PHASES.codeIssued, codeExpiresAt);
     await this.ctx.storage.setAlarm(codeExpiresAt);
     return true;
   }
@@ -362,7 +366,7 @@ export class FlowSession extends DurableObject<Env> {
   private async keepWhileTokensLive(now: number) {
     const last = this.grants().lastExpiry();
     if (last === null || last <= now) return;
-    this.sql.exec(`UPDATE flow SET step = 'granted', expires_at = MAX(expires_at, ?) WHERE id = 1`, last);
+    this.sql.exec('UPDATE flow SET step = ?, expires_at = MAX(expires_at, ?) WHERE id = 1', GRANT_PHASES.granted, last);
     await this.ctx.storage.setAlarm(Number(this.sql.exec('SELECT expires_at FROM flow WHERE id = 1').one().expires_at));
   }
 

@@ -1,8 +1,12 @@
-import type { RouterType, IRequest } from 'itty-router';
-import type { Env } from '../env';
+import type { JsonSurface } from '../platform/surface';
 import { confirmModeChange, startModeChange } from './mode';
 
-/** "Gestione CieID" (R-ACC-*): for now only the level 2 mode switch, as JSON. */
-export function accountRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>): void {
-  router.post('/account/modalita', startModeChange).post('/account/modalita/:flowId', confirmModeChange);
-}
+/** "Gestione CieID": for now only the level 2 mode switch (R-ACC-3), as JSON. */
+export const accountSurface: JsonSurface = {
+  name: 'account',
+  basePaths: ['/account'],
+  answers: 'json',
+  mount: (router) => {
+    router.post('/account/modalita', startModeChange).post('/account/modalita/:flowId', confirmModeChange);
+  },
+};

@@ -1,13 +1,19 @@
 import type { Env } from '../env';
-import { HttpError, forbidden } from '../core/errors';
-import { ACTIVATION_FLOW_TYPE, actionAllowedFrom, isActivationStep, type ActivationAction, type ActivationStep } from '../core/activation-steps';
-import type { L2Mode } from '../core/card';
+import { forbidden } from '../core/errors';
+import {
+  ACTIVATION_FLOW,
+  type ActivationAction,
+  type ActivationData,
+  type ActivationFlowStep,
+  actionAllowedFrom,
+  checkedActionMove,
+} from '../core/activation-steps';
+import { FLOW_ID_SHAPE } from '../core/flow-id';
 import { isValidPositions } from '../core/puk-challenge';
 import { clearCookie, readCookie, setCookie } from '../platform/cookies';
 import { CSRF_FIELD, csrfTokenMatches, isForeignOrigin } from '../platform/csrf';
+import { type Flow, flowGone as goneOf, moveFlow, readFlow } from '../platform/flows';
 import { readForm, redirect } from '../platform/http';
-import { type FlowStub, flowObject } from '../platform/objects';
-import type { FlowState } from '../../durable-objects/flow-session';
 
 /** The flow cookie holds only the flow id; everything else stays in the FlowSession. */
 export const FLOW_COOKIE = 'cie_act';
@@ -16,32 +22,15 @@ export const PRE_FLOW_CSRF_COOKIE = 'cie_act_csrf';
 /** Longer than any honest flow; the flow's own idle expiry is what ends it. */
 export const COOKIE_MAX_AGE_SECONDS = 2 * 3600;
 
-const FLOW_ID_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+export type LoadedFlow = Flow<ActivationFlowStep, ActivationData>;
 
-/** What the activation keeps between steps. Only hashes of secrets, never a password or a code. */
-export interface ActivationData {
-  fiscalCode: string;
-  serial: string;
-  phone: string;
-  /** The address the Comune recorded on the card, offered as the default at step 2.2. */
-  cardEmail: string | null;
-  pukPositions: [number, number] | null;
-  /** The address being verified at step 2.2. */
-  email: string | null;
-  verifiedEmail: string | null;
-  passwordHash: string | null;
-  mode: L2Mode | null;
+/** The flow as a post of `action` found it: it may move only as that action's row says. */
+export interface PostedFlow extends LoadedFlow {
+  action: ActivationAction;
 }
 
-export interface LoadedFlow {
-  id: string;
-  step: ActivationStep;
-  csrf: string;
-  data: ActivationData;
-  stub: FlowStub;
-}
-
-export const flowGone = (message = 'La procedura di attivazione è scaduta o non è più valida.') => new HttpError(410, 'flow_gone', message);
+/** 410 in the activation's words (ACTIVATION_FLOW.goneMessage). */
+export const flowGone = () => goneOf(ACTIVATION_FLOW);
 
 export { requireSecrets } from '../platform/secrets';
 
@@ -63,13 +52,10 @@ export function existingFlowId(request: Request): string | null {
 }
 
 export async function loadFlow(env: Env, id: string): Promise<LoadedFlow | null> {
-  const stub = flowObject(env, id);
-  // RPC typing cannot express `unknown` in the flow's data; the shape is ours, checked below.
-  const state = (await stub.read()) as unknown as FlowState | null;
-  if (!state || state.type !== ACTIVATION_FLOW_TYPE || !isActivationStep(state.step)) return null;
-  const data = state.data as unknown as ActivationData;
-  if (data.pukPositions !== null && !isValidPositions(data.pukPositions)) data.pukPositions = null;
-  return { id, step: state.step, csrf: state.csrf, data, stub };
+  const flow = await readFlow(env, ACTIVATION_FLOW, id);
+  // Stored positions that are not a valid challenge count as none: never shown, and a post draws new ones.
+  if (flow && flow.data.pukPositions !== null && !isValidPositions(flow.data.pukPositions)) flow.data.pukPositions = null;
+  return flow;
 }
 
 export function flowCookie(request: Request, flowId: string): string {
@@ -87,7 +73,7 @@ export function refuseForeignOrigin(request: Request): void {
 export const BAD_CSRF = "La pagina non è più valida: torna alla procedura di attivazione e ripeti l'operazione.";
 
 export interface FlowPost {
-  flow: LoadedFlow;
+  flow: PostedFlow;
   form: Map<string, string>;
 }
 
@@ -105,7 +91,7 @@ export async function flowPost(request: Request, env: Env, action: ActivationAct
   if (!flow) throw flowGone();
   if (!(await csrfTokenMatches(flow.csrf, form.get(CSRF_FIELD)))) throw forbidden(BAD_CSRF);
   if (!actionAllowedFrom(action, flow.step)) return redirect('/attivazione');
-  return { flow, form };
+  return { flow: { ...flow, action }, form };
 }
 
 /** Appends cookies to a response built elsewhere (page(), redirect()), which take one header each. */
@@ -114,8 +100,17 @@ export function withCookies(response: Response, ...cookies: string[]): Response 
   return response;
 }
 
+/**
+ * Moves the flow on as its action's row allows (FlowTableError otherwise); null when another request
+ * moved it first.
+ */
+export function moveByAction(flow: PostedFlow, to: ActivationFlowStep, patch: Partial<ActivationData> = {}): Promise<PostedFlow | null> {
+  checkedActionMove(flow.action, flow.step, to, patch);
+  return moveFlow(flow, to, patch);
+}
+
 /** Moves the flow on and answers with the redirect to the next page; a lost race lands there too. */
-export async function advanceAndShow(flow: LoadedFlow, to: ActivationStep, patch: Partial<ActivationData>): Promise<Response> {
-  await flow.stub.advance(flow.step, to, patch as Record<string, unknown>);
+export async function advanceAndShow(flow: PostedFlow, to: ActivationFlowStep, patch: Partial<ActivationData> = {}): Promise<Response> {
+  await moveByAction(flow, to, patch);
   return redirect('/attivazione');
 }

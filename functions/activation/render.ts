@@ -1,12 +1,13 @@
 import type { LoadedFlow } from './flow';
 import { clearFlowCookie, withCookies } from './flow';
 import { pukPage } from './views/puk';
-import { phonePage, smsOtpPage } from './views/phone';
+import { cellularePage, smsOtpPage } from './views/cellulare';
 import { emailOtpPage, emailPage } from './views/email';
 import { passwordPage } from './views/password';
 import { configuraPage } from './views/configura';
 import { gonePage, refusalPage } from './views/pages';
 import type { ActivationRefusal } from '../core/activation-eligibility';
+import { endFlow } from '../platform/flows';
 
 /**
  * The page of a flow's current step with nothing typed yet — what GET shows, and what a handler
@@ -23,7 +24,7 @@ export function currentStepPage(
     case 'puk':
       return data.pukPositions ? pukPage({ csrf, errors, positions: data.pukPositions }, extra.status) : null;
     case 'cellulare':
-      return phonePage({ ...common, phone: data.phone });
+      return cellularePage({ ...common, phone: data.phone });
     case 'otp-sms':
       return smsOtpPage({ ...common, phone: data.phone });
     case 'email':
@@ -41,7 +42,7 @@ export function currentStepPage(
 
 /** Ends the flow for good (R-ACT-8: nothing of it survives) and forgets its cookie. */
 export async function closeFlow(request: Request, flow: LoadedFlow, response: Response): Promise<Response> {
-  await flow.stub.destroy();
+  await endFlow(flow);
   return withCookies(response, clearFlowCookie(request));
 }
 

@@ -4,13 +4,14 @@ import { isoBase64URL, parseAuthenticatorData } from '@simplewebauthn/server/hel
 import type { Env } from '../env';
 import { HttpError, badRequest } from '../core/errors';
 import { counterAdvances } from '../core/app-approvals';
-import { loginRefusal, provenBy } from '../core/login-levels';
+import { checkedMove } from '../core/flows';
+import { APPROVAL_SETTLES_FROM, LOGIN_FLOW, afterAppDecision } from '../core/login-flow';
+import type { Level } from '../core/login-levels';
+import { readFlowAt } from '../platform/flows';
 import { json, readJsonObject } from '../platform/http';
 import { grantObject } from '../platform/objects';
 import type { CardView } from '../../durable-objects/card';
 import type { Approval, DeviceRecord } from '../../durable-objects/device-table';
-import type { FlowState } from '../../durable-objects/flow-session';
-import { type LoginState, holderNameOf } from '../login/flow';
 import { logAppAttempt } from './access-log';
 import { appRelyingParty } from './relying-party';
 import { type DeviceSession, requireDeviceSession } from './session';
@@ -101,22 +102,14 @@ async function refuse(env: Env, view: CardView, approval: Approval, reason: stri
 
 async function settle(env: Env, { device }: DeviceSession, view: CardView, approval: Approval, decision: 'approve' | 'deny'): Promise<Response> {
   const stub = grantObject(env, approval.flow);
-  const state = stub ? ((await stub.read()) as unknown as FlowState | null) : null;
-  if (!stub || !state) return refuse(env, view, approval, 'flow_gone');
-  const previous = (state.data.login ?? null) as LoginState | null;
-  const base = { ...(previous ?? {}), serial: view.serial, fiscalCode: view.fiscalCode, holderName: holderNameOf(view) };
-  const cardRefusal = loginRefusal(view, approval.level as 1 | 2 | 3, new Date());
-  const login: LoginState =
-    decision === 'deny'
-      ? { ...base, refusal: 'app_denied' }
-      : cardRefusal
-        ? { ...base, refusal: cardRefusal }
-        : { ...base, proven: { ...provenBy('app'), authTime: Date.now() } };
-  const to = login.proven ? 'consent' : 'refused';
-  if (!(await stub.settleApp(approval.id, approval.challenge, view.serial, device.id, to, { login }))) {
+  const flow = stub ? await readFlowAt(LOGIN_FLOW, stub) : null;
+  if (!stub || !flow) return refuse(env, view, approval, 'flow_gone');
+  const next = afterAppDecision(flow.data.login ?? null, view.serial, view, decision, approval.level as Level, Date.now());
+  const move = checkedMove(LOGIN_FLOW, APPROVAL_SETTLES_FROM[approval.kind], next.to, { login: next.login });
+  if (!(await stub.settleApp(approval.id, approval.challenge, view.serial, device.id, move))) {
     return refuse(env, view, approval, 'flow_moved');
   }
-  if (decision === 'deny') await logAppAttempt(env, view.serial, approval, 'app_denied');
-  else if (cardRefusal) await logAppAttempt(env, view.serial, approval, 'card_refused', cardRefusal);
-  return json({ outcome: decision === 'deny' ? 'denied' : cardRefusal ? 'refused' : 'approved' });
+  if (next.outcome === 'denied') await logAppAttempt(env, view.serial, approval, 'app_denied');
+  else if (next.cardRefusal) await logAppAttempt(env, view.serial, approval, 'card_refused', next.cardRefusal);
+  return json({ outcome: next.outcome });
 }

@@ -3,22 +3,21 @@ import type { Env } from '../env';
 import { HttpError } from '../core/errors';
 import { APP_CODE_MESSAGES, appCodeProblems } from '../core/app-code';
 import { json, readJsonObject } from '../platform/http';
-import { CERTIFICATION_FLOW_TYPE, CERTIFICATION_IDLE_MS, advanceCertification, certificationGone, loadCertification } from './certification-flow';
-import { type CitizenFlowKind, checkCitizenOtp, startCitizenFlow } from './citizen-flow';
-
-const CERTIFICATION: CitizenFlowKind = { type: CERTIFICATION_FLOW_TYPE, idleMs: CERTIFICATION_IDLE_MS, otp: { for: 'device-certification' } };
+import { CERTIFICATION_FLOW } from '../core/citizen-flows';
+import { advanceCertification, loadCertification } from './certification-flow';
+import { checkCitizenOtp, startCitizenFlow } from './citizen-flow';
 
 /** POST /app/certificazione — R-APP-1: username and password (the login's rules), then an SMS code. */
 export async function startCertification(request: IRequest, env: Env): Promise<Response> {
-  const { flowId, data } = await startCitizenFlow(env, await readJsonObject(request), CERTIFICATION);
+  const { flowId, data } = await startCitizenFlow(env, await readJsonObject(request), CERTIFICATION_FLOW, (citizen) => citizen);
   return json({ flowId, step: 'otp', maskedPhone: data.maskedPhone }, 201);
 }
 
 /** POST /app/certificazione/:id/otp — R-APP-1, R-OTP-1, R-OTP-2: the code sent by SMS. */
 export async function postCertificationOtp(request: IRequest, env: Env): Promise<Response> {
   const flow = await loadCertification(env, String(request.params.flowId ?? ''), ['otp']);
-  await checkCitizenOtp(env, { id: flow.id, stub: flow.stub, serial: flow.data.serial }, CERTIFICATION, await readJsonObject(request), certificationGone);
-  await advanceCertification(flow, 'otp', 'codice');
+  await checkCitizenOtp(env, CERTIFICATION_FLOW, flow, await readJsonObject(request));
+  await advanceCertification(flow, 'codice');
   return json({ step: 'codice' });
 }
 
@@ -39,6 +38,6 @@ export async function postAppCode(request: IRequest, env: Env): Promise<Response
       problems.map((p) => ({ field: 'code', message: APP_CODE_MESSAGES[p] })),
     );
   }
-  await advanceCertification(flow, 'codice', 'registrazione');
+  await advanceCertification(flow, 'registrazione');
   return json({ step: 'registrazione' });
 }

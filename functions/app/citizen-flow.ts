@@ -1,36 +1,23 @@
 import type { Env } from '../env';
 import { HttpError, badRequest, tooManyRequests } from '../core/errors';
 import { cardRefusal } from '../core/card-standing';
+import type { CitizenData, CitizenFlowKind } from '../core/citizen-flows';
 import { maskPhone } from '../core/contacts';
 import { USERNAME_MAX } from '../core/login-username';
 import { isOtpShape, OTP_CHECK_CAP_MESSAGE, OTP_DIGITS } from '../core/otp';
-import { type OtpSubject, otpRefusalMessage } from '../core/otp-send';
-import { type OtpFlow, checkOtp, sendOtp } from '../platform/otp';
+import { otpRefusalMessage } from '../core/otp-send';
 import { throttleMessage } from '../core/password-throttle';
-import { newCsrfToken } from '../platform/csrf';
-import { randomId } from '../platform/crypto';
-import { flowObject } from '../platform/objects';
-import { PASSWORD_FIELD_MAX, checkPassword } from '../login/password-check';
-import { WRONG_CREDENTIALS } from '../login/steps/credentials';
-import { REFUSAL_MESSAGES } from '../login/views/refused';
+import { REFUSAL_MESSAGES, WRONG_CREDENTIALS } from '../core/login-messages';
+import { type Flow, endFlow, flowGone, startFlow } from '../platform/flows';
+import { type OtpFlow, checkOtp, sendOtp } from '../platform/otp';
+import { PASSWORD_FIELD_MAX, checkPassword } from '../platform/password-check';
 
 /**
  * The citizen proves who they are over JSON the way the login does: username and password, with the
  * login's R-LOG-8 throttle and answers (an unknown username and a wrong password look the same),
- * then an SMS code. Device certification (R-APP-1) and the L2 mode switch (R-ACC-3) start so.
+ * then an SMS code. Device certification (R-APP-1) and the L2 mode switch (R-ACC-3) start so; their
+ * kinds are in core/citizen-flows.ts.
  */
-export interface CitizenData {
-  serial: string;
-  fiscalCode: string;
-  maskedPhone: string;
-}
-
-export interface CitizenFlowKind {
-  type: string;
-  idleMs: number;
-  /** What the SMS code is for, in its words (core/otp-send). */
-  otp: Extract<OtpSubject, { for: 'device-certification' | 'mode-change' }>;
-}
 
 const unavailable = () => new HttpError(503, 'temporarily_unavailable', 'Servizio temporaneamente non disponibile');
 
@@ -41,13 +28,22 @@ const field = (body: Record<string, unknown>, name: string, max: number): string
   return value;
 };
 
-/** Password checked, flow started at step `otp` with `extra` in its data, SMS sent: the flow's id. */
-export async function startCitizenFlow(
+/** What of a citizen flow its SMS code needs, whatever the flow's kind. */
+type CitizenFlowRef = Pick<Flow<string, CitizenData>, 'id' | 'stub' | 'data'>;
+
+/** The flow as platform/otp sees it: the code's hash is bound to the flow's id, its daily caps to the card. */
+const otpFlowOf = (flow: CitizenFlowRef): OtpFlow => ({ id: flow.id, stub: flow.stub, serial: flow.data.serial });
+
+/**
+ * Password checked, flow of `kind` started at step `otp` with the data `dataOf` makes of who proved
+ * themselves, SMS sent: the flow's id and data.
+ */
+export async function startCitizenFlow<Step extends string, Data extends CitizenData>(
   env: Env,
   body: Record<string, unknown>,
-  kind: CitizenFlowKind,
-  extra: Record<string, unknown> = {},
-): Promise<{ flowId: string; data: CitizenData }> {
+  kind: CitizenFlowKind<Step, Data>,
+  dataOf: (citizen: CitizenData) => Data,
+): Promise<{ flowId: string; data: Data }> {
   const username = field(body, 'username', USERNAME_MAX).trim();
   const password = field(body, 'password', PASSWORD_FIELD_MAX);
   const check = await checkPassword(env, username, password);
@@ -58,30 +54,31 @@ export async function startCitizenFlow(
   const refusal = cardRefusal(check.card, new Date());
   if (refusal) throw new HttpError(403, 'card_refused', REFUSAL_MESSAGES[refusal]);
 
-  const flowId = randomId();
-  const data: CitizenData = { serial: check.serial, fiscalCode: check.card.fiscalCode, maskedPhone: maskPhone(check.card.phone) };
-  const stub = flowObject(env, flowId);
-  if (!(await stub.start(kind.type, 'otp', { ...data, ...extra }, newCsrfToken(), kind.idleMs))) throw unavailable();
+  const data = dataOf({ serial: check.serial, fiscalCode: check.card.fiscalCode, maskedPhone: maskPhone(check.card.phone) });
+  const flow = await startFlow(env, kind, 'otp', data);
+  if (!flow) throw unavailable();
   // One code per flow (no resend: starting again is as quick), within the identity's daily cap.
-  const sent = await sendOtp(env, { id: flowId, stub, serial: check.serial }, kind.otp);
-  if (sent.sent) return { flowId, data };
-  await stub.destroy();
+  const sent = await sendOtp(env, otpFlowOf(flow), kind.otp);
+  if (sent.sent) return { flowId: flow.id, data };
+  await endFlow(flow);
   // The flow was started just now: only a card deleted meanwhile leaves nowhere to send the code.
   if (sent.reason === 'moved' || sent.reason === 'gone') throw unavailable();
   throw tooManyRequests(otpRefusalMessage(kind.otp, sent), sent.retryAfter);
 }
 
-/** R-OTP-1, R-OTP-2: the flow's SMS code, or the reason it is refused (the fifth wrong one closes the flow). */
-export async function checkCitizenOtp(
+/**
+ * R-OTP-1, R-OTP-2: the flow's SMS code, or the reason it is refused (the fifth wrong one closes the
+ * flow, and the citizen is then told the flow is gone in the kind's words).
+ */
+export async function checkCitizenOtp<Step extends string, Data extends CitizenData>(
   env: Env,
-  flow: OtpFlow,
-  kind: Pick<CitizenFlowKind, 'otp'>,
+  kind: CitizenFlowKind<Step, Data>,
+  flow: CitizenFlowRef,
   body: Record<string, unknown>,
-  gone: () => HttpError,
 ): Promise<void> {
   const otp = typeof body.otp === 'string' ? body.otp.trim() : '';
   if (!isOtpShape(otp)) throw badRequest(`Il codice di verifica è di ${OTP_DIGITS} cifre.`, [{ field: 'otp', message: 'formato' }]);
-  const check = await checkOtp(env, flow, kind.otp, otp);
+  const check = await checkOtp(env, otpFlowOf(flow), kind.otp, otp);
   switch (check.outcome) {
     case 'ok':
       return;
@@ -94,6 +91,6 @@ export async function checkCitizenOtp(
       throw new HttpError(400, 'wrong_otp', "Il codice non è più valido: ricomincia dall'inizio.");
     case 'closed':
     case 'gone':
-      throw gone();
+      throw flowGone(kind);
   }
 }

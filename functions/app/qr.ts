@@ -5,15 +5,13 @@ import { json, readJsonObject } from '../platform/http';
 import { grantObject } from '../platform/objects';
 import type { CardView } from '../../durable-objects/card';
 import type { Approval } from '../../durable-objects/device-table';
-import type { FlowState } from '../../durable-objects/flow-session';
-import type { LoginRequest } from '../core/login-request';
-import { QR_PREFIX, qrTokenHash } from '../login/qr';
-import { approvalWaitMessage, openApproval } from '../login/app-push';
+import { approvalWaitMessage, parseQrContent } from '../core/app-approvals';
+import { APPROVAL_SETTLES_FROM, LOGIN_FLOW, LOGIN_QR_STEPS } from '../core/login-flow';
+import { openApproval, qrTokenHash } from '../platform/app-approvals';
+import { readFlowAt } from '../platform/flows';
 import { logAppAttempt } from './access-log';
 import { approvalJson } from './approvals';
 import { requireDeviceSession } from './session';
-
-const CONTENT = new RegExp(`^${QR_PREFIX}\\.([0-9a-f]{64})\\.([A-Za-z0-9_-]{43})$`);
 
 /**
  * POST /app/qr — R-LOG-3: the App scanned the level 2 page's QR code. The code is taken once, by this
@@ -23,23 +21,29 @@ const CONTENT = new RegExp(`^${QR_PREFIX}\\.([0-9a-f]{64})\\.([A-Za-z0-9_-]{43})
 export async function scanQr(request: IRequest, env: Env): Promise<Response> {
   const { card, device } = await requireDeviceSession(request, env);
   const body = await readJsonObject(request);
-  const match = typeof body.content === 'string' ? CONTENT.exec(body.content) : null;
-  if (!match) throw badRequest('Questo QR code non è di CieID', [{ field: 'content', message: 'non valido' }]);
+  const scanned = parseQrContent(body.content);
+  if (!scanned) throw badRequest('Questo QR code non è di CieID', [{ field: 'content', message: 'non valido' }]);
   const view = (await card.view()) as CardView | null;
   if (!view) throw new HttpError(401, 'unauthorized', 'Sessione del dispositivo non valida');
-  const stub = grantObject(env, match[1]!);
-  const claim = stub ? await stub.claimQr(await qrTokenHash(match[2]!), device.id) : { outcome: 'unknown' as const };
+  const stub = grantObject(env, scanned.loginObjectId);
+  const claim = stub ? await stub.claimQr(await qrTokenHash(scanned.secret), device.id, LOGIN_QR_STEPS.at) : { outcome: 'unknown' as const };
   if (claim.outcome !== 'ok') {
     await logAppAttempt(env, view.serial, null, 'app_refused', `qr_${claim.outcome}`);
     throw new HttpError(410, 'qr_refused', 'QR code scaduto o già usato: genera un nuovo codice sulla pagina di accesso.');
   }
-  const state = (await stub!.read()) as unknown as FlowState | null;
-  if (!state) throw new HttpError(410, 'qr_refused', 'La richiesta di accesso non è più valida.');
-  const request_ = state.data as unknown as LoginRequest;
+  const flow = await readFlowAt(LOGIN_FLOW, stub!);
+  if (!flow) throw new HttpError(410, 'qr_refused', 'La richiesta di accesso non è più valida.');
   const opened = await openApproval(
     env,
-    { flowObjectId: match[1]!, request: request_, serial: view.serial, kind: 'qr', deviceId: device.id, fromSteps: ['credentials'] },
-    stub!,
+    {
+      flowObjectId: scanned.loginObjectId,
+      request: flow.data,
+      serial: view.serial,
+      kind: 'qr',
+      deviceId: device.id,
+      fromSteps: [APPROVAL_SETTLES_FROM.qr],
+    },
+    flow.stub,
   );
   if (!opened.opened) {
     if ('gone' in opened) throw new HttpError(410, 'qr_refused', 'La richiesta di accesso non è più valida.');

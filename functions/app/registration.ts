@@ -4,6 +4,7 @@ import type { Env } from '../env';
 import { HttpError, badRequest, conflict } from '../core/errors';
 import { randomId } from '../platform/crypto';
 import { toBase64Url } from '../platform/encoding';
+import { endFlow } from '../platform/flows';
 import { json, readJsonObject } from '../platform/http';
 import { cardObject, cardObjectId } from '../platform/objects';
 import { advanceCertification, loadCertification } from './certification-flow';
@@ -29,7 +30,7 @@ export async function registrationOptions(request: IRequest, env: Env): Promise<
     authenticatorSelection: { userVerification: 'required', residentKey: 'discouraged' },
     supportedAlgorithmIDs: [ES256],
   });
-  await advanceCertification(flow, 'registrazione', 'registrazione', { challenge: options.challenge });
+  await advanceCertification(flow, 'registrazione', { challenge: options.challenge });
   return json(options);
 }
 
@@ -43,7 +44,7 @@ export async function postRegistration(request: IRequest, env: Env): Promise<Res
   const body = await readJsonObject(request);
   const challenge = flow.data.challenge;
   if (!challenge) throw conflict('Chiedi prima le opzioni di registrazione.');
-  await advanceCertification(flow, 'registrazione', 'verifica', { challenge: null });
+  const checking = await advanceCertification(flow, 'verifica', { challenge: null });
   const rp = appRelyingParty(env);
   let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
@@ -59,11 +60,11 @@ export async function postRegistration(request: IRequest, env: Env): Promise<Res
     verified = { verified: false as const };
   }
   if (!verified.verified) {
-    await advanceCertification(flow, 'verifica', 'registrazione');
+    await advanceCertification(checking, 'registrazione');
     throw new HttpError(400, 'registration_refused', 'Registrazione del dispositivo non valida: riprova.');
   }
   const { credential } = verified.registrationInfo;
-  await advanceCertification(flow, 'verifica', 'dispositivo', {
+  await advanceCertification(checking, 'dispositivo', {
     credential: { id: credential.id, publicKey: toBase64Url(credential.publicKey), counter: credential.counter },
   });
   return json({ step: 'dispositivo' });
@@ -87,7 +88,7 @@ export async function postDevice(request: IRequest, env: Env): Promise<Response>
   }
   const credential = flow.data.credential;
   if (!credential) throw conflict('Registra prima il dispositivo.');
-  await advanceCertification(flow, 'dispositivo', 'certificato');
+  await advanceCertification(flow, 'certificato');
 
   const card = cardObject(env, flow.data.serial);
   const deviceId = randomId(16);
@@ -96,7 +97,7 @@ export async function postDevice(request: IRequest, env: Env): Promise<Response>
     { id: deviceId, credentialId: credential.id, publicKey: credential.publicKey, counter: credential.counter, name, notifications: body.notifications },
     await sessionHashOf(secret),
   );
-  await flow.stub.destroy();
+  await endFlow(flow);
   if (!added) throw conflict('Questo dispositivo è già certificato.');
   const token = sessionToken(cardObjectId(env, flow.data.serial), deviceId, secret);
   return json({ deviceId, name, notifications: body.notifications, status: 'certificato', sessionToken: token }, 201);

@@ -1,20 +1,40 @@
 import type { L2Mode } from './card';
+import { type FlowKind, type FlowMove, FlowTableError, checkedMove, defineFlow } from './flows';
 
 /**
- * R-ACT-1, R-ACT-2, R-ACT-3, R-ACT-4, R-ACT-5, R-ACT-6, R-ACT-7, R-ACT-8, R-ACT-9: the activation of level 1/2 credentials as one flow. The step names are the `step`
- * column of the flow (and the names used in docs/activation-pages.md); each POST action may move the
- * flow only from the steps listed here, so a stale tab or a forged post cannot skip a check.
+ * R-ACT-1, R-ACT-2, R-ACT-3, R-ACT-4, R-ACT-5, R-ACT-6, R-ACT-7, R-ACT-8, R-ACT-9: the activation of
+ * level 1/2 credentials as one flow. The step names are the `step` column of the flow (and the names
+ * used in docs/activation-pages.md); each POST action may move the flow only from the steps listed
+ * here, so a stale tab or a forged post cannot skip a check.
  */
-export const ACTIVATION_FLOW_TYPE = 'activation';
 
 /** R-ACT-8: a flow left idle this long is gone (the FlowSession alarm deletes it). */
 export const ACTIVATION_IDLE_MS = 15 * 60_000;
 
+/** Every page of the activation in the stepper's order, step 1.1 included. */
 export const ACTIVATION_STEPS = ['dati', 'puk', 'cellulare', 'otp-sms', 'email', 'otp-email', 'password', 'configura', 'riepilogo'] as const;
 export type ActivationStep = (typeof ACTIVATION_STEPS)[number];
 
-export function isActivationStep(value: string): value is ActivationStep {
-  return (ACTIVATION_STEPS as readonly string[]).includes(value);
+/**
+ * The steps a flow can be at. Step 1.1 is not one: the flow begins only once the card has passed it
+ * (R-ACT-1), so a flow found at 'dati' would be one we never wrote, and is read as gone.
+ */
+export type ActivationFlowStep = Exclude<ActivationStep, 'dati'>;
+export const ACTIVATION_FLOW_STEPS: readonly ActivationFlowStep[] = ACTIVATION_STEPS.filter((step): step is ActivationFlowStep => step !== 'dati');
+
+/** What the activation keeps between steps. Only hashes of secrets, never a password or a code. */
+export interface ActivationData {
+  fiscalCode: string;
+  serial: string;
+  phone: string;
+  /** The address the Comune recorded on the card, offered as the default at step 2.2. */
+  cardEmail: string | null;
+  pukPositions: [number, number] | null;
+  /** The address being verified at step 2.2. */
+  email: string | null;
+  verifiedEmail: string | null;
+  passwordHash: string | null;
+  mode: L2Mode | null;
 }
 
 /** The visible stepper: 1 I TUOI DATI · 2 CONTATTI E PASSWORD · 3 CONFIGURA · 4 RIEPILOGO. */
@@ -36,24 +56,72 @@ export function stageOf(step: ActivationStep): 1 | 2 | 3 | 4 {
   return STAGE_OF[step];
 }
 
-/** Actions that need a flow (step 1.1 creates it, so `dati` is not among them). */
-export const ACTIVATION_TRANSITIONS = {
-  puk: { from: ['puk'], to: 'cellulare' },
-  cellulare: { from: ['cellulare'], to: 'otp-sms' },
-  'invia-sms': { from: ['otp-sms'], to: 'otp-sms' },
-  'otp-sms': { from: ['otp-sms'], to: 'email' },
-  email: { from: ['email'], to: 'otp-email' },
-  'invia-email': { from: ['otp-email'], to: 'otp-email' },
-  'cambia-email': { from: ['otp-email'], to: 'email' },
-  'non-adesso': { from: ['email', 'otp-email'], to: 'password' },
-  'otp-email': { from: ['otp-email'], to: 'password' },
-  password: { from: ['password'], to: 'configura' },
-  configura: { from: ['configura'], to: 'riepilogo' },
-} as const satisfies Record<string, { from: readonly ActivationStep[]; to: ActivationStep }>;
-export type ActivationAction = keyof typeof ACTIVATION_TRANSITIONS;
+/** One POST action: the steps it may be posted from, the steps it may move the flow to, the data it may write. */
+interface ActionRow {
+  readonly from: readonly ActivationFlowStep[];
+  readonly to: readonly ActivationFlowStep[];
+  readonly writes: readonly (keyof ActivationData & string)[];
+}
+
+/**
+ * The one table of the activation: every action that needs a flow (step 1.1 creates it, so `dati`
+ * is not among them). The flow kind below is this table read by step, so a move no action lists
+ * is refused by the advancer too. An action that only sends a code again lists no move.
+ */
+export const ACTIVATION_ACTIONS = {
+  // A wrong answer stays at step 1.2 with freshly drawn positions (R-PUK-3); the right one goes on.
+  puk: { from: ['puk'], to: ['puk', 'cellulare'], writes: ['pukPositions'] },
+  cellulare: { from: ['cellulare'], to: ['otp-sms'], writes: [] },
+  'invia-sms': { from: ['otp-sms'], to: [], writes: [] },
+  'otp-sms': { from: ['otp-sms'], to: ['email'], writes: [] },
+  email: { from: ['email'], to: ['otp-email'], writes: ['email'] },
+  // With no address to send to, there is nothing to resend: back to the address form.
+  'invia-email': { from: ['otp-email'], to: ['email'], writes: [] },
+  'cambia-email': { from: ['otp-email'], to: ['email'], writes: [] },
+  'non-adesso': { from: ['email', 'otp-email'], to: ['password'], writes: ['email', 'verifiedEmail'] },
+  'otp-email': { from: ['otp-email'], to: ['password'], writes: ['verifiedEmail'] },
+  password: { from: ['password'], to: ['configura'], writes: ['passwordHash'] },
+  // R-ACT-4: an email claimed by another identity meanwhile is dropped and step 3 asked again.
+  configura: { from: ['configura'], to: ['configura', 'riepilogo'], writes: ['verifiedEmail', 'mode', 'passwordHash'] },
+} as const satisfies Record<string, ActionRow>;
+export type ActivationAction = keyof typeof ACTIVATION_ACTIONS;
+
+const actionRows = (): [ActivationAction, ActionRow][] => Object.entries(ACTIVATION_ACTIONS) as [ActivationAction, ActionRow][];
+
+/** For every flow step, the union over the actions posted from it of `pick` (the kind's view of the table). */
+function byStep<T extends string>(pick: (row: ActionRow) => readonly T[]): { [S in ActivationFlowStep]: T[] } {
+  const table = Object.fromEntries(ACTIVATION_FLOW_STEPS.map((step) => [step, [] as T[]])) as { [S in ActivationFlowStep]: T[] };
+  for (const [, row] of actionRows()) {
+    for (const from of row.from) for (const value of pick(row)) if (!table[from].includes(value)) table[from].push(value);
+  }
+  return table;
+}
+
+export const ACTIVATION_FLOW: FlowKind<ActivationFlowStep, ActivationData> = defineFlow<ActivationFlowStep, ActivationData>({
+  type: 'activation',
+  goneMessage: 'La procedura di attivazione è scaduta o non è più valida.',
+  idleMs: ACTIVATION_IDLE_MS,
+  // R-ACT-1: the flow begins once the card has passed step 1.1, at the PUK challenge.
+  starts: ['puk'],
+  moves: byStep((row) => row.to),
+  writes: byStep((row) => row.writes),
+});
 
 export function actionAllowedFrom(action: ActivationAction, step: string): boolean {
-  return (ACTIVATION_TRANSITIONS[action].from as readonly string[]).includes(step);
+  return (ACTIVATION_ACTIONS[action].from as readonly string[]).includes(step);
+}
+
+/**
+ * The move `action` makes from `from`, checked against the action's own row (narrower than the
+ * kind's, which joins every action posted from a step) and then against the kind: FlowTableError
+ * for a move or a write the action does not list.
+ */
+export function checkedActionMove(action: ActivationAction, from: ActivationFlowStep, to: ActivationFlowStep, patch: Partial<ActivationData> = {}): FlowMove {
+  const row: ActionRow = ACTIVATION_ACTIONS[action];
+  if (!row.from.includes(from) || !row.to.includes(to)) throw new FlowTableError(`activation: ${action} does not move ${from} → ${to}`);
+  const extra = Object.keys(patch).filter((key) => !(row.writes as readonly string[]).includes(key));
+  if (extra.length) throw new FlowTableError(`activation: ${action} may not write ${extra.join(', ')}`);
+  return checkedMove(ACTIVATION_FLOW, from, to, patch);
 }
 
 /** R-ACT-6: the words step 3 and the summary use for each level 2 mode. */

@@ -32,3 +32,24 @@ export function counterAdvances(stored: number, presented: number): boolean {
   if (stored === 0 && presented === 0) return true;
   return presented > stored;
 }
+
+export function approvalWaitMessage(waitSeconds: number): string {
+  const minutes = Math.ceil(waitSeconds / 60);
+  return `Troppe notifiche inviate in poco tempo. Riprova tra ${minutes} ${minutes === 1 ? 'minuto' : 'minuti'} o autorizza tramite SMS.`;
+}
+
+/**
+ * R-LOG-3: the level 2 page's QR code. Its content is opaque to everyone but this service:
+ * `CIEID-QR1.<login object id>.<32 random bytes>`, the secret kept only as a hash in the flow.
+ */
+export const QR_PREFIX = 'CIEID-QR1';
+
+const QR_CONTENT = new RegExp(`^${QR_PREFIX}\\.([0-9a-f]{64})\\.([A-Za-z0-9_-]{43})$`);
+
+export const qrContent = (loginObjectId: string, secret: string): string => `${QR_PREFIX}.${loginObjectId}.${secret}`;
+
+/** What a scanned code names, or null for anything that is not one of ours. */
+export function parseQrContent(content: unknown): { loginObjectId: string; secret: string } | null {
+  const match = typeof content === 'string' ? QR_CONTENT.exec(content) : null;
+  return match ? { loginObjectId: match[1]!, secret: match[2]! } : null;
+}

@@ -20,6 +20,12 @@ export interface GrantRecord {
   fiscalCode: string;
 }
 
+/**
+ * The steps a flow is at once it has ended in a grant (FlowSession.openGrant): the code issued, then
+ * tokens issued from it. No flow kind lists them, so a reader of any kind finds such a flow gone.
+ */
+export const GRANT_PHASES = { codeIssued: 'code_issued', granted: 'granted' } as const;
+
 export type TokenKind = 'access' | 'refresh';
 
 /** A token about to be handed out, recorded before it is signed so that it can be revoked. */

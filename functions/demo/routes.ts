@@ -1,9 +1,10 @@
-import type { IRequest, RouterType } from 'itty-router';
+import type { IRequest } from 'itty-router';
 import type { Env } from '../env';
 import { isProduction, secretsOf } from '../env';
 import { HttpError } from '../core/errors';
 import { isForeignOrigin } from '../platform/csrf';
 import { readForm, redirect } from '../platform/http';
+import type { PagesSurface } from '../platform/surface';
 import { demoKeys } from './keys';
 import { ProviderError, authorizationRequest, completeLogin, discover, type CallProvider, type Client } from './provider';
 import { demoClient, ensureDemoClient } from './registration';
@@ -91,12 +92,18 @@ const callback =
     }
   };
 
-export function demoRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>, fetchProvider: ProviderFetch): void {
-  router
-    .get(
-      '/demo',
-      developmentOnly(async () => startPage()),
-    )
-    .post('/demo/entra', developmentOnly(start(fetchProvider)))
-    .get('/demo/callback', developmentOnly(callback(fetchProvider)));
-}
+/** The development relying party: a citizen's pages, absent in production. */
+export const demoSurface = (fetchProvider: ProviderFetch): PagesSurface => ({
+  name: 'demo',
+  basePaths: ['/demo'],
+  answers: 'pages',
+  mount: (router) => {
+    router
+      .get(
+        '/demo',
+        developmentOnly(async () => startPage()),
+      )
+      .post('/demo/entra', developmentOnly(start(fetchProvider)))
+      .get('/demo/callback', developmentOnly(callback(fetchProvider)));
+  },
+});

@@ -1,37 +1,21 @@
 import type { Env } from '../env';
-import { HttpError, forbidden } from '../core/errors';
-import type { Level, LoginMethod, Refusal } from '../core/login-levels';
-import { CSRF_FIELD, csrfTokenMatches, isForeignOrigin } from '../platform/csrf';
-import { readForm, redirect } from '../platform/http';
-import type { flowObject } from '../platform/objects';
+import { forbidden } from '../core/errors';
+import { LOGIN_FLOW, type LoginAdvance, type LoginState, type LoginStep } from '../core/login-flow';
 import type { LoginRequest } from '../core/login-request';
+import { CSRF_FIELD, csrfTokenMatches, isForeignOrigin } from '../platform/csrf';
+import { flowGone as goneOf, moveFlow, moveOf } from '../platform/flows';
+import type { FlowMove } from '../core/flows';
+import { readForm, redirect } from '../platform/http';
+import type { FlowStub } from '../platform/objects';
 import { type OpenLoginFlow, readLoginFlow } from '../oidc/handoff';
-import { FLOW_ID_SHAPE } from '../core/flow-id';
 
 /**
- * The citizen's side of a login flow: which step it is at and what has been proven so far, kept in
- * the FlowSession's data under `login` (docs/login-handoff.md), next to the OIDC request.
+ * The login pages' view of a login flow (core/login-flow.ts holds its table and its decisions): the
+ * OIDC request, the step, and the citizen's state under `login`, read once per request.
  */
-export type LoginStep = 'credentials' | 'otp' | 'app' | 'consent' | 'refused';
-const STEPS: ReadonlySet<string> = new Set<LoginStep>(['credentials', 'otp', 'app', 'consent', 'refused']);
-
-export interface LoginState {
-  serial: string;
-  fiscalCode: string;
-  /** Set once the requested level has been proven (password, then the second factor if any). */
-  proven?: { level: Level; method: LoginMethod; authTime: number };
-  /** Why the login cannot go on: the card (R-CARD-3, R-CARD-4), or the citizen said no in the App (R-LOG-2). */
-  refusal?: Refusal | 'app_denied';
-  /** The number the SMS codes go to, as the OTP page shows it. */
-  maskedPhone?: string;
-  /** The holder's name as consent shows it, from the card read when the login learnt who it is. */
-  holderName?: string;
-}
-
-/** The name a login shows its holder by (a card's names never change, so it is kept in the flow). */
-export const holderNameOf = (card: { givenName: string; familyName: string }): string => `${card.givenName} ${card.familyName}`;
-
-export type FlowStub = ReturnType<typeof flowObject>;
+export type { LoginState, LoginStep };
+export { holderNameOf } from '../core/login-flow';
+export type { FlowStub };
 
 export interface LoginFlow {
   id: string;
@@ -44,14 +28,7 @@ export interface LoginFlow {
   handoff: OpenLoginFlow;
 }
 
-/** Flow ids are 32 random bytes in base64url; anything else names no flow, and no object is touched. */
-
-export const flowGone = () =>
-  new HttpError(
-    410,
-    'flow_gone',
-    "La richiesta di accesso è scaduta, è già stata usata o è stata aperta in un altro browser. Torna al sito del servizio e ripeti l'accesso.",
-  );
+export const flowGone = () => goneOf(LOGIN_FLOW);
 
 export { requireSecrets } from '../platform/secrets';
 
@@ -60,13 +37,18 @@ export { requireSecrets } from '../platform/secrets';
  * read of the FlowSession gives both the OIDC request and the pages' own state.
  */
 export async function loadLoginFlow(env: Env, request: Request, flowId: string): Promise<LoginFlow> {
-  if (!FLOW_ID_SHAPE.test(flowId)) throw flowGone();
   const handoff = await readLoginFlow(env, flowId, request);
-  if (!handoff || !STEPS.has(handoff.state.step)) throw flowGone();
-  const { state, stub } = handoff;
-  const login = (state.data.login ?? null) as LoginState | null;
-  return { id: flowId, request: handoff.request, step: state.step as LoginStep, csrf: state.csrf, login, stub, handoff };
+  if (!handoff) throw flowGone();
+  return { id: flowId, request: handoff.request, step: handoff.step, csrf: handoff.csrf, login: handoff.data.login ?? null, stub: handoff.stub, handoff };
 }
+
+/** Applies a decision of the login machine (checked against its table); null when another request moved the flow first. */
+export function advanceLogin(flow: LoginFlow, advance: LoginAdvance): Promise<OpenLoginFlow | null> {
+  return moveFlow(flow.handoff, advance.to, { login: advance.login });
+}
+
+/** The same move, for a call that makes it as a side effect (platform/otp's `enter` and `then`). */
+export const loginMove = (flow: LoginFlow, advance: LoginAdvance): FlowMove => moveOf(flow.handoff, advance.to, { login: advance.login });
 
 export interface LoginPost {
   flow: LoginFlow;

@@ -1,22 +1,17 @@
 import { encode } from 'uqr';
 import type { Env } from '../env';
-import { QR_TTL_MS } from '../core/app-approvals';
+import { QR_TTL_MS, qrContent } from '../core/app-approvals';
+import { qrTokenHash } from '../platform/app-approvals';
 import { randomId } from '../platform/crypto';
-import { toBase64Url, utf8 } from '../platform/encoding';
 import { grantIdOf } from '../platform/objects';
 import type { LoginFlow } from './flow';
+import { LOGIN_QR_STEPS } from '../core/login-flow';
 
 /**
- * R-LOG-3: the level 2 page's QR code. Its content is opaque to everyone but this service:
- * `CIEID-QR1.<login object id>.<32 random bytes>`, kept only as a hash in the flow. Each rendering of
- * the page, and each "Genera un nuovo codice", issues a new one (the old one stops working), and the
+ * R-LOG-3: the level 2 page's QR code (its content: core/app-approvals.ts). Each rendering of the
+ * page, and each "Genera un nuovo codice", issues a new one (the old one stops working), and the
  * flow's alarm kills it after 120 s.
  */
-export const QR_PREFIX = 'CIEID-QR1';
-
-export async function qrTokenHash(secret: string): Promise<string> {
-  return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(`qr:${secret}`))));
-}
 
 export interface QrView {
   svg: string;
@@ -51,7 +46,7 @@ export function qrSvg(content: string): string {
 export async function issueLoginQr(env: Env, flow: LoginFlow, { renewal = false } = {}): Promise<QrView | undefined> {
   if (flow.request.acr !== 2) return undefined;
   const secret = randomId();
-  if (!(await flow.stub.issueQr(await qrTokenHash(secret), Date.now() + QR_TTL_MS, renewal))) return undefined;
-  const content = `${QR_PREFIX}.${grantIdOf(env, flow.id)}.${secret}`;
+  if (!(await flow.stub.issueQr(await qrTokenHash(secret), Date.now() + QR_TTL_MS, LOGIN_QR_STEPS, renewal))) return undefined;
+  const content = qrContent(grantIdOf(env, flow.id), secret);
   return { svg: qrSvg(content), content, seconds: QR_TTL_MS / 1000 };
 }

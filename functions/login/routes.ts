@@ -1,6 +1,5 @@
-import type { RouterType, IRequest } from 'itty-router';
-import type { Env } from '../env';
 import { pageGuard } from '../platform/page-guard';
+import { type PagesSurface, pageTitle } from '../platform/surface';
 import { errorPage } from '../platform/html';
 import { acceptsJson, errorJson } from '../platform/http';
 import { showLogin } from './steps/show';
@@ -11,40 +10,37 @@ import { postCancel } from './steps/cancel';
 import { getLoginStatus, postAppQr, postAppResend, postAppSms, waitSocket } from './steps/app';
 import { postNewQr } from './steps/qr';
 
-const TITLES: Readonly<Record<number, string>> = {
-  400: 'Richiesta non valida',
-  403: 'Richiesta rifiutata',
-  410: 'Richiesta di accesso scaduta',
-  413: 'Richiesta troppo grande',
-  415: 'Richiesta non valida',
-  429: 'Troppe richieste',
-  503: 'Servizio non disponibile',
-};
-
 /**
  * Refusals become login pages, keeping headers such as Retry-After; the pages' own script
  * (`Accept: application/json`, "Genera un nuovo codice") gets them as JSON instead.
  */
 const guard = pageGuard((err, request) => {
   if (acceptsJson(request)) return errorJson(err);
-  const response = errorPage(err.status, TITLES[err.status] ?? 'Richiesta non valida', err.message);
-  for (const [name, value] of Object.entries(err.headers)) response.headers.set(name, value);
-  return response;
+  return errorPage(err.status, pageTitle(loginSurface, err.status), err.message, undefined, err.headers);
 });
 
-/** "Entra con CIE": the citizen's side of a login started by /oidc/authorize (docs/login-pages.md). */
-export function loginRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>): void {
-  router
-    .get('/login/:flowId', guard(showLogin))
-    .post('/login/:flowId/credenziali', guard(postCredentials))
-    .post('/login/:flowId/otp', guard(postOtp))
-    .post('/login/:flowId/otp/invia', guard(postOtpResend))
-    .post('/login/:flowId/app/invia', guard(postAppResend))
-    .post('/login/:flowId/app/sms', guard(postAppSms))
-    .post('/login/:flowId/app/qr', guard(postAppQr))
-    .post('/login/:flowId/qr/nuovo', guard(postNewQr))
-    .get('/login/:flowId/stato', getLoginStatus)
-    .get('/login/:flowId/attesa', waitSocket)
-    .post('/login/:flowId/consenso', guard(postConsent))
-    .post('/login/:flowId/annulla', guard(postCancel));
-}
+/**
+ * "Entra con CIE": the citizen's side of a login started by /oidc/authorize (docs/login-pages.md).
+ * Pages, though /stato and /attesa answer the pages' own script in JSON when they succeed.
+ */
+export const loginSurface: PagesSurface = {
+  name: 'login',
+  basePaths: ['/login'],
+  answers: 'pages',
+  titles: { 403: 'Richiesta rifiutata', 410: 'Richiesta di accesso scaduta' },
+  mount: (router) => {
+    router
+      .get('/login/:flowId', guard(showLogin))
+      .post('/login/:flowId/credenziali', guard(postCredentials))
+      .post('/login/:flowId/otp', guard(postOtp))
+      .post('/login/:flowId/otp/invia', guard(postOtpResend))
+      .post('/login/:flowId/app/invia', guard(postAppResend))
+      .post('/login/:flowId/app/sms', guard(postAppSms))
+      .post('/login/:flowId/app/qr', guard(postAppQr))
+      .post('/login/:flowId/qr/nuovo', guard(postNewQr))
+      .get('/login/:flowId/stato', getLoginStatus)
+      .get('/login/:flowId/attesa', waitSocket)
+      .post('/login/:flowId/consenso', guard(postConsent))
+      .post('/login/:flowId/annulla', guard(postCancel));
+  },
+};

@@ -1,5 +1,4 @@
 import type { Env } from '../env';
-import { HttpError } from '../core/errors';
 import type { GrantRecord } from '../core/grant';
 import { loginRefusal, satisfies } from '../core/login-levels';
 import type { LoginDenial, LoginOutcome, LoginRequest } from '../core/login-request';
@@ -7,8 +6,9 @@ import { CODE_TTL_SECONDS } from '../core/oidc-lifetimes';
 import { readCookie } from '../platform/cookies';
 import { constantTimeEqual, randomId } from '../platform/crypto';
 import { toBase64Url, utf8 } from '../platform/encoding';
-import { cardObject, flowObject, grantIdOf } from '../platform/objects';
-import { FlowSession, type FlowState } from '../../durable-objects/flow-session';
+import { LOGIN_FLOW, type LoginFlowData, type LoginStep } from '../core/login-flow';
+import { type Flow, endFlow, flowGone, readFlow, startFlow } from '../platform/flows';
+import { cardObject, grantIdOf } from '../platform/objects';
 import { authorizationResponse, type ResponseTarget } from './authorization-response';
 import { AccessDenied, LoginRequired, authorizationErrorRedirect } from './errors';
 
@@ -19,20 +19,10 @@ import { AccessDenied, LoginRequired, authorizationErrorRedirect } from './error
  */
 export type { LoginDenial, LoginOutcome, LoginRequest };
 
-export const LOGIN_FLOW_TYPE = 'login';
 /** Base name of the cookie binding a login flow to the browser that started it (platform/cookies adds __Host-). */
 export const LOGIN_COOKIE = 'cie_login';
 /** Long enough for any login; the flow itself expires after 10 idle minutes. */
 export const LOGIN_COOKIE_MAX_AGE_SECONDS = 3600;
-
-/** Flow ids are 32 random bytes in base64url; anything else names no flow. */
-const FLOW_ID = /^[A-Za-z0-9_-]{16,128}$/;
-
-/** What /oidc/authorize stores in the flow: the request, plus what only this side reads. */
-interface LoginFlowData extends LoginRequest {
-  issuer: string;
-  browserBinding: string;
-}
 
 /**
  * The browser binding stored in the flow: a hash of the cookie's value, so the flow's storage alone
@@ -42,20 +32,13 @@ export async function browserBindingOf(cookieValue: string): Promise<string> {
   return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(`${LOGIN_COOKIE}:${cookieValue}`))));
 }
 
-const flowGone = () =>
-  new HttpError(410, 'flow_gone', "La richiesta di accesso è scaduta o è già stata conclusa. Torna al sito del servizio e ripeti l'accesso.");
-
 /**
  * A login flow as one request read it: the pages take the request and their own state from it, and
  * hand it back to completeLogin, so a request reads its flow once. The OIDC part of the data is
  * written only by /oidc/authorize, before the pages exist, so it cannot go stale within a request;
  * whether the flow is still open is decided again, atomically, by the FlowSession when the code is issued.
  */
-export interface OpenLoginFlow {
-  flowId: string;
-  stub: ReturnType<typeof flowObject>;
-  state: FlowState;
-  data: LoginFlowData;
+export interface OpenLoginFlow extends Flow<LoginStep, LoginFlowData> {
   request: LoginRequest;
 }
 
@@ -73,16 +56,22 @@ const REQUEST_FIELDS = [
   'prompt',
 ] as const satisfies readonly (keyof LoginRequest)[];
 
-/** A login flow the pages may still act on: live, of type login, not yet ended. */
+/** The request as the RP made it, without what the flow keeps beside it. */
+export const requestOf = (data: LoginFlowData): LoginRequest => Object.fromEntries(REQUEST_FIELDS.map((f) => [f, data[f]])) as unknown as LoginRequest;
+
+/**
+ * A login flow the pages may still act on: live and not yet ended (a flow that ended in a grant is at
+ * a grant phase, which is no step of the login's kind, so it reads as gone).
+ */
 async function openLoginFlow(env: Env, flowId: string): Promise<OpenLoginFlow | null> {
-  if (!FLOW_ID.test(flowId)) return null;
-  const stub = flowObject(env, flowId);
-  // The RPC stub types `data: Record<string, unknown>` as never; the value is the FlowState.
-  const state = (await stub.read()) as unknown as FlowState | null;
-  if (!state || state.type !== LOGIN_FLOW_TYPE || FlowSession.GRANT_STEPS.has(state.step)) return null;
-  const data = state.data as unknown as LoginFlowData;
-  const request = Object.fromEntries(REQUEST_FIELDS.map((f) => [f, data[f]])) as unknown as LoginRequest;
-  return { flowId, stub, state, data, request };
+  const flow = await readFlow(env, LOGIN_FLOW, flowId);
+  return flow ? { ...flow, request: requestOf(flow.data) } : null;
+}
+
+/** /oidc/authorize's side: the login flow for this request, bound to the browser whose cookie is `cookieValue`. */
+export async function openLogin(env: Env, request: LoginRequest, issuer: string, cookieValue: string, now: number): Promise<string | null> {
+  const flow = await startFlow(env, LOGIN_FLOW, 'credentials', { ...request, issuer, browserBinding: await browserBindingOf(cookieValue) }, now);
+  return flow?.id ?? null;
 }
 
 /**
@@ -104,9 +93,9 @@ const targetOf = (data: LoginFlowData): ResponseTarget => ({
   issuer: data.issuer,
 });
 
-async function deny(stub: ReturnType<typeof flowObject>, data: LoginFlowData, err: AccessDenied | LoginRequired): Promise<Response> {
+async function deny(stub: OpenLoginFlow['stub'], data: LoginFlowData, err: AccessDenied | LoginRequired): Promise<Response> {
   // R-ACT-8 in spirit: a login that ends without a grant keeps nothing.
-  await stub.destroy();
+  await endFlow({ stub });
   return authorizationErrorRedirect(targetOf(data), err);
 }
 
@@ -123,7 +112,7 @@ export async function codeHashOf(secret: string): Promise<string> {
  * again, atomically, when the code is issued.
  */
 export async function completeLogin(env: Env, flow: OpenLoginFlow, outcome: LoginOutcome, now = Date.now()): Promise<Response> {
-  const { stub, data, flowId } = flow;
+  const { stub, data, id: flowId } = flow;
   if (!satisfies(outcome.level, data.acr)) return deny(stub, data, new AccessDenied('authentication level lower than requested'));
   const card = await cardObject(env, outcome.serial).view();
   const refusal = card && card.fiscalCode === outcome.fiscalCode ? loginRefusal(card, outcome.level, new Date(now)) : 'blocked';
@@ -143,8 +132,9 @@ export async function completeLogin(env: Env, flow: OpenLoginFlow, outcome: Logi
     fiscalCode: outcome.fiscalCode,
   };
   const secret = randomId();
-  const opened = await stub.openGrant(grant, await codeHashOf(secret), data.codeChallenge, now + CODE_TTL_SECONDS * 1000, now);
-  if (!opened) throw flowGone();
+  const codeExpiresAt = now + CODE_TTL_SECONDS * 1000;
+  const opened = await stub.openGrant(grant, await codeHashOf(secret), data.codeChallenge, codeExpiresAt, LOGIN_FLOW.grantsFrom ?? [], now);
+  if (!opened) throw flowGone(LOGIN_FLOW);
   return authorizationResponse(targetOf(data), { code: `${grantIdOf(env, flowId)}.${secret}` });
 }
 
@@ -154,7 +144,7 @@ export async function completeLogin(env: Env, flow: OpenLoginFlow, outcome: Logi
  */
 export async function denyLogin(env: Env, flowId: string, error: LoginDenial, description: string): Promise<Response> {
   const flow = await openLoginFlow(env, flowId);
-  if (!flow) throw flowGone();
+  if (!flow) throw flowGone(LOGIN_FLOW);
   const { stub, data } = flow;
   return deny(stub, data, error === 'login_required' ? new LoginRequired(description) : new AccessDenied(description));
 }

@@ -1,5 +1,6 @@
-import type { IRequest, RouterType } from 'itty-router';
+import type { IRequest } from 'itty-router';
 import type { Env } from '../env';
+import type { JsonSurface, PagesSurface } from '../platform/surface';
 import { asOAuthError, oauthErrorJson } from './errors';
 import { PATHS } from './issuer';
 import { jwks, openidConfiguration, openidFederation } from './discovery';
@@ -23,30 +24,49 @@ const oauthEndpoint =
     }
   };
 
-export function oidcRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>): void {
-  router
-    .get(PATHS.discovery, oauthEndpoint(openidConfiguration))
-    .get(PATHS.federation, oauthEndpoint(openidFederation))
-    .get(PATHS.jwks, oauthEndpoint(jwks))
-    // Renders its own errors: a page, or a redirect to the RP (authorize/index.ts).
-    .get(PATHS.authorization, authorize)
-    .post(PATHS.authorization, authorize)
-    .post(PATHS.token, oauthEndpoint(token))
-    .post(PATHS.introspection, oauthEndpoint(introspect))
-    .post(PATHS.revocation, oauthEndpoint(revoke))
-    .get(PATHS.userinfo, oauthEndpoint(userinfo))
-    .post(PATHS.userinfo, oauthEndpoint(userinfo));
-  // C-23: any other method gets a JSON 405 saying which ones work, not the HTML 404 of unknown pages.
-  const allowed: [string, string][] = [
-    [PATHS.token, 'POST'],
-    [PATHS.introspection, 'POST'],
-    [PATHS.revocation, 'POST'],
-    [PATHS.userinfo, 'GET, POST'],
-  ];
-  for (const [path, methods] of allowed) {
-    router.all(
-      path,
-      oauthEndpoint(async () => Promise.reject(new MethodNotAllowed(methods))),
-    );
-  }
-}
+/**
+ * The back channel and the metadata: OAuth JSON. Each endpoint renders its own errors; the surface
+ * says how the Worker's edge answers what reaches it first (a shed request, an unknown path).
+ */
+export const oidcSurface: JsonSurface = {
+  name: 'oidc',
+  basePaths: ['/oidc', '/.well-known'],
+  answers: 'json',
+  mount: (router) => {
+    router
+      .get(PATHS.discovery, oauthEndpoint(openidConfiguration))
+      .get(PATHS.federation, oauthEndpoint(openidFederation))
+      .get(PATHS.jwks, oauthEndpoint(jwks))
+      .post(PATHS.token, oauthEndpoint(token))
+      .post(PATHS.introspection, oauthEndpoint(introspect))
+      .post(PATHS.revocation, oauthEndpoint(revoke))
+      .get(PATHS.userinfo, oauthEndpoint(userinfo))
+      .post(PATHS.userinfo, oauthEndpoint(userinfo));
+    // C-23: any other method gets a JSON 405 saying which ones work, not the HTML 404 of unknown pages.
+    const allowed: [string, string][] = [
+      [PATHS.token, 'POST'],
+      [PATHS.introspection, 'POST'],
+      [PATHS.revocation, 'POST'],
+      [PATHS.userinfo, 'GET, POST'],
+    ];
+    for (const [path, methods] of allowed) {
+      router.all(
+        path,
+        oauthEndpoint(async () => Promise.reject(new MethodNotAllowed(methods))),
+      );
+    }
+  },
+};
+
+/**
+ * The front channel, where the citizen's browser arrives: it renders its own errors, a page or a
+ * redirect to the RP (authorize/index.ts); what the edge answers here first is a page too.
+ */
+export const authorizeSurface: PagesSurface = {
+  name: 'oidc-authorize',
+  basePaths: [PATHS.authorization],
+  answers: 'pages',
+  mount: (router) => {
+    router.get(PATHS.authorization, authorize).post(PATHS.authorization, authorize);
+  },
+};

@@ -1,4 +1,4 @@
-import type { IRequest, RouterType } from 'itty-router';
+import type { IRequest } from 'itty-router';
 import { importJWK } from 'jose';
 import type { Env } from '../env';
 import { isProduction } from '../env';
@@ -6,13 +6,12 @@ import { badRequest, conflict, notFound, type Problem } from '../core/errors';
 import { parseClientRegistration, type RegisteredClient } from '../core/oidc-client';
 import { directoryFor } from '../platform/directory';
 import { json, readJsonObject } from '../platform/http';
-import { requireRegistryToken } from './auth';
 
 /**
  * The registry of relying parties (the issuer's back office): an RP is registered before it may
  * send anyone to /oidc/authorize. Validation lives in core/oidc-client; here only I/O.
  */
-const PATH = '/registry/clients';
+export const CLIENTS_PATH = '/registry/clients';
 
 /** A key that passes the shape checks but that WebCrypto cannot load (an EC point off the curve). */
 async function unloadableKeys(client: RegisteredClient): Promise<Problem[]> {
@@ -52,34 +51,18 @@ export async function registerRelyingParty(env: Env, body: Record<string, unknow
   return parsed.value;
 }
 
-async function registerClient(request: IRequest, env: Env): Promise<Response> {
+export async function registerClient(request: IRequest, env: Env): Promise<Response> {
   const client = await registerRelyingParty(env, await readJsonObject(request));
-  return json(client, 201, { Location: `${PATH}/${encodeURIComponent(client.client_id)}` });
+  return json(client, 201, { Location: `${CLIENTS_PATH}/${encodeURIComponent(client.client_id)}` });
 }
 
-async function getClient(request: IRequest, env: Env): Promise<Response> {
+export async function getClient(request: IRequest, env: Env): Promise<Response> {
   const client = await directoryFor(env).client(clientIdParam(request));
   if (!client) throw notFound('Relying party non trovata');
   return json(client);
 }
 
-async function deleteClient(request: IRequest, env: Env): Promise<Response> {
+export async function deleteClient(request: IRequest, env: Env): Promise<Response> {
   if (!(await directoryFor(env).removeClient(clientIdParam(request)))) throw notFound('Relying party non trovata');
   return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
-}
-
-type Handler = (request: IRequest, env: Env) => Promise<Response>;
-
-const withRegistryToken =
-  (handler: Handler): Handler =>
-  async (request, env) => {
-    await requireRegistryToken(request, env);
-    return handler(request, env);
-  };
-
-export function clientRegistryRoutes(router: RouterType<IRequest, [Env, ExecutionContext]>): void {
-  router
-    .post(PATH, withRegistryToken(registerClient))
-    .get(`${PATH}/:clientId`, withRegistryToken(getClient))
-    .delete(`${PATH}/:clientId`, withRegistryToken(deleteClient));
 }

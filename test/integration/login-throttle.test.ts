@@ -5,7 +5,7 @@ import { cardObject } from '../../functions/platform/objects';
 import { unknownUsernameThrottle } from '../../functions/platform/username-throttle';
 import { PBKDF2_ITERATIONS } from '../../functions/platform/password-hash';
 import { fromBase64Url } from '../../functions/platform/encoding';
-import { DUMMY_HASH } from '../../functions/login/password-check';
+import { DUMMY_HASH } from '../../functions/platform/password-check';
 import { LOCK_AFTER_FAILURES, NO_FAILURES, afterFailure, decideAttempt } from '../../functions/core/password-throttle';
 import { newCitizen } from '../support/citizens';
 

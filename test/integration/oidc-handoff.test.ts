@@ -6,7 +6,7 @@ import { HttpError } from '../../functions/core/errors';
 import { issueCard, type IssuedCard } from '../support/activation-client';
 import { registry } from '../support/worker';
 import { ACR, ISSUER, TestRp, rpAnswer, startLogin } from '../support/rp';
-import { completeAs, readFlowAs } from '../support/oidc-login';
+import { completeAs, readFlowAs, toConsent } from '../support/oidc-login';
 
 const outcome = (card: IssuedCard, level: 1 | 2 | 3 = 2): LoginOutcome => ({
   serial: card.serial,
@@ -30,6 +30,7 @@ describe('handoff: completeLogin (C-5, C-14, R-LVL-4)', () => {
     const rp = await TestRp.create();
     const card = await issueCard();
     const { flowId, cookie, auth } = await startLogin(rp);
+    await toConsent(flowId);
     const read = await readFlowAs(flowId, cookie);
     const answer = await rpAnswer(await completeLogin(env, read!, outcome(card)));
     expect(answer.get('code')).toBeTruthy();
@@ -40,6 +41,17 @@ describe('handoff: completeLogin (C-5, C-14, R-LVL-4)', () => {
     const again = await completeLogin(env, read!, outcome(card)).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(HttpError);
     expect((again as HttpError).status).toBe(410);
+  });
+
+  it('C-5: a login that has not reached consent gets no code, whatever its caller claims (410)', async () => {
+    const rp = await TestRp.create();
+    const card = await issueCard();
+    const { flowId, cookie } = await startLogin(rp);
+    const read = await readFlowAs(flowId, cookie);
+    expect(read?.step).toBe('credentials');
+    const refused = await completeLogin(env, read!, outcome(card)).catch((e: unknown) => e);
+    expect((refused as HttpError).status).toBe(410);
+    expect((await readFlowAs(flowId, cookie))?.step).toBe('credentials');
   });
 
   it('C-14: a login at a higher level than asked satisfies the request', async () => {
@@ -61,13 +73,15 @@ describe('handoff: completeLogin (C-5, C-14, R-LVL-4)', () => {
     const { flowId, cookie, auth } = await startLogin(rp);
     const read = await readFlowAs(flowId, cookie);
     expect(read?.request).toMatchObject({ clientId: rp.clientId, redirectUri: rp.redirectUri, state: auth.state, nonce: auth.nonce });
-    expect(read?.state).toMatchObject({ type: 'login', step: 'credentials' });
+    expect(read?.kind.type).toBe('login');
+    expect(read?.step).toBe('credentials');
   });
 
   it('R-CARD-3: a flow read before the card was blocked still gets no code', async () => {
     const rp = await TestRp.create();
     const card = await issueCard();
     const { flowId, cookie, auth } = await startLogin(rp);
+    await toConsent(flowId);
     const read = await readFlowAs(flowId, cookie);
     expect((await registry(`/cards/${card.serial}/block`, { reason: 'stolen' })).status).toBe(200);
     await expectDenied(await completeLogin(env, read!, outcome(card)), rp, auth.state);

@@ -60,7 +60,7 @@ describe('overload: requests in flight past MAX_IN_FLIGHT are shed at once (503,
       await expectJson503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/oidc/token', { method: 'POST' }));
       await expectJson503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/oidc/userinfo'));
       await expectJson503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/registry/cards/CA00000AA', { headers: { Authorization: `Bearer ${REGISTRY_TOKEN}` } }));
-      await expectPage503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/login/abcdefghijklmnopqrstuvwxyz'));
+      await expectPage503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/login/abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ'));
       await expectPage503(await fetchWith({ MAX_IN_FLIGHT: '1' }, '/oidc/authorize?client_id=x'));
       expect((await fetchWith({ MAX_IN_FLIGHT: '1' }, '/health')).status).toBe(200);
     } finally {
@@ -116,7 +116,7 @@ describe('overload: a Durable Object overloaded or reset is a 503 to retry, not 
     const rp = await TestRp.create();
     const auth = await rp.authorizeRequest();
     const flows = { FLOW: failingNamespace(env.FLOW, overloaded()) };
-    await expectPage503(await fetchWith(flows, '/login/abcdefghijklmnopqrstuvwxyz'));
+    await expectPage503(await fetchWith(flows, '/login/abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ'));
     const authorize = await fetchWith({ DIRECTORY: failingNamespace(env.DIRECTORY, overloaded()) }, `/oidc/authorize?${new URLSearchParams(auth.params)}`);
     await expectPage503(authorize);
   });

@@ -8,8 +8,18 @@ import { ISSUER, type TestRp, rpAnswer, startLogin, type Started } from './rp';
 export const readFlowAs = (flowId: string, cookie?: string) =>
   readLoginFlow(env, flowId, new Request(`${ISSUER}/login/${flowId}`, cookie === undefined ? {} : { headers: { Cookie: `cie_login=${cookie}` } }));
 
-/** What a login page does at the end: read the flow as the browser that opened it, complete it as read. */
+/**
+ * Brings a login that /oidc/authorize just opened to the consent step, as the login pages would after
+ * a password and a code: only there may a login end in a grant (core/login-flow.ts, grantsFrom).
+ */
+export async function toConsent(flowId: string): Promise<void> {
+  const moved = await env.FLOW.get(env.FLOW.idFromName(flowId)).advance('credentials', 'consent', {});
+  if (!moved) throw new Error(`flow ${flowId} is not at credentials`);
+}
+
+/** What a login page does at the end: read the flow (at consent) as the browser that opened it, complete it as read. */
 export async function completeAs(login: { flowId: string; cookie: string }, outcome: LoginOutcome, now?: number): Promise<Response> {
+  await toConsent(login.flowId);
   const read = await readFlowAs(login.flowId, login.cookie);
   if (!read) throw new Error(`flow ${login.flowId} is not open`);
   return completeLogin(env, read, outcome, now);

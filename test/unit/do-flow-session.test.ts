@@ -7,6 +7,9 @@ import { keyedHash, randomId } from '../../functions/platform/crypto';
 const IDLE = 15 * 60_000;
 const SMS = 'activation-sms';
 const EMAIL = 'activation-email';
+/** The steps a caller's kind gives for the App side (the FlowSession knows none by name). */
+const QR = { at: ['credentials', 'app'], renewalRetiresScanAt: ['credentials'] };
+const APP_AT = ['credentials', 'app'];
 
 function newFlow() {
   const id = randomId();
@@ -289,7 +292,7 @@ describe('FlowSession: a step change together with a code, in one call (login SM
     for (const hash of ['hash-1', 'hash-2']) {
       expect(await inFlow(stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
       // The first round creates the QR table; destroy() drops it, and the second round must create it again.
-      expect(await inFlow(stub, (f) => f.issueQr(hash, t0 + 120_000, false, t0))).toBe(true);
+      expect(await inFlow(stub, (f) => f.issueQr(hash, t0 + 120_000, QR, false, t0))).toBe(true);
       await inFlow(stub, (f) => f.destroy());
     }
   });
@@ -298,7 +301,7 @@ describe('FlowSession: a step change together with a code, in one call (login SM
     const { stub } = newFlow();
     const t0 = Date.now();
     expect(await inFlow(stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
-    expect(await inFlow(stub, (f) => f.issueQr('hash-1', t0 + IDLE - 60_000 + 120_000, true, t0 + IDLE - 60_000))).toBe(true);
+    expect(await inFlow(stub, (f) => f.issueQr('hash-1', t0 + IDLE - 60_000 + 120_000, QR, true, t0 + IDLE - 60_000))).toBe(true);
     expect(await inFlow(stub, (f) => f.read(t0 + IDLE))).not.toBeNull();
     expect(await inFlow(stub, (f) => f.read(t0 + 2 * IDLE - 60_000))).toBeNull();
   });
@@ -315,24 +318,92 @@ describe('FlowSession: a step change together with a code, in one call (login SM
       expiresAt: t0 + 120_000,
     });
     expect(await inFlow(stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
-    expect(await inFlow(stub, (f) => f.issueQr('hash-1', t0 + 120_000, false, t0))).toBe(true);
-    expect(await inFlow(stub, (f) => f.openAppChallenge(approval('scanned', ['credentials']), t0))).toBe(true);
-    expect(await inFlow(stub, (f) => f.issueQr('hash-2', t0 + 130_000, true, t0 + 10_000))).toBe(true);
-    expect(await inFlow(stub, (f) => f.settleApp('scanned', 'challenge-scanned', 'CA00000AA', 'device', 'consent', {}, t0 + 11_000))).toBe(false);
+    expect(await inFlow(stub, (f) => f.issueQr('hash-1', t0 + 120_000, QR, false, t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.openAppChallenge(approval('scanned', ['credentials']), APP_AT, t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.issueQr('hash-2', t0 + 130_000, QR, true, t0 + 10_000))).toBe(true);
+    expect(
+      await inFlow(stub, (f) =>
+        f.settleApp('scanned', 'challenge-scanned', 'CA00000AA', 'device', { from: 'credentials', to: 'consent', patch: {} }, t0 + 11_000),
+      ),
+    ).toBe(false);
     expect(await inFlow(stub, (f) => f.read(t0 + 11_000)?.step)).toBe('credentials');
 
     // A plain rendering (a reload while the phone asks for the App code) leaves a scan in progress alone.
     const reloaded = newFlow();
     expect(await inFlow(reloaded.stub, (f) => f.start('login', 'credentials', {}, 'csrf', IDLE, t0))).toBe(true);
-    expect(await inFlow(reloaded.stub, (f) => f.openAppChallenge(approval('kept', ['credentials']), t0))).toBe(true);
-    expect(await inFlow(reloaded.stub, (f) => f.issueQr('hash-4', t0 + 120_000, false, t0 + 1_000))).toBe(true);
-    expect(await inFlow(reloaded.stub, (f) => f.settleApp('kept', 'challenge-kept', 'CA00000AA', 'device', 'consent', {}, t0 + 2_000))).toBe(true);
+    expect(await inFlow(reloaded.stub, (f) => f.openAppChallenge(approval('kept', ['credentials']), APP_AT, t0))).toBe(true);
+    expect(await inFlow(reloaded.stub, (f) => f.issueQr('hash-4', t0 + 120_000, QR, false, t0 + 1_000))).toBe(true);
+    expect(
+      await inFlow(reloaded.stub, (f) =>
+        f.settleApp('kept', 'challenge-kept', 'CA00000AA', 'device', { from: 'credentials', to: 'consent', patch: {} }, t0 + 2_000),
+      ),
+    ).toBe(true);
 
     // At the push step the challenge is the push's: a code issued there leaves it alone.
     const push = newFlow();
     expect(await inFlow(push.stub, (f) => f.start('login', 'app', {}, 'csrf', IDLE, t0))).toBe(true);
-    expect(await inFlow(push.stub, (f) => f.openAppChallenge(approval('push', ['app']), t0))).toBe(true);
-    expect(await inFlow(push.stub, (f) => f.issueQr('hash-3', t0 + 120_000, true, t0 + 1_000))).toBe(true);
-    expect(await inFlow(push.stub, (f) => f.settleApp('push', 'challenge-push', 'CA00000AA', 'device', 'consent', {}, t0 + 2_000))).toBe(true);
+    expect(await inFlow(push.stub, (f) => f.openAppChallenge(approval('push', ['app']), APP_AT, t0))).toBe(true);
+    expect(await inFlow(push.stub, (f) => f.issueQr('hash-3', t0 + 120_000, QR, true, t0 + 1_000))).toBe(true);
+    expect(
+      await inFlow(push.stub, (f) => f.settleApp('push', 'challenge-push', 'CA00000AA', 'device', { from: 'app', to: 'consent', patch: {} }, t0 + 2_000)),
+    ).toBe(true);
+  });
+});
+
+describe('FlowSession knows no kind of flow by name: its callers give the steps (core/flows.ts)', () => {
+  const grant = {
+    clientId: 'https://rp.example',
+    redirectUri: 'https://rp.example/cb',
+    scope: ['openid'],
+    claims: { id_token: [], userinfo: [] },
+    nonce: 'n'.repeat(32),
+    requestedLevel: 1 as const,
+    level: 1 as const,
+    method: 'password' as const,
+    authTime: 0,
+    serial: 'CA00000AA',
+    fiscalCode: 'RSSMRA80A01H501U',
+  };
+
+  it('C-5: a grant is opened only from a step the caller lists, whatever the type; once', async () => {
+    const t0 = Date.now();
+    const { stub } = newFlow();
+    expect(await inFlow(stub, (f) => f.start('any-kind', 'ready', {}, 'csrf', IDLE, t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.openGrant(grant, 'hash', 'challenge', t0 + 60_000, ['elsewhere'], t0))).toBe(false);
+    expect(await inFlow(stub, (f) => f.openGrant(grant, 'hash', 'challenge', t0 + 60_000, ['ready'], t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.read(t0)?.step)).toBe('code_issued');
+    expect(await inFlow(stub, (f) => f.openGrant(grant, 'hash', 'challenge', t0 + 60_000, ['ready', 'code_issued'], t0))).toBe(false);
+  });
+
+  it('R-LOG-2: an App decision makes its move only from the step the flow is at and the challenge allows', async () => {
+    const t0 = Date.now();
+    const challenge = (id: string) => ({
+      approvalId: id,
+      challenge: `c-${id}`,
+      serial: 'CA00000AA',
+      deviceId: 'd',
+      fromSteps: ['app'],
+      expiresAt: t0 + 60_000,
+    });
+    const { stub } = newFlow();
+    expect(await inFlow(stub, (f) => f.start('any-kind', 'app', {}, 'csrf', IDLE, t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.openAppChallenge(challenge('a'), ['elsewhere'], t0))).toBe(false);
+    expect(await inFlow(stub, (f) => f.openAppChallenge(challenge('a'), ['app'], t0))).toBe(true);
+    // A move the challenge does not allow (from another step) takes the challenge and moves nothing.
+    expect(await inFlow(stub, (f) => f.settleApp('a', 'c-a', 'CA00000AA', 'd', { from: 'credentials', to: 'consent', patch: {} }, t0))).toBe(false);
+    expect(await inFlow(stub, (f) => f.read(t0)?.step)).toBe('app');
+    expect(await inFlow(stub, (f) => f.openAppChallenge(challenge('b'), ['app'], t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.settleApp('b', 'c-b', 'CA00000AA', 'd', { from: 'app', to: 'consent', patch: { ok: 1 } }, t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.read(t0))).toMatchObject({ step: 'consent', data: { ok: 1 } });
+  });
+
+  it('R-LOG-3: a QR code is issued and claimed only at the steps the caller lists', async () => {
+    const t0 = Date.now();
+    const { stub } = newFlow();
+    expect(await inFlow(stub, (f) => f.start('any-kind', 'consent', {}, 'csrf', IDLE, t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.issueQr('h', t0 + 120_000, QR, false, t0))).toBe(false);
+    expect(await inFlow(stub, (f) => f.issueQr('h', t0 + 120_000, { at: ['consent'], renewalRetiresScanAt: [] }, false, t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.claimQr('h', 'd', ['credentials'], t0))).toEqual({ outcome: 'unknown' });
+    expect(await inFlow(stub, (f) => f.claimQr('h', 'd', ['consent'], t0))).toEqual({ outcome: 'ok' });
   });
 });

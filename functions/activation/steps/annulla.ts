@@ -5,6 +5,7 @@ import { CSRF_FIELD, csrfTokenMatches } from '../../platform/csrf';
 import { readForm } from '../../platform/http';
 import { BAD_CSRF, clearFlowCookie, existingFlowId, loadFlow, refuseForeignOrigin, withCookies } from '../flow';
 import { cancelledPage } from '../views/pages';
+import { endFlow } from '../../platform/flows';
 
 /**
  * POST /attivazione/annulla — R-ACT-8: the flow and everything in it are deleted; the card was never
@@ -17,7 +18,7 @@ export async function postAnnulla(request: IRequest, env: Env): Promise<Response
   const flow = id ? await loadFlow(env, id) : null;
   if (flow) {
     if (!(await csrfTokenMatches(flow.csrf, form.get(CSRF_FIELD)))) throw forbidden(BAD_CSRF);
-    await flow.stub.destroy();
+    await endFlow(flow);
   }
   return withCookies(cancelledPage(), clearFlowCookie(request));
 }

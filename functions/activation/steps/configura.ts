@@ -4,7 +4,7 @@ import { parseL2Mode } from '../../core/card';
 import { activationRefusal, refusalForStatus } from '../../core/activation-eligibility';
 import { directoryFor } from '../../platform/directory';
 import { cardObject } from '../../platform/objects';
-import { advanceAndShow, flowGone, flowPost } from '../flow';
+import { advanceAndShow, flowGone, flowPost, moveByAction } from '../flow';
 import { closeWithRefusal } from '../render';
 import { configuraPage } from '../views/configura';
 
@@ -35,7 +35,7 @@ export async function postConfigura(request: IRequest, env: Env): Promise<Respon
   const previousEmail = before?.credentials?.verifiedEmail ?? null;
 
   if (verifiedEmail && !(await directory.claimEmail(verifiedEmail, fiscalCode))) {
-    await flow.stub.advance('configura', 'configura', { verifiedEmail: null, mode });
+    await moveByAction(flow, 'configura', { verifiedEmail: null, mode });
     return configuraPage({ csrf: flow.csrf, errors: [EMAIL_TAKEN_MEANWHILE] }, 409);
   }
 

@@ -3,16 +3,17 @@ import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { ACTIVATION_FIELD_MAX, keepInput, parseIdentity, type IdentityField } from '../../core/activation-input';
 import { activationRefusal } from '../../core/activation-eligibility';
-import { ACTIVATION_FLOW_TYPE, ACTIVATION_IDLE_MS } from '../../core/activation-steps';
+import { ACTIVATION_FLOW, type ActivationData } from '../../core/activation-steps';
 import { drawPukPositions } from '../../core/puk-challenge';
 import { CAPTCHA_FIELD, captchaPasses, captchaSiteKey } from '../../platform/captcha';
 import { readCookie } from '../../platform/cookies';
-import { CSRF_FIELD, csrfTokenMatches, newCsrfToken } from '../../platform/csrf';
-import { randomId, randomInt } from '../../platform/crypto';
+import { CSRF_FIELD, csrfTokenMatches } from '../../platform/csrf';
+import { randomInt } from '../../platform/crypto';
 import { directoryFor } from '../../platform/directory';
+import { endFlow, flowStubOf, startFlow } from '../../platform/flows';
 import { readForm, redirect } from '../../platform/http';
-import { cardObject, flowObject } from '../../platform/objects';
-import { BAD_CSRF, PRE_FLOW_CSRF_COOKIE, flowCookie, existingFlowId, refuseForeignOrigin, requireSecrets, withCookies, type ActivationData } from '../flow';
+import { cardObject } from '../../platform/objects';
+import { BAD_CSRF, PRE_FLOW_CSRF_COOKIE, flowCookie, existingFlowId, refuseForeignOrigin, requireSecrets, withCookies } from '../flow';
 import { datiPage } from '../views/dati';
 import { refusalPage } from '../views/pages';
 
@@ -54,9 +55,9 @@ export async function postDati(request: IRequest, env: Env): Promise<Response> {
 
   // A flow started earlier in this browser is abandoned for the new one, not left half-done.
   const previous = existingFlowId(request);
-  if (previous) await flowObject(env, previous).destroy();
+  const stale = previous ? flowStubOf(env, previous) : null;
+  if (stale) await endFlow({ stub: stale });
 
-  const flowId = randomId();
   const data: ActivationData = {
     fiscalCode,
     serial,
@@ -68,13 +69,7 @@ export async function postDati(request: IRequest, env: Env): Promise<Response> {
     passwordHash: null,
     mode: null,
   };
-  const started = await flowObject(env, flowId).start(
-    ACTIVATION_FLOW_TYPE,
-    'puk',
-    data as unknown as Record<string, unknown>,
-    newCsrfToken(),
-    ACTIVATION_IDLE_MS,
-  );
+  const started = await startFlow(env, ACTIVATION_FLOW, 'puk', data);
   if (!started) throw new Error('flow id drawn twice');
-  return withCookies(redirect('/attivazione'), flowCookie(request, flowId));
+  return withCookies(redirect('/attivazione'), flowCookie(request, started.id));
 }

@@ -2,16 +2,16 @@ import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { ACTIVATION_FIELD_MAX, keepInput, parseEmail } from '../../core/activation-input';
 import { directoryFor } from '../../platform/directory';
-import { advanceAndShow, flowPost, type LoadedFlow } from '../flow';
+import { advanceAndShow, flowPost, type PostedFlow } from '../flow';
 import { checkCode, sendCode } from '../otp';
 import { closeAsGone, closeWithRefusal } from '../render';
 import { emailOtpPage, emailPage } from '../views/email';
-import { TOO_MANY_WRONG_CODES } from './phone';
+import { TOO_MANY_WRONG_CODES } from './cellulare';
 
 export const EMAIL_TAKEN = 'Questo indirizzo email è già usato come username da un\'altra identità digitale: indicane un altro oppure scegli "Non adesso".';
 
 /** Sends the code to `email` and moves to (or stays on) the code form; refusals keep the citizen's page. */
-async function sendEmail(request: Request, env: Env, flow: LoadedFlow, email: string): Promise<Response> {
+async function sendEmail(request: Request, env: Env, flow: PostedFlow, email: string): Promise<Response> {
   const result = await sendCode(env, flow, 'email', email);
   if (result.sent) {
     if (flow.step === 'otp-email') {
@@ -44,7 +44,7 @@ export async function postResendEmail(request: IRequest, env: Env): Promise<Resp
   const posted = await flowPost(request, env, 'invia-email');
   if (posted instanceof Response) return posted;
   const { flow } = posted;
-  if (!flow.data.email) return advanceAndShow(flow, 'email', {});
+  if (!flow.data.email) return advanceAndShow(flow, 'email');
   return sendEmail(request, env, flow, flow.data.email);
 }
 
@@ -65,7 +65,7 @@ export async function postEmailOtp(request: IRequest, env: Env): Promise<Respons
 export async function postChangeEmail(request: IRequest, env: Env): Promise<Response> {
   const posted = await flowPost(request, env, 'cambia-email');
   if (posted instanceof Response) return posted;
-  return advanceAndShow(posted.flow, 'email', {});
+  return advanceAndShow(posted.flow, 'email');
 }
 
 /** POST /attivazione/non-adesso — "Non adesso": no email now (it can be added later). */

@@ -6,7 +6,7 @@ import { refusalForStatus } from '../../core/activation-eligibility';
 import { randomInt } from '../../platform/crypto';
 import { redirect } from '../../platform/http';
 import { cardObject } from '../../platform/objects';
-import { advanceAndShow, flowPost, type ActivationData } from '../flow';
+import { advanceAndShow, flowPost, moveByAction } from '../flow';
 import { closeWithRefusal } from '../render';
 import { pukPage } from '../views/puk';
 
@@ -29,12 +29,11 @@ export async function postPuk(request: IRequest, env: Env): Promise<Response> {
     case 'ok':
       return advanceAndShow(flow, 'cellulare', { pukPositions: null });
     case 'wrong': {
-      const patch: Partial<ActivationData> = { pukPositions: drawPukPositions(randomInt) };
-      const next = await flow.stub.advance('puk', 'puk', patch as Record<string, unknown>);
-      if (!next) return redirect('/attivazione');
+      const pukPositions = drawPukPositions(randomInt);
+      if (!(await moveByAction(flow, 'puk', { pukPositions }))) return redirect('/attivazione');
       const warning = answer.remaining === 1 ? " Attenzione: un altro errore bloccherà la carta in modo permanente per l'identità digitale." : '';
       const message = `Le cifre inserite non sono corrette. Tentativi rimasti: ${answer.remaining}.${warning}`;
-      return pukPage({ csrf: flow.csrf, positions: patch.pukPositions!, errors: [message] }, 400);
+      return pukPage({ csrf: flow.csrf, positions: pukPositions, errors: [message] }, 400);
     }
     case 'blocked':
       return closeWithRefusal(request, flow, 'puk_blocked');

@@ -56,17 +56,7 @@ export function refusalPage(reason: ActivationRefusal): Response {
   return messagePage(403, 'Attivazione non possibile', REFUSALS[reason], { href: '/attivazione', text: "Torna all'inizio" });
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Richiesta non valida',
-  403: 'Richiesta non autorizzata',
-  404: 'Pagina non trovata',
-  413: 'Richiesta troppo grande',
-  415: 'Richiesta non valida',
-  429: 'Troppe richieste',
-  503: 'Servizio non disponibile',
-};
-
-/** Any other refusal of a request (CSRF, media type, size…). */
-export function requestErrorPage(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return messagePage(status, TITLES[status] ?? 'Richiesta non valida', message, { href: '/attivazione', text: "Torna all'attivazione" }, 'danger', headers);
+/** Any other refusal of a request (CSRF, media type, size…), titled as the activation's surface says. */
+export function requestErrorPage(status: number, title: string, message: string, headers: Record<string, string> = {}): Response {
+  return messagePage(status, title, message, { href: '/attivazione', text: "Torna all'attivazione" }, 'danger', headers);
 }

@@ -2,8 +2,10 @@ import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { json, redirect } from '../../platform/http';
 import { logAccess } from '../access-log';
-import { approvalWaitMessage, openApproval } from '../app-push';
-import { type LoginFlow, type LoginState, flowGone, loadLoginFlow, loginPath, loginPost } from '../flow';
+import { approvalWaitMessage } from '../../core/app-approvals';
+import { openApproval } from '../../platform/app-approvals';
+import { APPROVAL_SETTLES_FROM, type LoginAdvance, toQrFromApp, toSmsFromApp } from '../../core/login-flow';
+import { type LoginFlow, type LoginState, advanceLogin, flowGone, loadLoginFlow, loginPath, loginPost } from '../flow';
 import { appWaitPage } from '../views/app-wait';
 import { startSms } from './otp';
 
@@ -12,7 +14,7 @@ async function push(env: Env, flow: LoginFlow, login: LoginState, notice?: strin
   const view = { flowId: flow.id, csrf: flow.csrf, request: flow.request };
   const opened = await openApproval(
     env,
-    { flowId: flow.id, request: flow.request, serial: login.serial, kind: 'push', deviceId: null, fromSteps: ['app'] },
+    { flowId: flow.id, request: flow.request, serial: login.serial, kind: 'push', deviceId: null, fromSteps: [APPROVAL_SETTLES_FROM.push] },
     flow.stub,
   );
   if (!opened.opened) {
@@ -24,10 +26,10 @@ async function push(env: Env, flow: LoginFlow, login: LoginState, notice?: strin
 }
 
 /** R-LOG-2, App branch: after the password, the flow waits for the App and a push is sent. */
-export async function startPush(env: Env, flow: LoginFlow, login: LoginState): Promise<Response> {
+export async function startPush(env: Env, flow: LoginFlow, next: LoginAdvance): Promise<Response> {
   // Only the submit that moved the flow sends the push; a concurrent double submit just follows.
-  if (!(await flow.stub.advance('credentials', 'app', { login }))) return redirect(loginPath(flow.id));
-  return push(env, { ...flow, step: 'app', login }, login);
+  if (!(await advanceLogin(flow, next)) || !next.login) return redirect(loginPath(flow.id));
+  return push(env, { ...flow, step: 'app', login: next.login }, next.login);
 }
 
 function appState(flow: LoginFlow): LoginState {
@@ -48,7 +50,7 @@ export async function postAppSms(request: IRequest, env: Env): Promise<Response>
   if (posted instanceof Response) return posted;
   const { flow } = posted;
   await flow.stub.clearAppChallenge();
-  return startSms(env, flow, appState(flow), 'app');
+  return startSms(env, flow, toSmsFromApp(appState(flow)));
 }
 
 /**
@@ -60,7 +62,7 @@ export async function postAppQr(request: IRequest, env: Env): Promise<Response> 
   if (posted instanceof Response) return posted;
   const { flow } = posted;
   await flow.stub.clearAppChallenge();
-  await flow.stub.advance('app', 'credentials', { login: null });
+  await advanceLogin(flow, toQrFromApp);
   return redirect(`${loginPath(flow.id)}#app-title`);
 }
 

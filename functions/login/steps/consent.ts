@@ -1,11 +1,12 @@
 import { forbidden } from '../../core/errors';
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
-import { loginRefusal, satisfies } from '../../core/login-levels';
+import { satisfies } from '../../core/login-levels';
+import { atConsent } from '../../core/login-flow';
 import { redirect } from '../../platform/http';
 import { cardObject } from '../../platform/objects';
 import { logAccess } from '../access-log';
-import { flowGone, loginPath, loginPost } from '../flow';
+import { advanceLogin, flowGone, loginPath, loginPost } from '../flow';
 import { completeLogin } from '../../oidc/handoff';
 
 /** POST /login/:flowId/consenso — "Prosegui" on the consent page (R-LOG-7): the RP gets its code. */
@@ -20,11 +21,11 @@ export async function postConsent(request: IRequest, env: Env): Promise<Response
 
   // The card may have been blocked while the citizen was on the consent page (R-CARD-3: "at once").
   const card = await cardObject(env, login.serial).view();
-  const refusal = card ? loginRefusal(card, req.acr, new Date()) : 'blocked';
-  if (refusal) {
-    await logAccess(env, login.serial, req, login.proven.method, 'card_refused', refusal);
+  const refused = atConsent(login, card, req.acr, Date.now());
+  if (refused) {
+    await logAccess(env, login.serial, req, login.proven.method, 'card_refused', refused.login?.refusal);
     // A double submit or a second tab may have moved the flow on: either way the current page follows.
-    await flow.stub.advance('consent', 'refused', { login: { ...login, refusal } });
+    await advanceLogin(flow, refused);
     return redirect(loginPath(flow.id));
   }
 

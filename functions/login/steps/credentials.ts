@@ -1,21 +1,20 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
-import { loginRefusal, provenBy, secondFactorFor } from '../../core/login-levels';
+import { afterPassword, needsDeviceCount } from '../../core/login-flow';
 import { maskPhone } from '../../core/contacts';
 import { USERNAME_MAX } from '../../core/login-username';
+import { WRONG_CREDENTIALS } from '../../core/login-messages';
 import { throttleMessage } from '../../core/password-throttle';
 import { redirect } from '../../platform/http';
 import { logAccess } from '../access-log';
-import { type LoginState, holderNameOf, loginPath, loginPost } from '../flow';
+import { advanceLogin, loginPath, loginPost } from '../flow';
 import { cardObject } from '../../platform/objects';
 import { startPush } from './app';
 import { startSms } from './otp';
-import { PASSWORD_FIELD_MAX, checkPassword } from '../password-check';
+import { PASSWORD_FIELD_MAX, checkPassword } from '../../platform/password-check';
 import { type CredentialsView, credentialsPage } from '../views/credentials';
 import { issueLoginQr } from '../qr';
 
-/** One message for a wrong password and an unknown username (R-LOG-8: existence is not revealed). */
-export const WRONG_CREDENTIALS = 'Credenziali non valide: controlla il nome utente e la password e riprova.';
 const MISSING_CREDENTIALS = "Inserisci il numero CIE, il codice fiscale o l'email, e la password.";
 
 /** POST /login/:flowId/credenziali — R-LOG-1, R-LOG-8, R-CARD-3, R-CARD-4, then the second factor or consent. */
@@ -51,24 +50,14 @@ export async function postCredentials(request: IRequest, env: Env): Promise<Resp
   }
 
   const { serial, card } = check;
-  const base: LoginState = { serial, fiscalCode: card.fiscalCode, holderName: holderNameOf(card) };
-  const refusal = loginRefusal(card, req.acr, new Date());
-  if (refusal) {
-    await logAccess(env, serial, req, 'password', 'card_refused', refusal);
-    // A double submit or a second tab may have moved the flow on: either way the current page follows.
-    await flow.stub.advance('credentials', 'refused', { login: { ...base, refusal } });
-    return redirect(loginPath(flowId));
-  }
-
-  const certified = card.credentials?.mode === 'app' && (await cardObject(env, serial).liveDevices()) > 0;
-  const second = secondFactorFor(req.acr, card.credentials?.mode ?? 'sms', certified);
-  if (second === 'unavailable') return redirect(loginPath(flowId));
-  if (second === 'none') {
-    const proven = { ...provenBy(second), authTime: Date.now() };
-    await flow.stub.advance('credentials', 'consent', { login: { ...base, proven } });
-    return redirect(loginPath(flowId));
-  }
-  // R-LVL-2: a level 2 request always goes through the possession factor, in the identity's mode.
-  const login: LoginState = { ...base, maskedPhone: maskPhone(card.phone) };
-  return second === 'app' ? startPush(env, flow, login) : startSms(env, flow, login, 'credentials');
+  const now = Date.now();
+  const certified = needsDeviceCount(card, req.acr, now) && (await cardObject(env, serial).liveDevices()) > 0;
+  const next = afterPassword(serial, card, req.acr, certified, maskPhone, now);
+  if ('stay' in next) return redirect(loginPath(flowId));
+  if (next.to === 'refused') await logAccess(env, serial, req, 'password', 'card_refused', next.login?.refusal);
+  if (next.to === 'app') return startPush(env, flow, next);
+  if (next.to === 'otp') return startSms(env, flow, next);
+  // A double submit or a second tab may have moved the flow on: either way the current page follows.
+  await advanceLogin(flow, next);
+  return redirect(loginPath(flowId));
 }

@@ -4,10 +4,10 @@ import { HttpError } from '../../core/errors';
 import { isOtpShape, OTP_CHECK_CAP_MESSAGE, OTP_DIGITS } from '../../core/otp';
 import { type OtpSubject, otpRefusalMessage } from '../../core/otp-send';
 import { type OtpFlow, type OtpSend, checkOtp, sendOtp } from '../../platform/otp';
-import { provenBy } from '../../core/login-levels';
+import { afterSmsCode, type LoginAdvance } from '../../core/login-flow';
 import { redirect } from '../../platform/http';
 import { logAccess } from '../access-log';
-import { type LoginFlow, type LoginState, flowGone, loginPath, loginPost } from '../flow';
+import { type LoginFlow, type LoginState, flowGone, loginMove, loginPath, loginPost } from '../flow';
 import { type OtpView, otpPage } from '../views/otp';
 
 /** R-LOG-2: the code names the service the citizen is logging in to. */
@@ -34,9 +34,7 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
   }
   // A right code moves the flow to consent in the same call. A double submit or a second tab may
   // have moved it on already: either way the current page follows.
-  const proven = { ...provenBy('sms'), authTime: Date.now() };
-  const toConsent = { from: 'otp', to: 'consent', patch: { login: { ...login, proven } } };
-  const check = await checkOtp(env, otpFlow(flow, login), subjectOf(flow), code, toConsent);
+  const check = await checkOtp(env, otpFlow(flow, login), subjectOf(flow), code, loginMove(flow, afterSmsCode(login, Date.now())));
   switch (check.outcome) {
     case 'capped':
       await logAccess(env, login.serial, req, 'sms', 'wrong_otp', 'daily_cap');
@@ -77,9 +75,10 @@ function sendRefused(flow: LoginFlow, view: OtpView, sent: Exclude<OtpSend, { se
  * Into the SMS step (R-LOG-2), from the password or from the App's "Autorizza tramite SMS". Only the
  * submit that moved the flow sends the first code; a concurrent double submit just follows.
  */
-export async function startSms(env: Env, flow: LoginFlow, login: LoginState, from: 'credentials' | 'app'): Promise<Response> {
+export async function startSms(env: Env, flow: LoginFlow, next: LoginAdvance): Promise<Response> {
   const { id: flowId, csrf, request: req } = flow;
-  const sent = await sendOtp(env, otpFlow(flow, login), subjectOf(flow), { enter: { from, to: 'otp', patch: { login } } });
+  const login = next.login!;
+  const sent = await sendOtp(env, otpFlow(flow, login), subjectOf(flow), { enter: loginMove(flow, next) });
   if (sent.sent || sent.reason === 'moved') return redirect(loginPath(flowId));
   return sendRefused(flow, { flowId, csrf, request: req, maskedPhone: login.maskedPhone ?? '' }, sent);
 }

@@ -4,7 +4,7 @@ import { countdownSpoken, countdownVisual } from '../../core/countdown';
 import { USERNAME_MAX } from '../../core/login-username';
 import type { LoginRequest } from '../../core/login-request';
 import { loginPath } from '../flow';
-import { PASSWORD_FIELD_MAX } from '../password-check';
+import { PASSWORD_FIELD_MAX } from '../../platform/password-check';
 import { actionButton, alert, csrfField, loginPage, requestHeader } from './page';
 import type { QrView } from '../qr';
 import { waitingScript } from './waiting';

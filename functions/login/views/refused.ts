@@ -1,20 +1,9 @@
 import { html } from '../../platform/html';
 import type { Refusal } from '../../core/login-levels';
+import { REFUSAL_MESSAGES } from '../../core/login-messages';
 import type { LoginRequest } from '../../core/login-request';
 import { loginPath } from '../flow';
 import { actionButton, loginPage, requestHeader } from './page';
-
-/** R-CARD-3, R-CARD-4, R-CARD-7: why this card cannot log in, in words a citizen can act on. */
-export const REFUSAL_MESSAGES: Readonly<Record<Refusal, string>> = {
-  blocked: 'La tua carta è bloccata perché è stata segnalata come smarrita o rubata: non può essere usata per accedere ai servizi online.',
-  expired: 'La tua carta è scaduta: per accedere ai servizi online serve una carta in corso di validità.',
-  puk_blocked:
-    "L'identità digitale della tua carta è bloccata definitivamente (troppi PUK errati). La carta resta un documento d'identità valido; per accedere di nuovo ai servizi online serve una nuova carta.",
-  superseded: 'Questa carta è stata sostituita da una carta più recente: usa le credenziali della nuova carta.',
-  underage: "L'identità digitale CIE non è disponibile per i minori di 5 anni.",
-  unusable: 'Questa carta non può essere usata per accedere ai servizi online. Per assistenza rivolgiti al tuo Comune.',
-  level3_minor: "L'accesso con lettura della carta (livello 3) non è disponibile per i minori di 18 anni.",
-};
 
 export type RefusedReason = Refusal | 'level3_unavailable' | 'app_denied';
 

@@ -1,12 +1,10 @@
 import type { LoginRequest } from '../../core/login-request';
 import { requestedClaims } from '../../core/oidc-claims';
-import { LOGIN_IDLE_MS } from '../../core/oidc-lifetimes';
 import { readCookie, setCookie } from '../../platform/cookies';
 import { randomId } from '../../platform/crypto';
 import { redirect } from '../../platform/http';
-import { flowObject } from '../../platform/objects';
 import { ServerError } from '../errors';
-import { LOGIN_COOKIE, LOGIN_COOKIE_MAX_AGE_SECONDS, LOGIN_FLOW_TYPE, browserBindingOf } from '../handoff';
+import { LOGIN_COOKIE, LOGIN_COOKIE_MAX_AGE_SECONDS, openLogin } from '../handoff';
 import { claim, type AuthorizeContext } from './context';
 
 /** A browser keeps its binding cookie across logins, so two tabs with two logins both keep working. */
@@ -34,16 +32,8 @@ export async function startLogin(ctx: AuthorizeContext): Promise<Response> {
   };
   const existing = readCookie(ctx.request, LOGIN_COOKIE);
   const cookie = existing && COOKIE_VALUE.test(existing) ? existing : randomId();
-  const flowId = randomId();
-  const started = await flowObject(ctx.env, flowId).start(
-    LOGIN_FLOW_TYPE,
-    'credentials',
-    { ...loginRequest, issuer: ctx.issuer, browserBinding: await browserBindingOf(cookie) },
-    randomId(),
-    LOGIN_IDLE_MS,
-    ctx.now,
-  );
-  if (!started) throw new ServerError();
+  const flowId = await openLogin(ctx.env, loginRequest, ctx.issuer, cookie, ctx.now);
+  if (!flowId) throw new ServerError();
   const url = new URL(ctx.request.url);
   return redirect(`/login/${flowId}`, 303, { 'Set-Cookie': setCookie(url, LOGIN_COOKIE, cookie, LOGIN_COOKIE_MAX_AGE_SECONDS) });
 }

@@ -2,11 +2,11 @@ import type { Env } from '../env';
 import type { CardView } from '../../durable-objects/card';
 import type { AccessLogEntry } from '../core/card';
 import { USERNAME_MAX } from '../core/login-username';
-import { directoryFor } from '../platform/directory';
-import { cardObject } from '../platform/objects';
-import { PBKDF2_ITERATIONS, verifyPassword } from '../platform/password-hash';
-import { unknownUsernameThrottle } from '../platform/username-throttle';
-import { requireSecrets } from './flow';
+import { directoryFor } from './directory';
+import { cardObject } from './objects';
+import { PBKDF2_ITERATIONS, verifyPassword } from './password-hash';
+import { unknownUsernameThrottle } from './username-throttle';
+import { requireSecrets } from './secrets';
 
 /**
  * R-LOG-8: username + password, with the slow-down and the lock, answering the same way — in words

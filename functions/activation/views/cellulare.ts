@@ -23,7 +23,7 @@ ${phoneChangeHint('/attivazione')}`;
 }
 
 /** Step 2.1 (R-ACT-3), before the SMS: confirming the number sends the code. */
-export function phonePage(v: PhoneView): Response {
+export function cellularePage(v: PhoneView): Response {
   return stepPage({
     step: 'cellulare',
     heading: HEADING,
