@@ -1,10 +1,11 @@
 import type { JsonSurface } from '../platform/surface';
-import { postAppCode, postCertificationOtp, startCertification } from './certification';
-import { postDevice, postRegistration, registrationOptions } from './registration';
-import { listDevices, revokeDevice } from './devices';
-import { decideApproval, listApprovals } from './approvals';
-import { scanQr } from './qr';
+import { postAppCode, postCertificationOtp, startCertification } from './steps/certification';
+import { postDevice, postRegistration, registrationOptions } from './steps/registration';
+import { listDevices, revokeDevice } from './steps/devices';
+import { decideApproval, listApprovals } from './steps/approvals';
+import { scanQr } from './steps/qr';
 
+// No views/: the App reads JSON only, so this capability has flow.ts and steps/ but no pages.
 /** The API the App CieID calls: JSON in and out, its refusals rendered as JSON by the Worker's edge. */
 export const appSurface: JsonSurface = {
   name: 'app',

@@ -1,17 +1,17 @@
 import type { IRequest } from 'itty-router';
-import type { Env } from '../env';
-import { HttpError, badRequest, tooManyRequests } from '../core/errors';
-import { json, readJsonObject } from '../platform/http';
-import { grantObject } from '../platform/objects';
-import type { CardView } from '../../durable-objects/card';
-import type { Approval } from '../../durable-objects/device-table';
-import { approvalWaitMessage, parseQrContent } from '../core/app-approvals';
-import { APPROVAL_SETTLES_FROM, LOGIN_FLOW, LOGIN_QR_STEPS } from '../core/login-flow';
-import { openApproval, qrTokenHash } from '../platform/app-approvals';
-import { readFlowAt } from '../platform/flows';
-import { logAppAttempt } from './access-log';
+import type { Env } from '../../env';
+import { HttpError, badRequest, tooManyRequests } from '../../core/errors';
+import { json, readJsonObject } from '../../platform/http';
+import { grantObject } from '../../platform/objects';
+import type { CardView } from '../../../durable-objects/card';
+import type { Approval } from '../../../durable-objects/device-table';
+import { approvalWaitMessage, parseQrContent } from '../../core/app-approvals';
+import { APPROVAL_SETTLES_FROM, LOGIN_FLOW, LOGIN_QR_STEPS } from '../../core/login-flow';
+import { openApproval, qrTokenHash } from '../../platform/app-approvals';
+import { readFlowAt } from '../../platform/flows';
+import { logAppAttempt } from '../access-log';
 import { approvalJson } from './approvals';
-import { requireDeviceSession } from './session';
+import { requireDeviceSession } from '../session';
 
 /**
  * POST /app/qr — R-LOG-3: the App scanned the level 2 page's QR code. The code is taken once, by this

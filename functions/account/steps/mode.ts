@@ -1,12 +1,12 @@
 import type { IRequest } from 'itty-router';
-import type { Env } from '../env';
-import { badRequest } from '../core/errors';
-import { parseL2Mode } from '../core/card';
-import { MODE_CHANGE_FLOW } from '../core/citizen-flows';
-import { json, readJsonObject } from '../platform/http';
-import { endFlow, flowGone, requireFlow } from '../platform/flows';
-import { cardObject } from '../platform/objects';
-import { checkCitizenOtp, startCitizenFlow } from '../app/citizen-flow';
+import type { Env } from '../../env';
+import { badRequest } from '../../core/errors';
+import { parseL2Mode } from '../../core/card';
+import { MODE_CHANGE_FLOW } from '../../core/citizen-flows';
+import { json, readJsonObject } from '../../platform/http';
+import { endFlow, flowGone, requireFlow } from '../../platform/flows';
+import { cardObject } from '../../platform/objects';
+import { checkCitizenOtp, startCitizenFlow } from '../../app/citizen-flow';
 
 /**
  * R-ACC-3, minimal: switching the level 2 mode between App CieID and SMS. Only the citizen can —

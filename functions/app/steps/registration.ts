@@ -1,15 +1,15 @@
 import type { IRequest } from 'itty-router';
 import { generateRegistrationOptions, verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
-import type { Env } from '../env';
-import { HttpError, badRequest, conflict } from '../core/errors';
-import { randomId } from '../platform/crypto';
-import { toBase64Url } from '../platform/encoding';
-import { endFlow } from '../platform/flows';
-import { json, readJsonObject } from '../platform/http';
-import { cardObject, cardObjectId } from '../platform/objects';
-import { advanceCertification, loadCertification } from './certification-flow';
-import { appRelyingParty } from './relying-party';
-import { newSessionSecret, sessionHashOf, sessionToken } from './session';
+import type { Env } from '../../env';
+import { HttpError, badRequest, conflict } from '../../core/errors';
+import { randomId } from '../../platform/crypto';
+import { toBase64Url } from '../../platform/encoding';
+import { endFlow } from '../../platform/flows';
+import { json, readJsonObject } from '../../platform/http';
+import { cardObject, cardObjectId } from '../../platform/objects';
+import { advanceCertification, loadCertification } from '../flow';
+import { appRelyingParty } from '../relying-party';
+import { newSessionSecret, sessionHashOf, sessionToken } from '../session';
 
 /** ES256 only: the App's keys live in the phone's secure hardware, which all offer P-256. */
 const ES256 = -7;

@@ -1,9 +1,9 @@
 import type { IRequest } from 'itty-router';
-import type { Env } from '../env';
-import { notFound } from '../core/errors';
-import { json } from '../platform/http';
-import type { DeviceListing } from '../../durable-objects/device-table';
-import { requireDeviceSession } from './session';
+import type { Env } from '../../env';
+import { notFound } from '../../core/errors';
+import { json } from '../../platform/http';
+import type { DeviceListing } from '../../../durable-objects/device-table';
+import { requireDeviceSession } from '../session';
 
 /** GET /app/dispositivi — R-APP-4 / R-ACC-5: the identity's devices, revoked ones marked as such. */
 export async function listDevices(request: IRequest, env: Env): Promise<Response> {

@@ -1,20 +1,20 @@
 import type { IRequest } from 'itty-router';
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { isoBase64URL, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
-import type { Env } from '../env';
-import { HttpError, badRequest } from '../core/errors';
-import { counterAdvances } from '../core/app-approvals';
-import { checkedMove } from '../core/flows';
-import { APPROVAL_SETTLES_FROM, LOGIN_FLOW, afterAppDecision } from '../core/login-flow';
-import type { Level } from '../core/login-levels';
-import { readFlowAt } from '../platform/flows';
-import { json, readJsonObject } from '../platform/http';
-import { grantObject } from '../platform/objects';
-import type { CardView } from '../../durable-objects/card';
-import type { Approval, DeviceRecord } from '../../durable-objects/device-table';
-import { logAppAttempt } from './access-log';
-import { appRelyingParty } from './relying-party';
-import { type DeviceSession, requireDeviceSession } from './session';
+import type { Env } from '../../env';
+import { HttpError, badRequest } from '../../core/errors';
+import { counterAdvances } from '../../core/app-approvals';
+import { checkedMove } from '../../core/flows';
+import { APPROVAL_SETTLES_FROM, LOGIN_FLOW, afterAppDecision } from '../../core/login-flow';
+import type { Level } from '../../core/login-levels';
+import { readFlowAt } from '../../platform/flows';
+import { json, readJsonObject } from '../../platform/http';
+import { grantObject } from '../../platform/objects';
+import type { CardView } from '../../../durable-objects/card';
+import type { Approval, DeviceRecord } from '../../../durable-objects/device-table';
+import { logAppAttempt } from '../access-log';
+import { appRelyingParty } from '../relying-party';
+import { type DeviceSession, requireDeviceSession } from '../session';
 
 export const approvalJson = (a: Approval) => ({
   id: a.id,

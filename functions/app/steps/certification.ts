@@ -1,11 +1,11 @@
 import type { IRequest } from 'itty-router';
-import type { Env } from '../env';
-import { HttpError } from '../core/errors';
-import { APP_CODE_MESSAGES, appCodeProblems } from '../core/app-code';
-import { json, readJsonObject } from '../platform/http';
-import { CERTIFICATION_FLOW } from '../core/citizen-flows';
-import { advanceCertification, loadCertification } from './certification-flow';
-import { checkCitizenOtp, startCitizenFlow } from './citizen-flow';
+import type { Env } from '../../env';
+import { HttpError } from '../../core/errors';
+import { APP_CODE_MESSAGES, appCodeProblems } from '../../core/app-code';
+import { json, readJsonObject } from '../../platform/http';
+import { CERTIFICATION_FLOW } from '../../core/citizen-flows';
+import { advanceCertification, loadCertification } from '../flow';
+import { checkCitizenOtp, startCitizenFlow } from '../citizen-flow';
 
 /** POST /app/certificazione — R-APP-1: username and password (the login's rules), then an SMS code. */
 export async function startCertification(request: IRequest, env: Env): Promise<Response> {
