@@ -2,14 +2,16 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../functions/env';
 import type { CardRequest } from '../functions/core/card-request';
 import { PUK_MAX_WRONG, pukDigitsMatch } from '../functions/core/puk-challenge';
-import { OTP_DAILY_CAP, OTP_DAILY_CHECK_CAP, capDay } from '../functions/core/otp';
 import { isExpired } from '../functions/core/card-validity';
 import { type AccessLogEntry, type CardStatus, type L2Mode, IN_SERVICE_STATUSES, isInService } from '../functions/core/card';
 import { decryptSecret } from '../functions/platform/crypto';
 import type { ThrottleState } from '../functions/core/password-throttle';
 import { type FailureRecord, type SuccessRecord, PasswordThrottleTable } from './password-throttle-table';
 import { type Approval, type ApprovalOpening, type DeviceListing, type DeviceRecord, type NewDevice, DeviceTable } from './device-table';
-import { ACCESS_LOG_MAX_EVENTS, ACCESS_LOG_PRUNE_BATCH, ACCESS_LOG_READ_MAX, accessLogCutoff } from '../functions/core/access-log-retention';
+import { CardCapsTable, type SendAllowance } from './card-caps-table';
+import { type CardEvent, CardLogTable } from './card-log-table';
+
+export type { CardEvent, SendAllowance };
 
 /** What the registry was told (core/card-request), plus what issuing the card added. */
 export interface CardRecord extends CardRequest {
@@ -40,14 +42,6 @@ export interface Credentials {
 
 export type PukAnswer = { outcome: 'ok' } | { outcome: 'wrong'; remaining: number } | { outcome: 'blocked' } | { outcome: 'unusable'; status: CardStatus };
 
-export interface CardEvent {
-  at: number;
-  kind: string;
-  detail: Record<string, unknown>;
-}
-
-export type SendAllowance = { allowed: true } | { allowed: false };
-
 /** R-LOG-8: may a password be tried now; if so, the hash to try it against (null: no credentials). */
 export type PasswordGate = { allowed: true; passwordHash: string | null } | { allowed: false; retryAt: number };
 
@@ -70,6 +64,8 @@ export class Card extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly passwordThrottle: PasswordThrottleTable;
   private readonly devices: DeviceTable;
+  private readonly caps: CardCapsTable;
+  private readonly log: CardLogTable;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -88,44 +84,15 @@ export class Card extends DurableObject<Env> {
       verified_email TEXT,
       activated_at INTEGER NOT NULL
     )`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS sends (day TEXT PRIMARY KEY, count INTEGER NOT NULL)`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS otp_checks (day TEXT PRIMARY KEY, count INTEGER NOT NULL)`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS events (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL
-    )`);
+    this.caps = new CardCapsTable(this.sql);
+    this.log = new CardLogTable(this.sql);
     this.passwordThrottle = new PasswordThrottleTable(this.sql, 'password_failures');
     this.devices = new DeviceTable(this.sql);
   }
 
-  /**
-   * The holder's access log (R-LOG-9, R-CARD-3): what happened to this card within the retention
-   * (core/access-log-retention), newest first. Reading filters by time too: a log nobody has written
-   * to for a while may still hold events that the next write will prune.
-   */
+  /** The holder's access log (R-LOG-9, R-CARD-3), newest first, within its retention: see card-log-table.ts. */
   events(limit = 100, now = Date.now()): CardEvent[] {
-    return this.sql
-      .exec(
-        'SELECT at, kind, detail FROM events WHERE at >= ? ORDER BY seq DESC LIMIT ?',
-        accessLogCutoff(now),
-        Math.min(Math.max(1, limit), ACCESS_LOG_READ_MAX),
-      )
-      .toArray()
-      .map((r) => ({ at: Number(r.at), kind: String(r.kind), detail: JSON.parse(String(r.detail)) as Record<string, unknown> }));
-  }
-
-  /**
-   * Appends an event and keeps the log within its bounds in the same write: of the oldest few rows
-   * (the first by seq, never a scan of the log), those beyond the newest ACCESS_LOG_MAX_EVENTS or past
-   * the retention go. A write adds one row and may remove several, so the log never outgrows its cap.
-   */
-  private logEvent(kind: string, detail: Record<string, unknown>, now = Date.now()) {
-    const seq = Number(this.sql.exec('INSERT INTO events (at, kind, detail) VALUES (?, ?, ?) RETURNING seq', now, kind, JSON.stringify(detail)).one().seq);
-    this.sql.exec(
-      'DELETE FROM events WHERE seq IN (SELECT seq FROM events ORDER BY seq LIMIT ?) AND (seq <= ? OR at < ?)',
-      ACCESS_LOG_PRUNE_BATCH,
-      seq - ACCESS_LOG_MAX_EVENTS,
-      accessLogCutoff(now),
-    );
+    return this.log.recent(limit, now);
   }
 
   private row(): Row | null {
@@ -190,7 +157,7 @@ export class Card extends DurableObject<Env> {
     const changed = this.sql
       .exec(`UPDATE card SET status = 'blocked', blocked_reason = ? WHERE id = 1 AND ${IN_SERVICE_SQL} RETURNING id`, reason)
       .toArray().length;
-    if (changed) this.logEvent('card_blocked', { reason });
+    if (changed) this.log.append('card_blocked', { reason }, Date.now());
     return this.view();
   }
 
@@ -248,35 +215,20 @@ export class Card extends DurableObject<Env> {
         now,
       );
       this.sql.exec(`UPDATE card SET status = 'active' WHERE id = 1`);
-      this.logEvent('activation', { outcome: 'completed', mode: credentials.mode }, now);
+      this.log.append('activation', { outcome: 'completed', mode: credentials.mode }, now);
     });
     return { ok: true };
   }
 
   /** R-CARD-3: a refused activation is in the holder's log too (the citizen proved CF and serial). */
   logActivationRefused(reason: string, now = Date.now()): void {
-    this.logEvent('activation', { outcome: 'refused', reason }, now);
+    this.log.append('activation', { outcome: 'refused', reason }, now);
   }
 
-  /** One more today in a daily counter, unless it is at its cap — counted and enforced in one statement. */
-  private countToday(table: 'sends' | 'otp_checks', cap: number, now: number): SendAllowance {
-    const day = capDay(now);
-    this.sql.exec(`DELETE FROM ${table} WHERE day <> ?`, day);
-    const row = this.sql
-      .exec(
-        `INSERT INTO ${table} (day, count) VALUES (?, 1)
-         ON CONFLICT(day) DO UPDATE SET count = count + 1 WHERE count < ?
-         RETURNING count`,
-        day,
-        cap,
-      )
-      .toArray()[0];
-    return row ? { allowed: true } : { allowed: false };
-  }
+  // ——— The identity's daily caps of codes sent and checked (R-OTP-2, R-OTP-3): see card-caps-table.ts. ———
 
-  /** R-OTP-3: the daily cap of codes sent to this identity. */
   countSend(now = Date.now()): SendAllowance {
-    return this.countToday('sends', OTP_DAILY_CAP, now);
+    return this.caps.countSend(now);
   }
 
   /**
@@ -288,21 +240,13 @@ export class Card extends DurableObject<Env> {
     return { allowed: true, phone: this.record()?.phone ?? null };
   }
 
-  /**
-   * R-OTP-2 across flows: codes checked for this identity today. Five wrong codes close a flow, but a
-   * new flow (and a new code) is one password away; this bounds the guesses a day per identity.
-   */
   countOtpCheck(now = Date.now()): SendAllowance {
-    return this.countToday('otp_checks', OTP_DAILY_CHECK_CAP, now);
+    return this.caps.countOtpCheck(now);
   }
 
-  /**
-   * Gives back a check counted at `countedAt` that reached no open flow (platform/otp): it compared
-   * no code, so it is no guess. Only that day's count goes down — past midnight there is nothing to
-   * give back — and never below zero.
-   */
+  /** A check that reached no open flow compared no code: it is given back (platform/otp). */
   uncountOtpCheck(countedAt: number): void {
-    this.sql.exec('UPDATE otp_checks SET count = count - 1 WHERE day = ? AND count > 0', capDay(countedAt));
+    this.caps.uncountOtpCheck(countedAt);
   }
 
   /**
@@ -354,15 +298,14 @@ export class Card extends DurableObject<Env> {
 
   /** R-LOG-9: every login attempt on this identity, granted or refused. */
   logAccess(entry: AccessLogEntry): void {
-    const { at, ...detail } = entry;
-    this.logEvent('access', detail, at);
+    this.log.access(entry);
   }
 
   // ——— App CieID devices (R-APP-3, R-APP-4) and their approvals (R-LOG-2, R-LOG-3): see device-table.ts. ———
 
   addDevice(d: NewDevice, sessionHash: string, now = Date.now()): boolean {
     const added = this.devices.add(d, sessionHash, now);
-    if (added) this.logEvent('device_certified', { device: d.id, name: d.name }, now);
+    if (added) this.log.append('device_certified', { device: d.id, name: d.name }, now);
     return added;
   }
 
@@ -384,7 +327,7 @@ export class Card extends DurableObject<Env> {
 
   revokeDevice(id: string, now = Date.now()): boolean {
     const revoked = this.devices.revoke(id, now);
-    if (revoked) this.logEvent('device_revoked', { device: id }, now);
+    if (revoked) this.log.append('device_revoked', { device: id }, now);
     return revoked;
   }
 
@@ -411,7 +354,7 @@ export class Card extends DurableObject<Env> {
   /** R-ACC-3: the level 2 mode, switched in the personal area; effective for the next login. */
   setMode(mode: L2Mode, now = Date.now()): boolean {
     const changed = this.sql.exec('UPDATE credentials SET mode = ? WHERE id = 1 RETURNING id', mode).toArray().length === 1;
-    if (changed) this.logEvent('mode_changed', { mode }, now);
+    if (changed) this.log.append('mode_changed', { mode }, now);
     return changed;
   }
 }

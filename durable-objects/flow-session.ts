@@ -1,11 +1,11 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../functions/env';
-import { OTP_MAX_WRONG, OTP_TTL_MS, resendWaitSeconds } from '../functions/core/otp';
-import { fromBase64Url } from '../functions/platform/encoding';
 import { GRANT_PHASES, type GrantDecision, type GrantRecord, type TokenRecord, type TokenStatus } from '../functions/core/grant';
 import type { FlowMove } from '../functions/core/flows';
 import { GrantTable } from './grant-table';
 import { type AppChallenge, FlowAppTable, type QrClaim } from './flow-app-table';
+import { type CodeCheck, FlowOtpTable, type OtpIssue } from './flow-otp-table';
+import { WaitingPages } from './flow-waiting-pages';
 
 /**
  * A flow in progress (any kind of core/flows.ts: activation, login, device certification, …), keyed
@@ -24,7 +24,7 @@ export interface FlowState<D = Record<string, unknown>> {
   expiresAt: number;
 }
 
-export type { FlowMove };
+export type { FlowMove, OtpIssue };
 
 /**
  * Where a flow's QR code may be shown and scanned, and at which of those steps a renewal also
@@ -35,32 +35,29 @@ export interface QrSteps {
   renewalRetiresScanAt: readonly string[];
 }
 
-export type OtpIssue = { issued: true } | { issued: false; waitSeconds: number };
 /**
  * `closed`: this check was the fifth wrong code and closed the flow. `gone`: the flow was not open
  * (closed before, expired, or never started), so no code was compared — the identity's daily count
  * of checks gives that one back (platform/otp).
  */
-export type OtpCheck =
-  | { outcome: 'ok'; purpose: string }
-  | { outcome: 'wrong'; remaining: number }
-  | { outcome: 'expired' }
-  | { outcome: 'closed' }
-  | { outcome: 'gone' }
-  | { outcome: 'none' };
+export type OtpCheck = CodeCheck | { outcome: 'gone' };
 
 export class FlowSession extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly pages: WaitingPages;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.pages = new WaitingPages(ctx);
     this.schema();
   }
 
   /** Tables created on first use (only login flows need them); forgotten when deleteAll() drops them. */
   private appTable: FlowAppTable | null = null;
   private grantTable: GrantTable | null = null;
+  /** The flow's one-time code (flow-otp-table.ts); its table exists from the start, as `flow` does. */
+  private otp!: FlowOtpTable;
 
   /** Also run after deleteAll(), which drops the tables of a live object. */
   private schema() {
@@ -72,11 +69,7 @@ export class FlowSession extends DurableObject<Env> {
       created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, idle_ms INTEGER NOT NULL,
       closed INTEGER NOT NULL DEFAULT 0
     )`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS otp (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      purpose TEXT NOT NULL, hash TEXT NOT NULL, expires_at INTEGER NOT NULL,
-      wrong INTEGER NOT NULL DEFAULT 0, sent_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0
-    )`);
+    this.otp = new FlowOtpTable(this.sql);
   }
 
   private live(now: number) {
@@ -140,32 +133,20 @@ export class FlowSession extends DurableObject<Env> {
     const data = { ...(JSON.parse(String(row.data)) as Record<string, unknown>), ...patch };
     this.sql.exec('UPDATE flow SET step = ?, data = ? WHERE id = 1', toStep, JSON.stringify(data));
     await this.touch(Number(row.idle_ms), now);
-    this.announce({ step: toStep });
+    this.pages.announce({ step: toStep });
     return this.read(now);
   }
 
   /**
-   * R-OTP-1, R-OTP-3: replaces the current code with a new one (hash only), unless the last was sent less
-   * than 30 s ago. The old code stops working at once. The wrong-code count survives the new code:
-   * R-OTP-2 counts per flow, and a count reset by every resend would allow unbounded guessing.
+   * R-OTP-1, R-OTP-3: a new code for an open flow (flow-otp-table.ts: the 30 s resend rule, the old
+   * code retired); issuing one restarts the flow's idle clock.
    */
   async issueOtp(purpose: string, hash: string, now = Date.now()): Promise<OtpIssue> {
     const row = this.live(now);
     if (!row) return { issued: false, waitSeconds: 0 };
-    const last = this.sql.exec('SELECT sent_at, purpose FROM otp WHERE id = 1').toArray()[0];
-    const wait = last && String(last.purpose) === purpose ? resendWaitSeconds(Number(last.sent_at), now) : 0;
-    if (wait > 0) return { issued: false, waitSeconds: wait };
-    this.sql.exec(
-      `INSERT INTO otp (id, purpose, hash, expires_at, wrong, sent_at, used) VALUES (1, ?, ?, ?, 0, ?, 0)
-       ON CONFLICT(id) DO UPDATE SET purpose = excluded.purpose, hash = excluded.hash,
-         expires_at = excluded.expires_at, sent_at = excluded.sent_at, used = 0`,
-      purpose,
-      hash,
-      now + OTP_TTL_MS,
-      now,
-    );
-    await this.touch(Number(row.idle_ms), now);
-    return { issued: true };
+    const issue = this.otp.issue(purpose, hash, now);
+    if (issue.issued) await this.touch(Number(row.idle_ms), now);
+    return issue;
   }
 
   /**
@@ -195,28 +176,15 @@ export class FlowSession extends DurableObject<Env> {
   }
 
   /**
-   * R-OTP-1, R-OTP-2: a code is good once, for its purpose, until it expires; the fifth wrong code closes
-   * the whole flow. The comparison is constant-time and the decision one synchronous step.
+   * R-OTP-1, R-OTP-2: the code checked against an open flow (flow-otp-table.ts); the fifth wrong code
+   * closes the whole flow. Check and close are one synchronous step, so no concurrent request sees the
+   * flow open after the code that closed it.
    */
   checkOtp(purpose: string, hash: string, now = Date.now()): OtpCheck {
-    const row = this.live(now);
-    if (!row) return { outcome: 'gone' };
-    const otp = this.sql.exec('SELECT * FROM otp WHERE id = 1').toArray()[0];
-    if (!otp || String(otp.purpose) !== purpose || Number(otp.used) === 1) return { outcome: 'none' };
-    if (Number(otp.expires_at) <= now) return { outcome: 'expired' };
-    const a = fromBase64Url(String(otp.hash));
-    const b = fromBase64Url(hash);
-    const right = a.byteLength === b.byteLength && crypto.subtle.timingSafeEqual(a, b);
-    if (right) {
-      this.sql.exec('UPDATE otp SET used = 1 WHERE id = 1');
-      return { outcome: 'ok', purpose };
-    }
-    const wrong = Number(this.sql.exec('UPDATE otp SET wrong = wrong + 1 WHERE id = 1 RETURNING wrong').toArray()[0]!.wrong);
-    if (wrong >= OTP_MAX_WRONG) {
-      this.sql.exec('UPDATE flow SET closed = 1 WHERE id = 1');
-      return { outcome: 'closed' };
-    }
-    return { outcome: 'wrong', remaining: OTP_MAX_WRONG - wrong };
+    if (!this.live(now)) return { outcome: 'gone' };
+    const check = this.otp.check(purpose, hash, now);
+    if (check.outcome === 'closed') this.sql.exec('UPDATE flow SET closed = 1 WHERE id = 1');
+    return check;
   }
 
   /** R-ACT-8: abandoning the flow keeps nothing. */
@@ -229,11 +197,11 @@ export class FlowSession extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const row = this.sql.exec('SELECT expires_at FROM flow WHERE id = 1').toArray()[0];
     if (row && Number(row.expires_at) > Date.now()) {
-      if (this.app().dropExpiredQr(Date.now())) this.announce({ qr: 'expired' });
+      if (this.app().dropExpiredQr(Date.now())) this.pages.announce({ qr: 'expired' });
       await this.scheduleAlarm();
       return;
     }
-    for (const ws of this.ctx.getWebSockets()) ws.close(1000, 'flow ended');
+    this.pages.closeAll();
     await this.ctx.storage.deleteAll();
     this.schema();
   }
@@ -296,27 +264,12 @@ export class FlowSession extends DurableObject<Env> {
     return this.app().claimQr(tokenHash, deviceId, now);
   }
 
-  // ——— The waiting page's wake-up: a hibernating WebSocket per open page (docs/login-pages.md). ———
+  // ——— The waiting page's wake-up: a hibernating WebSocket per open page (flow-waiting-pages.ts). ———
 
-  /** Only the Worker reaches this, after checking the browser binding; it forwards the upgrade as is. */
+  /** A socket opens only on a live flow: a page of a flow already gone polls and finds it gone. */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket' || !this.live(Date.now())) {
-      return new Response(null, { status: 426 });
-    }
-    const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
-    return new Response(null, { status: 101, webSocket: client });
-  }
-
-  private announce(message: Record<string, unknown>) {
-    const text = JSON.stringify(message);
-    for (const ws of this.ctx.getWebSockets()) {
-      try {
-        ws.send(text);
-      } catch {
-        // A socket closing meanwhile needs nothing: its page polls or reloads.
-      }
-    }
+    if (!WaitingPages.isUpgrade(request) || !this.live(Date.now())) return new Response(null, { status: 426 });
+    return this.pages.accept();
   }
 
   /** Any message is a "where are we?": the answer is the current step. */
@@ -326,11 +279,7 @@ export class FlowSession extends DurableObject<Env> {
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, 'closed');
-    } catch {
-      // Already closed by the runtime (it may answer the close frame itself): nothing left to do.
-    }
+    WaitingPages.closeBack(ws, code);
   }
 
   // ——— The grant (docs/login-handoff.md): a finished login lives on as the grant it gave the RP. ———
