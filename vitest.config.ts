@@ -3,8 +3,12 @@ import { defineConfig } from 'vitest/config';
 import { randomBytes } from 'node:crypto';
 import { generateOidcKeys } from './scripts/oidc-keys.mjs';
 import { generateDemoRpKeys } from './scripts/demo-rp-keys.mjs';
+import { generateCardCa } from './scripts/dev-secrets.mjs';
 
 const secret = () => randomBytes(32).toString('base64url');
+
+/** A card CA of this run (CARD_CA_KEY, CARD_CA_CERT), made as `npm start` makes the development one. */
+const cardCa = await generateCardCa();
 
 /** Tests run inside workerd with the development configuration and fresh secrets each run. */
 export default defineConfig({
@@ -21,6 +25,7 @@ export default defineConfig({
           DATA_KEY: secret(),
           OIDC_KEYS: generateOidcKeys(),
           DEMO_RP_KEYS: generateDemoRpKeys(),
+          ...cardCa,
         },
       },
     }),

@@ -5,6 +5,8 @@ import { PUK_MAX_WRONG, pukDigitsMatch } from '../functions/core/puk-challenge';
 import { isExpired } from '../functions/core/card-validity';
 import { type AccessLogEntry, type CardStatus, type L2Mode, IN_SERVICE_STATUSES, isInService } from '../functions/core/card';
 import { decryptSecret } from '../functions/platform/crypto';
+import { directoryFor } from '../functions/platform/directory';
+import { certificateNotAfter } from '../functions/core/card-auth';
 import type { ThrottleState } from '../functions/core/password-throttle';
 import { type FailureRecord, type SuccessRecord, PasswordThrottleTable } from './password-throttle-table';
 import { type Approval, type ApprovalOpening, type DeviceListing, type DeviceRecord, type NewDevice, DeviceTable } from './device-table';
@@ -21,6 +23,12 @@ export interface CardRecord extends CardRequest {
   /** AES-GCM sealed, bound to the serial (see platform/crypto). */
   sealedPin: string;
   sealedPuk: string;
+  /**
+   * The authentication certificate it was issued with (level 3, docs/level3.md): DER, base64url, and
+   * its SHA-256 (lower-case hex). A card is never issued another; one issued before level 3 has none.
+   */
+  certificate?: string;
+  certificateFingerprint?: string;
 }
 
 export interface CardView extends Omit<CardRequest, 'publicKey'> {
@@ -32,6 +40,9 @@ export interface CardView extends Omit<CardRequest, 'publicKey'> {
   blockedReason: string | null;
   pukFailures: number;
   credentials: { activatedAt: number; mode: L2Mode; verifiedEmail: string | null } | null;
+  /** The certificate as issued (DER, base64url) and its SHA-256 fingerprint; null for a card issued before level 3. */
+  certificate: string | null;
+  certificateFingerprint: string | null;
 }
 
 export interface Credentials {
@@ -143,6 +154,8 @@ export class Card extends DurableObject<Env> {
             verifiedEmail: cred.verified_email === null ? null : String(cred.verified_email),
           }
         : null,
+      certificate: record.certificate ?? null,
+      certificateFingerprint: record.certificateFingerprint ?? null,
     };
   }
 
@@ -195,8 +208,30 @@ export class Card extends DurableObject<Env> {
       .toArray()[0];
     if (!updated) return { outcome: 'blocked' };
     const failures = Number(updated.puk_failures);
-    if (failures > PUK_MAX_WRONG) return { outcome: 'blocked' };
+    if (failures > PUK_MAX_WRONG) {
+      // Only the answer that blocked the card (one, whatever the concurrency) lists its certificate.
+      if (failures === PUK_MAX_WRONG + 1) await this.revokeCertificate(record, now);
+      return { outcome: 'blocked' };
+    }
     return { outcome: 'wrong', remaining: PUK_MAX_WRONG + 1 - failures };
+  }
+
+  /**
+   * R-PUK-3: a card blocked for good goes on the card CA's CRL (docs/level3.md), as the registry puts
+   * the cards it blocks or supersedes. The card is blocked either way — every card signature is
+   * checked against this object's status — so a directory that fails here costs the auditors' list
+   * one line, never the citizen an error page.
+   */
+  private async revokeCertificate(record: CardRecord, now: number): Promise<void> {
+    if (!record.certificate) return;
+    try {
+      await directoryFor(this.env).revokeCertificate(
+        { serial: record.serial, revokedAt: now, reason: 'puk_blocked', notAfter: certificateNotAfter(record.expiresAt).getTime() },
+        now,
+      );
+    } catch (err) {
+      console.error('card: CRL line for a PUK-blocked card not written', err instanceof Error ? err.message : String(err));
+    }
   }
 
   /** R-ACT-9: activation (again) replaces the level 1/2 credentials in one statement. */

@@ -3,6 +3,8 @@ import type { Env } from '../functions/env';
 import type { AttemptDecision } from '../functions/core/password-throttle';
 import { type FailureRecord, PasswordThrottleTable } from './password-throttle-table';
 import { ExpiringKeysTable } from './expiring-keys-table';
+import type { RevocationReason, RevokedCertificate } from '../functions/core/card-auth';
+import type { RevocationList, StoredCrl } from '../functions/platform/directory';
 
 /**
  * One shard of the embedded directory: a small key → value table with an owner per key, so that
@@ -20,6 +22,14 @@ export class DirectoryShard extends DurableObject<Env> {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS entries (
       key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL
     )`);
+    // The card CA's revocation list (docs/level3.md): every shard has the tables, the `crl` shard alone fills them.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS revoked_certificates (
+      serial TEXT PRIMARY KEY, revoked_at INTEGER NOT NULL, reason TEXT NOT NULL, not_after INTEGER NOT NULL
+    )`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS crl (
+      id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, crl_version INTEGER, built_at INTEGER, der TEXT
+    )`);
+    this.sql.exec('INSERT OR IGNORE INTO crl (id, version) VALUES (1, 0)');
     this.unknownUsernames = new PasswordThrottleTable(this.sql, 'unknown_password_failures');
     this.expiring = new ExpiringKeysTable(this.sql);
   }
@@ -72,6 +82,50 @@ export class DirectoryShard extends DurableObject<Env> {
   unknownUsernameFailure(key: string, now = Date.now()): FailureRecord {
     this.unknownUsernames.prune(now);
     return this.unknownUsernames.recordFailure(key, now);
+  }
+
+  /**
+   * One more line on the revocation list, and the list's version moved in the same call, so a CRL
+   * signed from the list before it is known to be out of date. A serial already listed keeps its line.
+   */
+  revokeCertificate(entry: RevokedCertificate, now = Date.now()): void {
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec('DELETE FROM revoked_certificates WHERE not_after < ?', now);
+      const added = this.sql
+        .exec(
+          'INSERT INTO revoked_certificates (serial, revoked_at, reason, not_after) VALUES (?, ?, ?, ?) ON CONFLICT(serial) DO NOTHING RETURNING serial',
+          entry.serial,
+          entry.revokedAt,
+          entry.reason,
+          entry.notAfter,
+        )
+        .toArray().length;
+      if (added) this.sql.exec('UPDATE crl SET version = version + 1 WHERE id = 1');
+    });
+  }
+
+  revocationList(now = Date.now()): RevocationList {
+    const state = this.sql.exec('SELECT version, crl_version, built_at, der FROM crl WHERE id = 1').one();
+    const entries = this.sql
+      .exec('SELECT serial, revoked_at, reason, not_after FROM revoked_certificates WHERE not_after >= ? ORDER BY serial', now)
+      .toArray()
+      .map((r) => ({ serial: String(r.serial), revokedAt: Number(r.revoked_at), reason: String(r.reason) as RevocationReason, notAfter: Number(r.not_after) }));
+    const crl: StoredCrl | null = state.der === null ? null : { version: Number(state.crl_version), builtAt: Number(state.built_at), der: String(state.der) };
+    return { version: Number(state.version), entries, crl };
+  }
+
+  /** Two requests may sign at once: the CRL of the later list, or the later of two at one version, stays. */
+  storeCrl(crl: StoredCrl): void {
+    this.sql.exec(
+      `UPDATE crl SET crl_version = ?, built_at = ?, der = ?
+       WHERE id = 1 AND (der IS NULL OR crl_version < ? OR (crl_version = ? AND built_at < ?))`,
+      crl.version,
+      crl.builtAt,
+      crl.der,
+      crl.version,
+      crl.version,
+      crl.builtAt,
+    );
   }
 
   /** Removes the key whatever it is bound to; true when there was one. */

@@ -32,6 +32,14 @@ export interface Env {
    * generated once by scripts/dev-secrets.mjs. Never set in production, where /demo does not exist.
    */
   DEMO_RP_KEYS?: string;
+  /**
+   * The issuing CA of the cards' authentication certificates (level 3, docs/level3.md): its private
+   * key, a JWK (EC P-256), secret; and its self-signed certificate, PEM, published at
+   * /.well-known/cie-ca.pem. Without both, issuing a card and every card signature answer 503.
+   * Generated once by scripts/dev-secrets.mjs in development.
+   */
+  CARD_CA_KEY?: string;
+  CARD_CA_CERT?: string;
   /** The OP's issuer (https origin). Required in production; elsewhere the request's origin. */
   ISSUER?: string;
   /** The federation entity's organization data (C-2); development defaults when absent. */

@@ -20,7 +20,7 @@ const citizen = (givenName, familyName, gender, years, phone, email) =>
 // the seed issues renewal cards (R-CARD-7) for the same codici fiscali.
 const tail = () => String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
 const demo = [
-  { who: 'Adulto', data: citizen('Mario', 'Rossi', 'M', 45, `+3934${tail()}`, 'mario.rossi@example.it') },
+  { who: 'Adulto', data: citizen('Mario', 'Rossi', 'M', 45, `+3934${tail()}`, 'mario.rossi@example.it'), chip: true },
   { who: 'Minore 5–18 anni', data: citizen('Giulia', 'Bianchi', 'F', 12, `+3935${tail()}`) },
   { who: 'Minore sotto i 5 anni', data: citizen('Luca', 'Verdi', 'M', 3, `+3936${tail()}`) },
   { who: 'Carta bloccata (smarrita)', data: citizen('Anna', 'Neri', 'F', 60, `+3937${tail()}`), block: 'lost' },
@@ -38,7 +38,7 @@ async function api(path, body) {
 }
 
 try {
-  for (const { who, data, block } of demo) {
+  for (const { who, data, block, chip } of demo) {
     const card = await api('/cards', data);
     if (block) await api(`/cards/${card.serial}/block`, { reason: block });
     console.log(`\n${who}${block ? ' — bloccata' : ''}
@@ -48,6 +48,13 @@ try {
   Cellulare       ${data.phone}${data.email ? `\n  Email           ${data.email}` : ''}
   Ricevuta        PIN ${card.receipt.pinFirstHalf}····   PUK ${card.receipt.pukFirstHalf}····
   Lettera         PIN ····${card.letter.pinSecondHalf}   PUK ····${card.letter.pukSecondHalf}`);
+    // Level 3: what the chip holds — the key the registry drew for it (given once, kept nowhere) and
+    // the certificate the card CA signed; a virtual card loads both, with PIN and PUK.
+    if (chip && card.cardKey && card.certificate) {
+      console.log(`  Chiave carta    ${JSON.stringify(card.cardKey)}
+  Certificato
+${card.certificate.trim().replace(/^/gm, '    ')}`);
+    }
   }
   console.log(`\nAttiva le credenziali su ${base}/attivazione — gli SMS arrivano in ${base}/__test/outbox?to=<cellulare>\n`);
 } catch (err) {

@@ -5,6 +5,7 @@ import { asOAuthError, oauthErrorJson } from './errors';
 import { PATHS } from './issuer';
 import { jwks, openidConfiguration, openidFederation } from './discovery';
 import { authorize } from './authorize';
+import { cardCaCertificate } from './card-ca-pem';
 import { MethodNotAllowed } from './errors';
 import { introspect } from './introspect';
 import { revoke } from './revoke';
@@ -37,6 +38,7 @@ export const oidcSurface: JsonSurface = {
       .get(PATHS.discovery, oauthEndpoint(openidConfiguration))
       .get(PATHS.federation, oauthEndpoint(openidFederation))
       .get(PATHS.jwks, oauthEndpoint(jwks))
+      .get('/.well-known/cie-ca.pem', oauthEndpoint(cardCaCertificate))
       .post(PATHS.token, oauthEndpoint(token))
       .post(PATHS.introspection, oauthEndpoint(introspect))
       .post(PATHS.revocation, oauthEndpoint(revoke))

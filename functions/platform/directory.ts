@@ -3,6 +3,23 @@ import { isSerial } from '../core/serial';
 import type { RegisteredClient } from '../core/oidc-client';
 import type { AttemptDecision } from '../core/password-throttle';
 import type { FailureRecord } from '../../durable-objects/password-throttle-table';
+import type { RevokedCertificate } from '../core/card-auth';
+
+/** The card CA's revocation list (docs/level3.md): its lines, the version they are at, and the last CRL signed. */
+export interface RevocationList {
+  /** Grows by one with every certificate added: a CRL signed at an older version is out of date. */
+  version: number;
+  /** The certificates still within their validity. */
+  entries: RevokedCertificate[];
+  crl: StoredCrl | null;
+}
+
+/** A signed CRL (DER, base64url), and the list version and time it was signed at. */
+export interface StoredCrl {
+  version: number;
+  builtAt: number;
+  der: string;
+}
 
 /**
  * The directory: who is who across cards. Usernames (codice fiscale, serial, verified email) resolve
@@ -12,7 +29,8 @@ import type { FailureRecord } from '../../durable-objects/password-throttle-tabl
  * Keys (docs/state.md): `cf:<CF>` → current serial · `serial:<S>` → CF · `phone:<E164>` → CF ·
  * `email:<address>` → CF · `client:<client_id>` → registered RP (JSON) · with a lifetime:
  * `nonce:["<client_id>","<nonce>"]`, `jti:["<client_id>","<jti>"]` (single use until they expire) · R-LOG-8
- * failure counters `unknown-login:<keyed hash>` for usernames that name nobody (platform/username-throttle).
+ * failure counters `unknown-login:<keyed hash>` for usernames that name nobody (platform/username-throttle) ·
+ * the card CA's revocation list and its last signed CRL, in the shard of `crl` (its own tables, one place).
  */
 export interface Directory {
   /** Reserves a freshly drawn serial for a holder; false if the serial was taken. */
@@ -41,6 +59,14 @@ export interface Directory {
   unknownUsernameGate(key: string, now: number): Promise<AttemptDecision>;
   /** R-LOG-8: one more failure under `key`; expired counters of other keys may be dropped meanwhile. */
   unknownUsernameFailure(key: string, now: number): Promise<FailureRecord>;
+  /**
+   * R-CARD-3, R-CARD-7, R-PUK-3: puts a card's certificate on the revocation list; a card already on
+   * it keeps its first line (the earliest revocation). Lines past their certificate's notAfter go.
+   */
+  revokeCertificate(entry: RevokedCertificate, now: number): Promise<void>;
+  revocationList(now: number): Promise<RevocationList>;
+  /** Keeps a signed CRL unless one signed at a later list version (or later at the same one) is kept already. */
+  storeCrl(crl: StoredCrl): Promise<void>;
 }
 
 export const DIRECTORY_SHARDS = 16;
@@ -152,6 +178,23 @@ export class DurableObjectDirectory implements Directory {
 
   async unknownUsernameFailure(key: string, now: number) {
     return this.shard(key).unknownUsernameFailure(key, now);
+  }
+
+  /** Revocations are rare and the CRL lists them all: one shard holds the whole list. */
+  private crlShard() {
+    return this.shard('crl');
+  }
+
+  async revokeCertificate(entry: RevokedCertificate, now: number) {
+    await this.crlShard().revokeCertificate(entry, now);
+  }
+
+  async revocationList(now: number) {
+    return this.crlShard().revocationList(now);
+  }
+
+  async storeCrl(crl: StoredCrl) {
+    await this.crlShard().storeCrl(crl);
   }
 }
 

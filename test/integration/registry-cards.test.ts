@@ -36,7 +36,20 @@ describe('registry API: GET /registry/cards/:serial never shows secrets (R-CARD-
     const card = await issue();
     const view = await viewOf(card.serial);
     expect(Object.keys(view).sort()).toEqual(
-      ['birthDate', 'blockedReason', 'credentials', 'expiresAt', 'familyName', 'fiscalCode', 'givenName', 'issuedAt', 'pukFailures', 'serial', 'status'].sort(),
+      [
+        'birthDate',
+        'blockedReason',
+        'certificate',
+        'credentials',
+        'expiresAt',
+        'familyName',
+        'fiscalCode',
+        'givenName',
+        'issuedAt',
+        'pukFailures',
+        'serial',
+        'status',
+      ].sort(),
     );
   });
 
