@@ -292,19 +292,20 @@ export class FlowSession extends DurableObject<Env> {
   /**
    * Ends the flow in a grant: records it and its code, and the flow now lives only as long as the
    * code (until it is redeemed), at the grant's own phases (core/grant.ts), which no kind lists as
-   * a step, so no page reads it again. False when the flow is gone or not at one of `from` (its
-   * kind's grantsFrom), or already holds a grant.
+   * a step, so no page reads it again. False when the flow is gone, is not of the kind `from`
+   * names or not at one of its steps (the kind's type and grantsFrom: the one place that issues
+   * authorization codes checks both itself, atomically), or already holds a grant.
    */
   async openGrant(
     grant: GrantRecord,
     codeHash: string,
     codeChallenge: string,
     codeExpiresAt: number,
-    from: readonly string[],
+    from: { type: string; steps: readonly string[] },
     now = Date.now(),
   ): Promise<boolean> {
     const row = this.live(now);
-    if (!row || !from.includes(String(row.step))) return false;
+    if (!row || String(row.type) !== from.type || !from.steps.includes(String(row.step))) return false;
     if (!this.grants().open(grant, codeHash, codeChallenge, codeExpiresAt)) return false;
     this.sql.exec('UPDATE flow SET step = ?, expires_at = ? WHERE id = 1', GRANT_PHASES.codeIssued, codeExpiresAt);
     await this.ctx.storage.setAlarm(codeExpiresAt);

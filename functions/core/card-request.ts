@@ -47,7 +47,8 @@ const B64URL = (min: number, max: number) => new RegExp(`^[A-Za-z0-9_-]{${min},$
 const P256_COORDINATE = B64URL(43, 43);
 /** 2048 to 8192 bits: 342 to 1366 base64url characters. */
 const RSA_MODULUS = B64URL(342, 1366);
-const RSA_EXPONENT = B64URL(1, 8);
+/** e = 65537 only: a small exponent (e = 1, 3) makes signatures forgeable or weak, and a CA must not certify it. */
+const RSA_EXPONENT = /^AQAB$/;
 
 /**
  * The card chip's public key (kept for level 3): a public EC P-256 or RSA JWK, never a private one.

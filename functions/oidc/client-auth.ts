@@ -3,6 +3,7 @@ import type { Env } from '../env';
 import { SIGNING_ALGS } from '../core/jose-algorithms';
 import type { RegisteredClient } from '../core/oidc-client';
 import { CLOCK_SKEW_SECONDS, MAX_ASSERTION_LIFETIME_SECONDS } from '../core/oidc-lifetimes';
+import { registeredClient } from '../platform/clients';
 import { directoryFor } from '../platform/directory';
 import { clientSignatureKeys } from './client-keys';
 import { InvalidClient } from './errors';
@@ -43,7 +44,7 @@ export async function authenticateClient(env: Env, params: Map<string, string>, 
   }
   const clientId = params.get('client_id') ?? unverified.iss;
   if (typeof clientId !== 'string' || !clientId || clientId.length > 1024) throw new InvalidClient('the client is not identified');
-  const client = await directoryFor(env).client(clientId);
+  const client = await registeredClient(env, clientId);
   if (!client) throw new InvalidClient('the client is not registered');
 
   let claims: JWTPayload;

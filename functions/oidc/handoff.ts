@@ -133,7 +133,14 @@ export async function completeLogin(env: Env, flow: OpenLoginFlow, outcome: Logi
   };
   const secret = randomId();
   const codeExpiresAt = now + CODE_TTL_SECONDS * 1000;
-  const opened = await stub.openGrant(grant, await codeHashOf(secret), data.codeChallenge, codeExpiresAt, LOGIN_FLOW.grantsFrom ?? [], now);
+  const opened = await stub.openGrant(
+    grant,
+    await codeHashOf(secret),
+    data.codeChallenge,
+    codeExpiresAt,
+    { type: LOGIN_FLOW.type, steps: LOGIN_FLOW.grantsFrom ?? [] },
+    now,
+  );
   if (!opened) throw flowGone(LOGIN_FLOW);
   return authorizationResponse(targetOf(data), { code: `${grantIdOf(env, flowId)}.${secret}` });
 }

@@ -1,7 +1,7 @@
 import type { Env } from '../env';
 import { claimValues } from '../core/oidc-claims';
 import { USERINFO_JWT_TTL_SECONDS } from '../core/oidc-lifetimes';
-import { directoryFor } from '../platform/directory';
+import { registeredClient } from '../platform/clients';
 import { withSecurityHeaders } from '../platform/http';
 import { encryptFor } from './encryption';
 import { InvalidToken, NO_STORE } from './errors';
@@ -34,7 +34,7 @@ export async function userinfo(request: Request, env: Env): Promise<Response> {
   const status = await token.grant.tokenStatus(token.payload.jti, now);
   if (!status.active || status.kind !== 'access') throw new InvalidToken('access token is revoked or expired');
   const holder = await usableHolder(env, status.grant, now);
-  const client = await directoryFor(env).client(status.grant.clientId);
+  const client = await registeredClient(env, status.grant.clientId);
   if (!holder || !client) throw new InvalidToken('the grant is no longer valid');
 
   const iat = Math.floor(now / 1000);

@@ -146,7 +146,7 @@ async function signatureVerifies(certificate: x509.X509Certificate, signature: u
 }
 
 /**
- * Checks 1–7 of docs/level3.md in their order. `challenge` null: a reader's certificate, whose
+ * The checks of docs/level3.md: 1–3, then 7 (the signature), then 4–6. `challenge` null: a reader's certificate, whose
  * possession the TLS handshake proved (R-LOG-6), and checks 1–6 only. The challenge's binding to
  * the flow and its single use are the flow's (FlowSession takes it once, in the move that uses it).
  */
@@ -161,6 +161,12 @@ export async function verifyCardPresentation(
   if (!(await trusted(env, parsed.certificate))) return { ok: false, reason: 'certificate_untrusted' };
   const at = now.getTime();
   if (at < parsed.notBefore || at > parsed.notAfter) return { ok: false, reason: 'certificate_expired' };
+  // The signature before the card's state: a certificate is public, so whoever holds one must not
+  // learn from the answer whether its card is blocked or its holder a minor, nor write refusals into
+  // the holder's access log (capped) without the card. Hence no serial with this refusal either.
+  if (challenge !== null && !(await signatureVerifies(parsed.certificate, (presentation as { signature?: unknown }).signature, challenge))) {
+    return { ok: false, reason: 'signature_invalid' };
+  }
 
   const serial = cardSerialOfCertificate(parsed.serialHex);
   if (!serial) return { ok: false, reason: 'card_unknown' };
@@ -171,9 +177,5 @@ export async function verifyCardPresentation(
 
   const refusal = cardAuthRefusal(card, now);
   if (refusal) return { ok: false, reason: refusal, serial };
-
-  if (challenge !== null && !(await signatureVerifies(parsed.certificate, (presentation as { signature?: unknown }).signature, challenge))) {
-    return { ok: false, reason: 'signature_invalid', serial };
-  }
   return { ok: true, serial, card };
 }

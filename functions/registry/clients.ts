@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound, type Problem } from '../core/errors';
 import { parseClientRegistration, type RegisteredClient } from '../core/oidc-client';
 import { directoryFor } from '../platform/directory';
 import { json, readJsonObject } from '../platform/http';
+import { forgetClient } from '../platform/clients';
 
 /**
  * The registry of relying parties (the issuer's back office): an RP is registered before it may
@@ -48,6 +49,8 @@ export async function registerRelyingParty(env: Env, body: Record<string, unknow
   if (!(await directoryFor(env).registerClient(parsed.value))) {
     throw conflict('Relying party già registrata', [{ field: 'client_id', message: 'già registrato' }]);
   }
+  // This isolate may remember the id as unknown (platform/clients): not for a moment longer.
+  forgetClient(parsed.value.client_id);
   return parsed.value;
 }
 
@@ -63,6 +66,9 @@ export async function getClient(request: IRequest, env: Env): Promise<Response> 
 }
 
 export async function deleteClient(request: IRequest, env: Env): Promise<Response> {
-  if (!(await directoryFor(env).removeClient(clientIdParam(request)))) throw notFound('Relying party non trovata');
+  const clientId = clientIdParam(request);
+  if (!(await directoryFor(env).removeClient(clientId))) throw notFound('Relying party non trovata');
+  // Refused at once here; other isolates within CLIENT_RECORD_MAX_AGE_MS (platform/clients).
+  forgetClient(clientId);
   return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
 }

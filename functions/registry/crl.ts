@@ -5,6 +5,7 @@ import { directoryFor } from '../platform/directory';
 import { fromBase64Url, toBase64Url } from '../platform/encoding';
 import { withSecurityHeaders } from '../platform/http';
 import type { CardView } from '../../durable-objects/card';
+import { ExpiringCache } from '../core/expiring-cache';
 
 /**
  * The card CA's revocation list (docs/level3.md): the certificates of cards blocked, superseded or
@@ -17,7 +18,16 @@ export async function revokeIfOutOfService(env: Env, card: Pick<CardView, 'seria
   // Cards issued before level 3 carry no certificate: nothing of theirs can be on a CRL.
   if (!reason || !card.certificate) return;
   await directoryFor(env).revokeCertificate({ serial: card.serial, revokedAt: now, reason, notAfter: certificateNotAfter(card.expiresAt).getTime() }, now);
+  published.clear();
 }
+
+/**
+ * The CRL as this isolate last served it, for as long as its answer may be cached anyway
+ * (max-age=60): GET /registry/crl is public, and without this every request — a flood included —
+ * would be a call to the directory shard that also answers login lookups.
+ */
+const CRL_SERVED_MS = 60_000;
+const published = new ExpiringCache<'crl', Promise<Uint8Array>>(1, CRL_SERVED_MS);
 
 /**
  * GET /registry/crl — public, DER. The CRL last signed is served while it is of the list's current
@@ -25,6 +35,14 @@ export async function revokeIfOutOfService(env: Env, card: Pick<CardView, 'seria
  * on the first request after a card changed state, and never served near its nextUpdate.
  */
 export async function getCrl(_request: Request, env: Env): Promise<Response> {
+  const der = await published.get('crl', Date.now(), () => currentCrl(env));
+  return new Response(der, {
+    status: 200,
+    headers: withSecurityHeaders({ 'Content-Type': 'application/pkix-crl', 'Cache-Control': 'public, max-age=60' }),
+  });
+}
+
+async function currentCrl(env: Env): Promise<Uint8Array> {
   const now = Date.now();
   const directory = directoryFor(env);
   const list = await directory.revocationList(now);
@@ -36,8 +54,5 @@ export async function getCrl(_request: Request, env: Env): Promise<Response> {
     der = await buildCrl(env, list.entries, now, new Date(now));
     await directory.storeCrl({ version: list.version, builtAt: now, der: toBase64Url(der) });
   }
-  return new Response(der, {
-    status: 200,
-    headers: withSecurityHeaders({ 'Content-Type': 'application/pkix-crl', 'Cache-Control': 'public, max-age=60' }),
-  });
+  return der;
 }

@@ -19,12 +19,20 @@ export class DoCallCounter {
   readonly totals = new Map<string, number>();
   /** The same, per request, in the order the requests were sent (`3. GET /login/:id`). */
   readonly byRequest: { label: string; calls: Map<string, number> }[] = [];
+  /**
+   * Calls by the object they reach, as the scale model needs them: `CARD` (the holder's own card),
+   * `FLOW` (the login's own flow), `OUTBOX`, and for the directory the kind of key, which decides the
+   * shard (`DIRECTORY:client`, `DIRECTORY:cf`, `DIRECTORY:nonce` …).
+   */
+  readonly byObject = new Map<string, number>();
 
   startRequest(label: string): void {
     this.byRequest.push({ label: `${this.byRequest.length + 1}. ${label}`, calls: new Map() });
   }
 
-  record(binding: Binding, method: string): void {
+  record(binding: Binding, method: string, args: readonly unknown[] = []): void {
+    const object = binding === 'DIRECTORY' ? `DIRECTORY:${directoryKeyKind(args[0])}` : binding;
+    this.byObject.set(object, (this.byObject.get(object) ?? 0) + 1);
     const key = `${binding}.${method}`;
     this.totals.set(key, (this.totals.get(key) ?? 0) + 1);
     const row = this.byRequest.at(-1)?.calls;
@@ -53,6 +61,13 @@ export class DoCallCounter {
   }
 }
 
+/** `client:https://rp…` → `client`; the directory's keys are `<kind>:<rest>` (platform/directory.ts). */
+function directoryKeyKind(key: unknown): string {
+  if (typeof key !== 'string') return 'other';
+  const colon = key.indexOf(':');
+  return colon > 0 ? key.slice(0, colon) : 'other';
+}
+
 function recordingStub<T extends object>(stub: T, binding: Binding, counter: DoCallCounter): T {
   return new Proxy(stub, {
     get(target, prop) {
@@ -60,7 +75,7 @@ function recordingStub<T extends object>(stub: T, binding: Binding, counter: DoC
       // `then` is read when a stub is awaited or returned from an async function: no call to count.
       if (typeof prop !== 'string' || prop === 'then' || typeof member !== 'function') return member;
       return (...args: unknown[]) => {
-        counter.record(binding, prop);
+        counter.record(binding, prop, args);
         return Reflect.apply(member, target, args);
       };
     },
@@ -100,9 +115,10 @@ const requestLabel = (method: string, path: string) =>
  * Sends one request to the Worker's default export with the counting env, waits for what it left
  * in waitUntil (those calls are the request's too), and answers as SELF.fetch would.
  */
-export function counted(counter: DoCallCounter): (path: string, init?: RequestInit) => Promise<Response> {
+export function counted(counter: DoCallCounter, beforeEachRequest?: () => void): (path: string, init?: RequestInit) => Promise<Response> {
   const countingEnvironment = countingEnv(counter);
   return async (path, init = {}) => {
+    beforeEachRequest?.();
     const request = new Request(`${ORIGIN}${path}`, { redirect: 'manual', ...init });
     counter.startRequest(requestLabel(request.method, path));
     const ctx = createExecutionContext();
@@ -116,9 +132,9 @@ export function counted(counter: DoCallCounter): (path: string, init?: RequestIn
 export class CountingBrowser extends Browser {
   private readonly send: (path: string, init?: RequestInit) => Promise<Response>;
 
-  constructor(counter: DoCallCounter) {
+  constructor(counter: DoCallCounter, beforeEachRequest?: () => void) {
     super();
-    this.send = counted(counter);
+    this.send = counted(counter, beforeEachRequest);
   }
 
   override async fetch(path: string, init: RequestInit = {}): Promise<Response> {

@@ -12,7 +12,7 @@ import { checkCitizenOtp, startCitizenFlow } from '../../app/citizen-flow';
  * R-ACC-3, minimal: switching the level 2 mode between App CieID and SMS. Only the citizen can —
  * username, password and an SMS code, as for a login — never a device session: the guides keep the
  * switch out of the App, so a stolen phone cannot turn its own push into the only way in.
- * The personal area's pages (R-ACC-*) will call the same two steps.
+ * The personal area's pages (R-ACC-1, R-ACC-2, R-ACC-3, R-ACC-4, R-ACC-5) will call the same two steps.
  */
 
 /** POST /account/modalita {username, password, mode} → SMS code, `201 {flowId}`. */

@@ -1,4 +1,4 @@
-import { directoryFor } from '../../platform/directory';
+import { registeredClient } from '../../platform/clients';
 import { InvalidRequest } from '../errors';
 import type { AuthorizeContext } from './context';
 
@@ -11,7 +11,7 @@ export async function checkClient(ctx: AuthorizeContext): Promise<void> {
   const clientId = ctx.params.get('client_id') ?? (typeof fromObject === 'string' ? fromObject : undefined);
   if (!clientId) throw new InvalidRequest('client_id is missing');
   if (clientId.length > 1024) throw new InvalidRequest('client_id is not registered');
-  const client = await directoryFor(ctx.env).client(clientId);
+  const client = await registeredClient(ctx.env, clientId);
   if (!client) throw new InvalidRequest('client_id is not registered');
   ctx.client = client;
 }

@@ -184,3 +184,14 @@ describe('card request: the chip public key (R-LVL-3)', () => {
     }
   });
 });
+
+describe('the chip key: RSA exponent (R-LVL-3)', () => {
+  it('accepts only e = 65537: a CA must not certify a key with a small exponent', () => {
+    const n = 'A'.repeat(342);
+    for (const e of ['AQ', 'Aw', 'AQAAAQ', 'AQAC']) {
+      const parsed = parseCardRequest({ ...VALID, publicKey: { kty: 'RSA', n, e } }, NOW);
+      expect(parsed.ok, e).toBe(false);
+    }
+    expect(parseCardRequest({ ...VALID, publicKey: { kty: 'RSA', n, e: 'AQAB' } }, NOW).ok).toBe(true);
+  });
+});

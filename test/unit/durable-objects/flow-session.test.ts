@@ -365,14 +365,16 @@ describe('FlowSession knows no kind of flow by name: its callers give the steps 
     fiscalCode: 'RSSMRA80A01H501U',
   };
 
-  it('C-5: a grant is opened only from a step the caller lists, whatever the type; once', async () => {
+  it('C-5: a grant is opened only for the kind and from a step the caller names; once', async () => {
     const t0 = Date.now();
     const { stub } = newFlow();
+    const at = (type: string, steps: string[]) => ({ type, steps });
     expect(await inFlow(stub, (f) => f.start('any-kind', 'ready', {}, 'csrf', IDLE, t0))).toBe(true);
-    expect(await inFlow(stub, (f) => f.openGrant(grant, 'hash', 'challenge', t0 + 60_000, ['elsewhere'], t0))).toBe(false);
-    expect(await inFlow(stub, (f) => f.openGrant(grant, 'hash', 'challenge', t0 + 60_000, ['ready'], t0))).toBe(true);
+    expect(await inFlow(stub, (f) => f.openGrant(grant, 'hash', 'challenge', t0 + 60_000, at('any-kind', ['elsewhere']), t0))).toBe(false);
+    expect(await inFlow(stub, (f) => f.openGrant(grant, 'hash', 'challenge', t0 + 60_000, at('other-kind', ['ready']), t0))).toBe(false);
+    expect(await inFlow(stub, (f) => f.openGrant(grant, 'hash', 'challenge', t0 + 60_000, at('any-kind', ['ready']), t0))).toBe(true);
     expect(await inFlow(stub, (f) => f.read(t0)?.step)).toBe('code_issued');
-    expect(await inFlow(stub, (f) => f.openGrant(grant, 'hash', 'challenge', t0 + 60_000, ['ready', 'code_issued'], t0))).toBe(false);
+    expect(await inFlow(stub, (f) => f.openGrant(grant, 'hash', 'challenge', t0 + 60_000, at('any-kind', ['ready', 'code_issued']), t0))).toBe(false);
   });
 
   it('R-LOG-2: an App decision makes its move only from the step the flow is at and the challenge allows', async () => {
