@@ -5,13 +5,12 @@ import { PUK_MAX_WRONG, pukDigitsMatch } from '../functions/core/puk-challenge';
 import { isExpired } from '../functions/core/card-validity';
 import { type AccessLogEntry, type CardStatus, type L2Mode, IN_SERVICE_STATUSES, isInService } from '../functions/core/card';
 import { decryptSecret } from '../functions/platform/crypto';
-import { directoryFor } from '../functions/platform/directory';
-import { certificateNotAfter } from '../functions/core/card-auth';
 import type { ThrottleState } from '../functions/core/password-throttle';
 import { type FailureRecord, type SuccessRecord, PasswordThrottleTable } from './password-throttle-table';
 import { type Approval, type ApprovalOpening, type DeviceListing, type DeviceRecord, type NewDevice, DeviceTable } from './device-table';
 import { CardCapsTable, type SendAllowance } from './card-caps-table';
 import { type CardEvent, CardLogTable } from './card-log-table';
+import { CardL3Table } from './card-l3-table';
 
 export type { CardEvent, SendAllowance };
 
@@ -51,7 +50,12 @@ export interface Credentials {
   verifiedEmail: string | null;
 }
 
-export type PukAnswer = { outcome: 'ok' } | { outcome: 'wrong'; remaining: number } | { outcome: 'blocked' } | { outcome: 'unusable'; status: CardStatus };
+/** `justBlocked`: this very answer was the 11th wrong one (R-PUK-3), the one of all that blocked the card. */
+export type PukAnswer =
+  | { outcome: 'ok' }
+  | { outcome: 'wrong'; remaining: number }
+  | { outcome: 'blocked'; justBlocked?: boolean }
+  | { outcome: 'unusable'; status: CardStatus };
 
 /** R-LOG-8: may a password be tried now; if so, the hash to try it against (null: no credentials). */
 export type PasswordGate = { allowed: true; passwordHash: string | null } | { allowed: false; retryAt: number };
@@ -77,6 +81,7 @@ export class Card extends DurableObject<Env> {
   private readonly devices: DeviceTable;
   private readonly caps: CardCapsTable;
   private readonly log: CardLogTable;
+  private readonly l3: CardL3Table;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -99,6 +104,7 @@ export class Card extends DurableObject<Env> {
     this.log = new CardLogTable(this.sql);
     this.passwordThrottle = new PasswordThrottleTable(this.sql, 'password_failures');
     this.devices = new DeviceTable(this.sql);
+    this.l3 = new CardL3Table(this.sql);
   }
 
   /** The holder's access log (R-LOG-9, R-CARD-3), newest first, within its retention: see card-log-table.ts. */
@@ -208,30 +214,10 @@ export class Card extends DurableObject<Env> {
       .toArray()[0];
     if (!updated) return { outcome: 'blocked' };
     const failures = Number(updated.puk_failures);
-    if (failures > PUK_MAX_WRONG) {
-      // Only the answer that blocked the card (one, whatever the concurrency) lists its certificate.
-      if (failures === PUK_MAX_WRONG + 1) await this.revokeCertificate(record, now);
-      return { outcome: 'blocked' };
-    }
+    // Only the answer that blocked the card (one, whatever the concurrency) says so: its caller puts
+    // the certificate on the CA's list (registry/crl.ts), as the registry does for the cards it blocks.
+    if (failures > PUK_MAX_WRONG) return { outcome: 'blocked', justBlocked: failures === PUK_MAX_WRONG + 1 };
     return { outcome: 'wrong', remaining: PUK_MAX_WRONG + 1 - failures };
-  }
-
-  /**
-   * R-PUK-3: a card blocked for good goes on the card CA's CRL (docs/level3.md), as the registry puts
-   * the cards it blocks or supersedes. The card is blocked either way — every card signature is
-   * checked against this object's status — so a directory that fails here costs the auditors' list
-   * one line, never the citizen an error page.
-   */
-  private async revokeCertificate(record: CardRecord, now: number): Promise<void> {
-    if (!record.certificate) return;
-    try {
-      await directoryFor(this.env).revokeCertificate(
-        { serial: record.serial, revokedAt: now, reason: 'puk_blocked', notAfter: certificateNotAfter(record.expiresAt).getTime() },
-        now,
-      );
-    } catch (err) {
-      console.error('card: CRL line for a PUK-blocked card not written', err instanceof Error ? err.message : String(err));
-    }
   }
 
   /** R-ACT-9: activation (again) replaces the level 1/2 credentials in one statement. */
@@ -362,7 +348,10 @@ export class Card extends DurableObject<Env> {
 
   revokeDevice(id: string, now = Date.now()): boolean {
     const revoked = this.devices.revoke(id, now);
-    if (revoked) this.log.append('device_revoked', { device: id }, now);
+    if (revoked) {
+      this.l3.forget(id);
+      this.log.append('device_revoked', { device: id }, now);
+    }
     return revoked;
   }
 
@@ -384,6 +373,43 @@ export class Card extends DurableObject<Env> {
 
   takeApproval(id: string, deviceId: string, now = Date.now()): boolean {
     return this.devices.take(id, deviceId, now);
+  }
+
+  // ——— Level 3: the devices that hold this card (R-L3-1, R-L3-2): see card-l3-table.ts. ———
+
+  /** The card can be bound to a device only while in service, and only by its own certificate. */
+  private bindable(fingerprint: string, now: number): boolean {
+    const row = this.row();
+    const record = this.record(row);
+    return !!row && !!record?.certificateFingerprint && record.certificateFingerprint === fingerprint && isInService(this.effectiveStatus(row, record, now));
+  }
+
+  /** R-L3-1: a certified device read this card; false when the device is not live or `fingerprint` is not this card's certificate. */
+  registerL3Device(deviceId: string, fingerprint: string, now = Date.now()): boolean {
+    if (!this.bindable(fingerprint, now) || !this.devices.live(deviceId)) return false;
+    this.l3.register(deviceId, fingerprint, now);
+    this.log.append('card_registered', { device: deviceId }, now);
+    return true;
+  }
+
+  /** R-L3-2: a device certified by the card itself, with no level 1/2 credentials: added and holding the card in one step. */
+  addL3Device(d: NewDevice, sessionHash: string, fingerprint: string, now = Date.now()): boolean {
+    if (!this.bindable(fingerprint, now)) return false;
+    const added = this.ctx.storage.transactionSync(() => {
+      if (!this.devices.add(d, sessionHash, now)) return false;
+      this.l3.register(d.id, fingerprint, now);
+      return true;
+    });
+    if (added) {
+      this.log.append('device_certified', { device: d.id, name: d.name, by: 'card' }, now);
+      this.log.append('card_registered', { device: d.id }, now);
+    }
+    return added;
+  }
+
+  /** Does this live device hold this card (the certificate of `fingerprint`) for level 3? */
+  deviceHoldsCard(deviceId: string, fingerprint: string): boolean {
+    return this.devices.live(deviceId) !== null && this.l3.holds(deviceId, fingerprint);
   }
 
   /** R-ACC-3: the level 2 mode, switched in the personal area; effective for the next login. */

@@ -11,6 +11,7 @@ import { postChangeEmail, postEmail, postEmailOtp, postResendEmail, postSkipEmai
 import { postPassword } from './steps/password';
 import { postConfigura } from './steps/configura';
 import { postAnnulla } from './steps/annulla';
+import { openActivationByCard } from './steps/carta';
 
 /**
  * A gone flow also loses its cookie (so "Ricomincia" really starts again), and headers such as
@@ -44,6 +45,7 @@ export const activationSurface: PagesSurface = {
       .post('/attivazione/password', guard(postPassword))
       .post('/attivazione/configura', guard(postConfigura))
       .post('/attivazione/annulla', guard(postAnnulla))
+      .get('/attivazione/carta/:handle', guard(openActivationByCard))
       // A reload or a bookmark of a form's target lands on the current step instead of a 404.
       .get('/attivazione/:action', () => redirect('/attivazione'));
   },

@@ -4,6 +4,9 @@ import { postDevice, postRegistration, registrationOptions } from './steps/regis
 import { listDevices, revokeDevice } from './steps/devices';
 import { decideApproval, listApprovals } from './steps/approvals';
 import { scanQr } from './steps/qr';
+import { finishCardLogin, startCardLogin } from './steps/card-login';
+import { finishCardRegistration, startCardRegistration } from './steps/card-registration';
+import { activateByCard, cardActivationChallenge } from './steps/card-activation';
 
 // No views/: the App reads JSON only, so this capability has flow.ts and steps/ but no pages.
 /** The API the App CieID calls: JSON in and out, its refusals rendered as JSON by the Worker's edge. */
@@ -24,6 +27,13 @@ export const appSurface: JsonSurface = {
       .delete('/app/dispositivi/:deviceId', revokeDevice)
       .get('/app/approvals', listApprovals)
       .post('/app/approvals/:approvalId', decideApproval)
-      .post('/app/qr', scanQr);
+      .post('/app/qr', scanQr)
+      .post('/app/l3', startCardLogin)
+      .post('/app/l3/:approvalId', finishCardLogin)
+      .post('/app/carta', startCardRegistration)
+      .post('/app/carta/:flowId', finishCardRegistration)
+      .get('/app/attivazione/sfida', cardActivationChallenge)
+      .post('/app/attivazione/sfida', cardActivationChallenge)
+      .post('/app/attivazione', activateByCard);
   },
 };

@@ -97,12 +97,16 @@ function byStep<T extends string>(pick: (row: ActionRow) => readonly T[]): { [S 
   return table;
 }
 
+/** R-ACT-1's alternative: the card's signature proves more than two PUK digits do, so step 1.2 is skipped. */
+export const ACTIVATION_BY_CARD_STARTS_AT = 'cellulare' satisfies ActivationFlowStep;
+
 export const ACTIVATION_FLOW: FlowKind<ActivationFlowStep, ActivationData> = defineFlow<ActivationFlowStep, ActivationData>({
   type: 'activation',
   goneMessage: 'La procedura di attivazione è scaduta o non è più valida.',
   idleMs: ACTIVATION_IDLE_MS,
-  // R-ACT-1: the flow begins once the card has passed step 1.1, at the PUK challenge.
-  starts: ['puk'],
+  // R-ACT-1: the flow begins once the card has passed step 1.1, at the PUK challenge; or, activated
+  // by a signature of a card registered in the App ("Entra con CIE"), past it, at step 2.1.
+  starts: ['puk', ACTIVATION_BY_CARD_STARTS_AT],
   moves: byStep((row) => row.to),
   writes: byStep((row) => row.writes),
 });
@@ -129,3 +133,58 @@ export const L2_MODE_LABELS: Record<L2Mode, string> = {
   app: 'App CieID',
   sms: 'Codice temporaneo OTP via SMS',
 };
+
+/** The card an activation begins with, as step 1.1 (or a card's signature) found it. */
+export interface ActivationCard {
+  fiscalCode: string;
+  serial: string;
+  phone: string;
+  email: string | null;
+}
+
+/** What a new activation holds: who the card is, and nothing yet of what the citizen will choose. */
+export function activationDataOf(card: ActivationCard, pukPositions: [number, number] | null): ActivationData {
+  return {
+    fiscalCode: card.fiscalCode,
+    serial: card.serial,
+    phone: card.phone,
+    cardEmail: card.email,
+    pukPositions,
+    email: null,
+    verifiedEmail: null,
+    passwordHash: null,
+    mode: null,
+  };
+}
+
+// ——— Activation by card (R-ACT-1's alternative "Entra con CIE"): the App's side. ———
+
+/**
+ * The App asks for a challenge (sfida) and posts the card's presentation over it; the move to verifica
+ * takes the challenge, once. A card this device holds (R-L3-1) then starts an activation at step 2.1
+ * and the flow waits (link) for the browser to open it: the flow id is the single-use handle of
+ * /attivazione/carta/<handle>, spent by the move to aperto, after which the flow is deleted.
+ */
+export type CardActivationStep = 'sfida' | 'verifica' | 'link' | 'aperto';
+
+export interface CardActivationData {
+  /** What the card signs; single use, through the move to verifica. */
+  challenge: string;
+  /** The device session that asked (its card's object id and device id): only it may present the card. */
+  cardId: string;
+  deviceId: string;
+  /** The activation started for the browser; null until the card is verified. */
+  activationFlowId: string | null;
+}
+
+/** Long enough to read the card and open the browser; the activation itself has its own 15 minutes. */
+const CARD_ACTIVATION_IDLE_MS = 5 * 60_000;
+
+export const CARD_ACTIVATION_FLOW: FlowKind<CardActivationStep, CardActivationData> = defineFlow<CardActivationStep, CardActivationData>({
+  type: 'app-card-activation',
+  goneMessage: "La richiesta di attivazione con la carta è scaduta o è già stata usata: ricomincia dall'App CieID.",
+  idleMs: CARD_ACTIVATION_IDLE_MS,
+  starts: ['sfida'],
+  moves: { sfida: ['verifica'], verifica: ['link'], link: ['aperto'], aperto: [] },
+  writes: { sfida: [], verifica: ['activationFlowId'], link: [], aperto: [] },
+});

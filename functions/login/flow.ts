@@ -1,6 +1,6 @@
 import type { Env } from '../env';
 import { forbidden } from '../core/errors';
-import { LOGIN_FLOW, type LoginAdvance, type LoginState, type LoginStep } from '../core/login-flow';
+import { type L3PcState, LOGIN_FLOW, type LoginAdvance, type LoginState, type LoginStep, loginPatch } from '../core/login-flow';
 import type { LoginRequest } from '../core/login-request';
 import { CSRF_FIELD, csrfTokenMatches, isForeignOrigin } from '../platform/csrf';
 import { flowGone as goneOf, moveFlow, moveOf } from '../platform/flows';
@@ -23,6 +23,8 @@ export interface LoginFlow {
   step: LoginStep;
   csrf: string;
   login: LoginState | null;
+  /** Level 3 on a PC with the phone (R-LOG-5): the serial typed and the try's deadline. */
+  l3: L3PcState | null;
   stub: FlowStub;
   /** The flow as read for this request, for completeLogin (it need not read it again). */
   handoff: OpenLoginFlow;
@@ -39,16 +41,25 @@ export { requireSecrets } from '../platform/secrets';
 export async function loadLoginFlow(env: Env, request: Request, flowId: string): Promise<LoginFlow> {
   const handoff = await readLoginFlow(env, flowId, request);
   if (!handoff) throw flowGone();
-  return { id: flowId, request: handoff.request, step: handoff.step, csrf: handoff.csrf, login: handoff.data.login ?? null, stub: handoff.stub, handoff };
+  return {
+    id: flowId,
+    request: handoff.request,
+    step: handoff.step,
+    csrf: handoff.csrf,
+    login: handoff.data.login ?? null,
+    l3: handoff.data.l3 ?? null,
+    stub: handoff.stub,
+    handoff,
+  };
 }
 
 /** Applies a decision of the login machine (checked against its table); null when another request moved the flow first. */
 export function advanceLogin(flow: LoginFlow, advance: LoginAdvance): Promise<OpenLoginFlow | null> {
-  return moveFlow(flow.handoff, advance.to, { login: advance.login });
+  return moveFlow(flow.handoff, advance.to, loginPatch(advance));
 }
 
 /** The same move, for a call that makes it as a side effect (platform/otp's `enter` and `then`). */
-export const loginMove = (flow: LoginFlow, advance: LoginAdvance): FlowMove => moveOf(flow.handoff, advance.to, { login: advance.login });
+export const loginMove = (flow: LoginFlow, advance: LoginAdvance): FlowMove => moveOf(flow.handoff, advance.to, loginPatch(advance));
 
 export interface LoginPost {
   flow: LoginFlow;

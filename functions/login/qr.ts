@@ -1,11 +1,11 @@
 import { encode } from 'uqr';
 import type { Env } from '../env';
 import { QR_TTL_MS, qrContent } from '../core/app-approvals';
-import { qrTokenHash } from '../platform/app-approvals';
+import { l3CodeHash, qrTokenHash } from '../platform/app-approvals';
 import { randomId } from '../platform/crypto';
 import { grantIdOf } from '../platform/objects';
 import type { LoginFlow } from './flow';
-import { LOGIN_QR_STEPS } from '../core/login-flow';
+import { L3_QR_STEPS, LOGIN_QR_STEPS, l3CodeContent } from '../core/login-flow';
 
 /**
  * R-LOG-3: the level 2 page's QR code (its content: core/app-approvals.ts). Each rendering of the
@@ -49,4 +49,16 @@ export async function issueLoginQr(env: Env, flow: LoginFlow, { renewal = false 
   if (!(await flow.stub.issueQr(await qrTokenHash(secret), Date.now() + QR_TTL_MS, LOGIN_QR_STEPS, renewal))) return undefined;
   const content = qrContent(grantIdOf(env, flow.id), secret);
   return { svg: qrSvg(content), content, seconds: QR_TTL_MS / 1000 };
+}
+
+/**
+ * R-LOG-4, R-LOG-5: the level 3 code of this rendering — the PC's QR code (FASE 1) or, on the phone
+ * page, the deep link's — valid until `expiresAt` (the try's deadline on the PC, 300 s on the phone).
+ * Each rendering retires the code before it; a scan in progress goes on (FlowSession.issueQr).
+ */
+export async function issueL3Code(env: Env, flow: LoginFlow, expiresAt: number): Promise<QrView | undefined> {
+  const secret = randomId();
+  if (!(await flow.stub.issueQr(await l3CodeHash(secret), expiresAt, L3_QR_STEPS))) return undefined;
+  const content = l3CodeContent(grantIdOf(env, flow.id), secret);
+  return { svg: qrSvg(content), content, seconds: Math.max(0, Math.ceil((expiresAt - Date.now()) / 1000)) };
 }

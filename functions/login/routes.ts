@@ -9,6 +9,7 @@ import { postConsent } from './steps/consent';
 import { postCancel } from './steps/cancel';
 import { getLoginStatus, postAppQr, postAppResend, postAppSms, waitSocket } from './steps/app';
 import { postNewQr } from './steps/qr';
+import { postBackToLevel2, postL3Choice, postL3Computer, postL3Otp, postL3Phone, postReader, postRestart, postSerial, postToLevel3 } from './steps/level3';
 
 /**
  * Refusals become login pages, keeping headers such as Retry-After; the pages' own script
@@ -20,7 +21,8 @@ const guard = pageGuard((err, request) => {
 });
 
 /**
- * "Entra con CIE": the citizen's side of a login started by /oidc/authorize (docs/login-pages.md).
+ * "Entra con CIE": the citizen's side of a login started by /oidc/authorize (docs/login-pages.md), level 3
+ * included (docs/level3.md).
  * Pages, though /stato and /attesa answer the pages' own script in JSON when they succeed.
  */
 export const loginSurface: PagesSurface = {
@@ -40,6 +42,15 @@ export const loginSurface: PagesSurface = {
       .post('/login/:flowId/qr/nuovo', guard(postNewQr))
       .get('/login/:flowId/stato', getLoginStatus)
       .get('/login/:flowId/attesa', waitSocket)
+      .post('/login/:flowId/l3', guard(postToLevel3))
+      .post('/login/:flowId/l3/livello2', guard(postBackToLevel2))
+      .post('/login/:flowId/l3/smartphone', guard(postL3Phone))
+      .post('/login/:flowId/l3/computer', guard(postL3Computer))
+      .post('/login/:flowId/l3/modalita', guard(postL3Choice))
+      .post('/login/:flowId/l3/seriale', guard(postSerial))
+      .post('/login/:flowId/l3/ricomincia', guard(postRestart))
+      .post('/login/:flowId/l3/otp', guard(postL3Otp))
+      .post('/login/:flowId/lettore', guard(postReader))
       .post('/login/:flowId/consenso', guard(postConsent))
       .post('/login/:flowId/annulla', guard(postCancel));
   },

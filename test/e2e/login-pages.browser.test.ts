@@ -134,12 +134,13 @@ describe('the login pages in Chromium, every branch looked at', () => {
     await look(page, 'login-carta-bloccata');
   });
 
-  it('R-LVL-3: a level 3 request gets a clear refusal page while card reading is not built', async () => {
+  it('R-LVL-3: a level 3 request starts at the choice of the way (login-level3.browser.test.ts walks each way)', async () => {
     const rp = await createRp(baseUrl, registryToken, { name: 'Servizio di livello 3' });
     const { url } = await rp.authorizationRequest({ level: 3 });
     await page.goto(url);
     await page.getByRole('heading', { name: "RICHIESTA D'ACCESSO CIE LIVELLO 3" }).waitFor();
-    await look(page, 'login-l3-non-disponibile');
+    await page.getByRole('heading', { name: 'Seleziona la modalità di autenticazione' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Torna a Livello 2', exact: true }).count()).toBe(0);
   });
 
   it('a login that no longer exists: a 410 page with a way out', async () => {

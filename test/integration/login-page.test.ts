@@ -28,14 +28,15 @@ describe('login page (R-LOG-1)', () => {
     expect(page.text).toContain('<script>alert(1)</script> Comune');
   });
 
-  it('R-LOG-1 / R-LOG-3: at level 2 the App CieID QR code with its validity, and card reading as not yet available', async () => {
+  it('R-LOG-1 / R-LOG-3: at level 2 the App CieID QR code with its validity, and card reading (level 3) as a button', async () => {
     const { page } = await openLogin({ acr: 2 });
     expect(page.text).toContain('Entra con App CieID');
     expect(page.text).toContain(`Validità codice: 2'00"`);
     expect(page.html).toMatch(/<div id="qr"[^>]*><svg /);
     expect(page.text).toContain('Entra con lettura carta');
-    expect(page.text.match(/Non ancora disponibile/g)).toHaveLength(1);
-    expect(page.html).toMatch(/<button type="button" class="btn btn-outline-primary" disabled>Entra con lettura carta<\/button>/);
+    expect(page.text).not.toContain('Non ancora disponibile');
+    expect(page.hasButton('Entra con lettura carta')).toBe(true);
+    expect(page.forms.find((f) => f.buttons.some((b) => b.text === 'Entra con lettura carta'))?.action).toMatch(/^\/login\/[A-Za-z0-9_-]{43}\/l3$/);
   });
 
   it('R-LVL-1: a level 1 page asks for credentials only', async () => {
@@ -46,12 +47,11 @@ describe('login page (R-LOG-1)', () => {
     expect(page.text).not.toContain('Entra con lettura carta');
   });
 
-  it('R-LVL-3: a level 3 request is refused for now, and the service receives access_denied', async () => {
+  it('R-LVL-3: a level 3 request opens the choice of the way (test/integration/login-level3.test.ts), and Annulla gives the service access_denied', async () => {
     const login = await openLogin({ acr: 3, state: 'stato-livello-3-abcdefghijklmnopqrstuvwxyz' });
-    expect(login.page.status).toBe(403);
-    expect(login.page.text).toContain('livello 3');
-    expect(login.page.text).toContain('non è ancora disponibile');
-    const back = await login.browser.submit(login.page, 'Torna al servizio');
+    expect(login.page.status).toBe(200);
+    expect(login.page.text).toContain('Seleziona la modalità di autenticazione');
+    const back = await login.browser.submit(login.page, 'Annulla');
     const params = rpRedirect(back);
     expect(params.origin + params.path).toBe(login.request.redirectUri);
     expect(params.get('error')).toBe('access_denied');

@@ -6,6 +6,7 @@ import { call, registry } from '../support/worker';
 import { type CitizenData, newCitizen } from '../support/citizens';
 import { cardStub, cardView } from '../support/activation-state';
 import { VirtualCard } from '../support/virtual-card';
+import { issueCard, pukDigits, walkTo } from '../support/activation-client';
 import { PUK_MAX_WRONG } from '../../functions/core/puk-challenge';
 
 interface Issued {
@@ -158,11 +159,11 @@ describe('registry API: the CRL (R-CARD-3, R-CARD-7, R-PUK-3)', () => {
     expect((await crl()).crl.findRevoked(certSerial(old.serial))?.reason).toBe(x509.X509CrlReason.keyCompromise);
   });
 
-  it('R-PUK-3: the answer that blocks the card for good lists it (privilegeWithdrawn)', async () => {
-    const card = await issue();
-    const wrong = (d: string) => String((Number(d) + 1) % 10);
-    const digits: [string, string] = [wrong(card.puk[0]!), wrong(card.puk[1]!)];
-    for (let i = 0; i <= PUK_MAX_WRONG; i++) await cardStub(card.serial).answerPuk([0, 1], digits);
+  it('R-PUK-3: the activation answer that blocks the card for good lists it (privilegeWithdrawn)', async () => {
+    const card = await issueCard();
+    let { browser, page } = await walkTo(card, 'puk');
+    for (let i = 0; i <= PUK_MAX_WRONG; i++) page = await browser.submit(page, 'Continua', pukDigits(page, card.puk, true));
+    expect(page.status).toBe(403);
     expect((await cardView(card.serial)).status).toBe('puk_blocked');
     expect((await crl()).crl.findRevoked(certSerial(card.serial))?.reason).toBe(x509.X509CrlReason.privilegeWithdrawn);
   });

@@ -9,6 +9,22 @@ import { cardObject } from '../../platform/objects';
 import { advanceAndShow, flowPost, moveByAction } from '../flow';
 import { closeWithRefusal } from '../render';
 import { pukPage } from '../views/puk';
+import { revokeIfOutOfService } from '../../registry/crl';
+
+/**
+ * R-PUK-3: a card blocked for good goes on the card CA's CRL (docs/level3.md), as the registry puts
+ * the cards it blocks or supersedes. The card is blocked either way — every card signature is checked
+ * against the Card's status — so a directory that fails here costs the auditors' list one line,
+ * never the citizen an error page.
+ */
+async function listOnCrl(env: Env, serial: string): Promise<void> {
+  try {
+    const card = await cardObject(env, serial).view();
+    if (card) await revokeIfOutOfService(env, card);
+  } catch (err) {
+    console.error('activation: CRL line for a PUK-blocked card not written', err instanceof Error ? err.message : String(err));
+  }
+}
 
 /**
  * POST /attivazione/puk — step 1.2 (R-ACT-2, R-PUK-3). The card counts a wrong answer atomically;
@@ -36,6 +52,7 @@ export async function postPuk(request: IRequest, env: Env): Promise<Response> {
       return pukPage({ csrf: flow.csrf, positions: pukPositions, errors: [message] }, 400);
     }
     case 'blocked':
+      if (answer.justBlocked) await listOnCrl(env, flow.data.serial);
       return closeWithRefusal(request, flow, 'puk_blocked');
     case 'unusable':
       return closeWithRefusal(request, flow, refusalForStatus(answer.status));

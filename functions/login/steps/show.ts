@@ -1,7 +1,7 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { consentLabels } from '../../core/claim-labels';
-import { loadLoginFlow, flowGone } from '../flow';
+import { advanceLogin, loadLoginFlow, flowGone } from '../flow';
 import { consentPage } from '../views/consent';
 import { credentialsPage } from '../views/credentials';
 import { otpPage } from '../views/otp';
@@ -9,7 +9,10 @@ import { refusedPage } from '../views/refused';
 import { appWaitPage } from '../views/app-wait';
 import { issueLoginQr } from '../qr';
 import { maskFiscalCode } from '../../core/fiscal-code';
+import { toLevel3 } from '../../core/login-flow';
 import type { LoginState } from '../flow';
+import { l3ChoicePage, l3ReaderPage, l3SerialPage } from '../views/level3';
+import { pcPage, phonePage } from './level3';
 
 /**
  * The holder the login has authenticated. A QR code or a push can be approved by a device other than
@@ -24,17 +27,40 @@ function holderOf(login: LoginState | null) {
 export async function showLogin(request: IRequest, env: Env): Promise<Response> {
   const flow = await loadLoginFlow(env, request, String(request.params.flowId ?? ''));
   const { id: flowId, csrf, request: req, login } = flow;
-  // Level 3 (card reading, R-LOG-4, R-LOG-5, R-LOG-6) comes in a later issue: refuse clearly instead of pretending.
-  if (req.acr === 3) return refusedPage(flowId, csrf, req, 'level3_unavailable');
+  const view = { flowId, csrf, request: req };
   switch (flow.step) {
     case 'credentials':
+      // R-LVL-3: a level 3 request has no level 2 page. One opened at `credentials` moves to the
+      // choice of the way (core/login-flow.ts' firstLoginStep is where /oidc/authorize starts it).
+      if (req.acr === 3) {
+        await advanceLogin(flow, toLevel3(3)!);
+        return l3ChoicePage(view);
+      }
       return credentialsPage({ flowId, csrf, request: req, qr: await issueLoginQr(env, flow) });
     case 'otp':
       return otpPage({ flowId, csrf, request: req, maskedPhone: login?.maskedPhone ?? '' });
     case 'app':
       return appWaitPage({ flowId, csrf, request: req });
     case 'consent':
-      return consentPage({ flowId, csrf, request: req, labels: consentLabels(req.scope, req.claims), holder: holderOf(login) });
+      return consentPage({
+        flowId,
+        csrf,
+        request: req,
+        labels: consentLabels(req.scope, req.claims),
+        holder: holderOf(login),
+        byCard: login?.proven?.method === 'card',
+      });
+    case 'l3':
+      return l3ChoicePage(view);
+    case 'l3-phone':
+      return phonePage(env, flow);
+    case 'l3-serial':
+      return l3SerialPage({ ...view, serial: flow.l3?.serial, restart: flow.l3?.restart });
+    case 'l3-qr':
+    case 'l3-otp':
+      return pcPage(env, flow);
+    case 'l3-reader':
+      return l3ReaderPage(view);
     case 'refused':
       if (!login?.refusal) throw flowGone();
       return refusedPage(flowId, csrf, req, login.refusal);

@@ -10,9 +10,11 @@ export interface ConsentView {
   labels: string[];
   /** Who is logging in — shown so that a citizen who did not authenticate this login notices. */
   holder: { name: string; maskedFiscalCode: string } | null;
+  /** R-LOG-4, R-LOG-5, R-LOG-6: after a card, the guides' button is "Autorizza l'invio dei dati". */
+  byCard?: boolean;
 }
 
-/** R-LOG-7: what is about to be sent, and to whom; Prosegui or Annulla. */
+/** R-LOG-7: what is about to be sent, and to whom; Prosegui (after a card: Autorizza l'invio dei dati) or Annulla. */
 export function consentPage(view: ConsentView): Response {
   const { flowId, csrf, request } = view;
   const body = html`${requestHeader(request)}
@@ -31,7 +33,7 @@ ${
 }
 <div class="d-flex gap-2">
 ${actionButton(loginPath(flowId, 'annulla'), csrf, 'Annulla')}
-${actionButton(loginPath(flowId, 'consenso'), csrf, 'Prosegui', 'primary')}
+${actionButton(loginPath(flowId, 'consenso'), csrf, view.byCard ? "Autorizza l'invio dei dati" : 'Prosegui', 'primary')}
 </div>
 </section>`;
   return loginPage(request, body);

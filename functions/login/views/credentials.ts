@@ -48,14 +48,13 @@ ${validity(qr.seconds)}`
 </section>`;
 }
 
-/** R-LOG-1: card reading (level 3) comes later; the level 2 page says so where the guide shows it. */
-function cardWayIn(): SafeHtml {
+/** R-LOG-1, R-LVL-3: "Entra con lettura carta" leads to the level 3 pages (the choice of the way). */
+function cardWayIn(flowId: string, csrf: string): SafeHtml {
   return html`<p class="mt-4">oppure</p>
-<section aria-labelledby="card-title" data-available="false">
+<section aria-labelledby="card-title">
 <h2 class="h4" id="card-title">Entra con lettura carta</h2>
-<p><span class="badge bg-secondary">Non ancora disponibile</span></p>
 <p>Puoi entrare con la lettura della Carta (livello 3) da uno smartphone NFC con l'App CieID registrando la tua carta o da PC con il software CIE ed un lettore di smart card.</p>
-<button type="button" class="btn btn-outline-primary" disabled>Entra con lettura carta</button>
+<form method="post" action="${loginPath(flowId, 'l3')}">${csrfField(csrf)}<button type="submit" class="btn btn-outline-primary">Entra con lettura carta</button></form>
 </section>`;
 }
 
@@ -96,7 +95,7 @@ ${
 <div class="col-12 col-lg-6">${credentials}</div>
 <div class="col-12 col-lg-6">${appWayIn(flowId, csrf, view.qr)}</div>
 </div>
-${cardWayIn()}`
+${cardWayIn(flowId, csrf)}`
     : credentials
 }
 ${view.qr ? waitingScript(flowId, 'credentials') : ''}`;

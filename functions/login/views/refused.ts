@@ -5,16 +5,13 @@ import type { LoginRequest } from '../../core/login-request';
 import { loginPath } from '../flow';
 import { actionButton, loginPage, requestHeader } from './page';
 
-export type RefusedReason = Refusal | 'level3_unavailable' | 'app_denied';
-
-const LEVEL3_UNAVAILABLE =
-  "L'accesso di livello 3 (lettura della carta) non è ancora disponibile su questo servizio. Torna al sito del servizio per scegliere un altro modo di accedere.";
+export type RefusedReason = Refusal | 'app_denied';
 
 const APP_DENIED = "Hai negato l'autorizzazione dall'App CieID: l'accesso non è stato consentito. Torna al sito del servizio per riprovare.";
 
 /** A refusal: the citizen goes back to the service, which receives `access_denied`. */
 export function refusedPage(flowId: string, csrf: string, request: LoginRequest, reason: RefusedReason): Response {
-  const message = reason === 'level3_unavailable' ? LEVEL3_UNAVAILABLE : reason === 'app_denied' ? APP_DENIED : REFUSAL_MESSAGES[reason];
+  const message = reason === 'app_denied' ? APP_DENIED : REFUSAL_MESSAGES[reason];
   const body = html`${requestHeader(request)}
 <div class="alert alert-danger" role="alert" data-refusal="${reason}">
 <h2 class="h4">Accesso non consentito</h2>

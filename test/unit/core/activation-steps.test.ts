@@ -72,8 +72,8 @@ describe('core/activation-steps: the activation flow table (R-ACT-1, R-ACT-2, R-
     expect(isStepOf(kind, 'dati')).toBe(false);
   });
 
-  it('starts at the PUK challenge, and every step is reachable from there', () => {
-    expect(kind.starts).toEqual(['puk']);
+  it('starts at the PUK challenge (or, by card, past it: activation-steps.card.test.ts), and every step is reachable from there', () => {
+    expect(kind.starts).toEqual(['puk', 'cellulare']);
     expect([...reachable()].sort()).toEqual([...steps].sort());
   });
 

@@ -155,7 +155,7 @@ describe('Card: PUK answers (R-ACT-2, R-PUK-3)', () => {
     for (let i = 1; i <= PUK_MAX_WRONG; i++) outcomes.push(await inCard(stub, (c) => c.answerPuk(POSITIONS, WRONG)));
     expect(outcomes).toEqual(Array.from({ length: 10 }, (_, i) => ({ outcome: 'wrong', remaining: 10 - i })));
     expect(await status(stub)).toBe('issued');
-    expect(await inCard(stub, (c) => c.answerPuk(POSITIONS, WRONG))).toEqual({ outcome: 'blocked' });
+    expect(await inCard(stub, (c) => c.answerPuk(POSITIONS, WRONG))).toEqual({ outcome: 'blocked', justBlocked: true });
     expect(await status(stub)).toBe('puk_blocked');
     expect(await failures(stub)).toBe(11);
     // For good: the right digits no longer help and nothing more is counted.
