@@ -32,6 +32,9 @@ export default defineConfig({
   ],
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    // redis-server and the Upstash-REST bridge for the directory's Upstash adapter: workerd cannot start
+    // processes, so Node starts them here and hands their URL to the tests (`provide` → `inject`).
+    globalSetup: ['test/support/upstash-global-setup.mjs'],
     testTimeout: 30_000,
   },
 });

@@ -78,6 +78,15 @@ export interface Env {
   HELP_HOURS?: string;
   PRIVACY_CONTROLLER?: string;
   PRIVACY_CONTACT?: string;
+  /**
+   * Where the directory lives (platform/directory): `durable-objects` (the default when unset: the
+   * DIRECTORY shards below) or `upstash` (Upstash Redis, reached at UPSTASH_REDIS_REST_URL with the
+   * UPSTASH_REDIS_REST_TOKEN secret; https in production). Any other value answers 503. Named
+   * DIRECTORY_ADAPTER because DIRECTORY is the shards' binding.
+   */
+  DIRECTORY_ADAPTER?: string;
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
   CARD: DurableObjectNamespace<Card>;
   FLOW: DurableObjectNamespace<FlowSession>;
   DIRECTORY: DurableObjectNamespace<DirectoryShard>;

@@ -3,13 +3,16 @@
 //   with STATE_DIR they live in that directory instead, beside the data they seal, and the
 //   repository is left untouched (the end-to-end tests rely on that);
 // - REGISTRY_TOKEN and PORT from the environment, or a fresh token printed below;
-// - Durable-Object directory, outbox notifier, captcha off, test hooks on (wrangler.toml [vars]).
+// - Durable-Object directory, outbox notifier, captcha off, test hooks on (wrangler.toml [vars]);
+//   `--directory upstash` puts the directory on a local redis-server instead, behind the Upstash-REST
+//   bridge (scripts/lib/upstash-bridge.mjs), its data beside the Durable Objects' so both survive restarts.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { devSecrets } from './dev-secrets.mjs';
+import { startUpstashStack } from './lib/upstash-bridge.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const binDir = join(root, 'node_modules', '.bin');
@@ -24,6 +27,37 @@ const persistTo = stateDir ?? join(root, '.wrangler', 'state');
 if (stateDir) mkdirSync(stateDir, { recursive: true });
 const devVars = devSecrets(stateDir ?? root, { REGISTRY_TOKEN: registryToken });
 
+// `--directory <adapter>` (or `--directory=<adapter>`) is ours; every other argument goes to wrangler.
+const wranglerArgs = process.argv.slice(2);
+let directory = 'durable-objects';
+const flag = wranglerArgs.findIndex((a) => a === '--directory' || a.startsWith('--directory='));
+if (flag >= 0) {
+  const inline = wranglerArgs[flag].startsWith('--directory=');
+  directory = inline ? wranglerArgs[flag].slice('--directory='.length) : (wranglerArgs[flag + 1] ?? '');
+  wranglerArgs.splice(flag, inline ? 1 : 2);
+}
+if (!['durable-objects', 'upstash'].includes(directory)) {
+  console.error(`--directory must be durable-objects or upstash, not ${JSON.stringify(directory)}`);
+  process.exit(2);
+}
+let upstash = null;
+if (directory === 'upstash') {
+  try {
+    upstash = await startUpstashStack({ dataDir: join(persistTo, 'redis') });
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+  wranglerArgs.push(
+    '--var',
+    'DIRECTORY_ADAPTER:upstash',
+    '--var',
+    `UPSTASH_REDIS_REST_URL:${upstash.url}`,
+    '--var',
+    `UPSTASH_REDIS_REST_TOKEN:${upstash.token}`,
+  );
+}
+
 const base = `http://127.0.0.1:${port}`;
 console.log(`
 CieID edge — development server
@@ -32,6 +66,7 @@ CieID edge — development server
   Registry API              ${base}/registry/cards   (Authorization: Bearer ${registryToken})
   Outbox (SMS/email)        ${base}/__test/outbox?to=<cellulare o email>
   Health                    ${base}/health
+  Directory                 ${upstash ? `Upstash REST ${upstash.url} → redis-server 127.0.0.1:${upstash.redis.port}` : 'Durable Object shards'}
 ${process.env.REGISTRY_TOKEN ? '' : '  (REGISTRY_TOKEN not set: a fresh one was generated for this run)\n'}`);
 
 const wrangler = spawn(
@@ -47,7 +82,7 @@ const wrangler = spawn(
     '--persist-to',
     persistTo,
     '--show-interactive-dev-session=false',
-    ...process.argv.slice(2),
+    ...wranglerArgs,
   ],
   {
     cwd: root,
@@ -65,4 +100,7 @@ const wrangler = spawn(
   },
 );
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => wrangler.kill(signal));
-wrangler.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+wrangler.on('exit', async (code, signal) => {
+  await upstash?.close();
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -1,9 +1,11 @@
 import type { Env } from '../env';
 import { isSerial } from '../core/serial';
+import { HttpError } from '../core/errors';
 import type { RegisteredClient } from '../core/oidc-client';
 import type { AttemptDecision } from '../core/password-throttle';
 import type { FailureRecord } from '../../durable-objects/password-throttle-table';
 import type { RevokedCertificate } from '../core/card-auth';
+import { UpstashDirectory, upstashConfigOf } from './directory-upstash';
 
 /** The card CA's revocation list (docs/level3.md): its lines, the version they are at, and the last CRL signed. */
 export interface RevocationList {
@@ -24,7 +26,9 @@ export interface StoredCrl {
 /**
  * The directory: who is who across cards. Usernames (codice fiscale, serial, verified email) resolve
  * to the holder's current card; a phone number belongs to one identity (R-CARD-5); a serial is drawn
- * once. Two adapters are planned: Durable Object shards (embedded, the default) and Upstash Redis.
+ * once. Two adapters: Durable Object shards (embedded, the default) and Upstash Redis
+ * (platform/directory-upstash), chosen by `directoryFor`; test/integration/directory-contract holds both to
+ * the same tests.
  *
  * Keys (docs/state.md): `cf:<CF>` → current serial · `serial:<S>` → CF · `phone:<E164>` → CF ·
  * `email:<address>` → CF · `client:<client_id>` → registered RP (JSON) · with a lifetime:
@@ -81,11 +85,46 @@ export function shardOf(key: string, shards = DIRECTORY_SHARDS): number {
   return h % shards;
 }
 
+/**
+ * R-LOG-8: a username (codice fiscale, serial or verified email) → the current card's serial, through
+ * one adapter's `read` of a key. A serial or an email takes two reads whether it names someone or not
+ * (the second, for nobody, of a key no fiscal code can have), so the lookup's time does not say which.
+ */
+export async function resolveUsernameThrough(username: string, read: (key: string) => Promise<string | null>): Promise<string | null> {
+  const u = username.trim();
+  if (!u || u.length > 254) return null;
+  const upper = u.toUpperCase();
+  const currentCard = (fiscalCode: string) => read(`cf:${fiscalCode}`);
+  if (isSerial(upper)) {
+    const cf = await read(`serial:${upper}`);
+    const current = await currentCard(cf ?? `-${upper}`);
+    return cf && current === upper ? upper : null;
+  }
+  if (u.includes('@')) {
+    const key = `email:${u.toLowerCase()}`;
+    const cf = await read(key);
+    const current = await currentCard(cf ?? `-${key}`);
+    return cf ? current : null;
+  }
+  return currentCard(upper);
+}
+
+/**
+ * `namespace` prefixes the shards' names (`<namespace>shard-<n>`): tests use a fresh one to start from
+ * an empty directory; production uses none.
+ */
 export class DurableObjectDirectory implements Directory {
-  constructor(private readonly env: Env) {}
+  private readonly ns: string;
+
+  constructor(
+    private readonly env: Env,
+    options: { namespace?: string } = {},
+  ) {
+    this.ns = options.namespace ?? '';
+  }
 
   private shard(key: string) {
-    return this.env.DIRECTORY.get(this.env.DIRECTORY.idFromName(`shard-${shardOf(key)}`));
+    return this.env.DIRECTORY.get(this.env.DIRECTORY.idFromName(`${this.ns}shard-${shardOf(key)}`));
   }
 
   async reserveSerial(serial: string, fiscalCode: string) {
@@ -124,24 +163,7 @@ export class DurableObjectDirectory implements Directory {
   }
 
   async resolveUsername(username: string) {
-    const u = username.trim();
-    if (!u || u.length > 254) return null;
-    const upper = u.toUpperCase();
-    // R-LOG-8: a serial or an email takes two reads whether it names someone or not (the second, for
-    // nobody, of a key no fiscal code can have), so the lookup's time does not say which.
-    if (isSerial(upper)) {
-      const key = `serial:${upper}`;
-      const cf = await this.shard(key).get(key);
-      const current = await this.currentCard(cf ?? `-${upper}`);
-      return cf && current === upper ? upper : null;
-    }
-    if (u.includes('@')) {
-      const key = `email:${u.toLowerCase()}`;
-      const cf = await this.shard(key).get(key);
-      const current = await this.currentCard(cf ?? `-${key}`);
-      return cf ? current : null;
-    }
-    return this.currentCard(upper);
+    return resolveUsernameThrough(username, (key) => this.shard(key).get(key));
   }
 
   async registerClient(client: RegisteredClient) {
@@ -198,6 +220,21 @@ export class DurableObjectDirectory implements Directory {
   }
 }
 
+/** The adapters `DIRECTORY_ADAPTER` may name; unset means the first. */
+export const DIRECTORY_ADAPTERS = ['durable-objects', 'upstash'] as const;
+
+/**
+ * A directory the deployment cannot use: 503, and the reason in the log. Never a quiet fall-back to the
+ * shards — a typo would split the directory in two, each half accepting the other's phones and serials.
+ */
+export function directoryMisconfigured(reason: string): HttpError {
+  console.error(`directory misconfigured: ${reason}`);
+  return new HttpError(503, 'temporarily_unavailable', 'Servizio temporaneamente non disponibile');
+}
+
 export function directoryFor(env: Env): Directory {
-  return new DurableObjectDirectory(env);
+  const adapter = env.DIRECTORY_ADAPTER?.trim() || 'durable-objects';
+  if (adapter === 'durable-objects') return new DurableObjectDirectory(env);
+  if (adapter === 'upstash') return new UpstashDirectory(upstashConfigOf(env));
+  throw directoryMisconfigured(`DIRECTORY_ADAPTER=${JSON.stringify(adapter)} is none of ${DIRECTORY_ADAPTERS.join(', ')}`);
 }
