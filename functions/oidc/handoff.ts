@@ -6,7 +6,7 @@ import { CODE_TTL_SECONDS } from '../core/oidc-lifetimes';
 import { readCookie } from '../platform/cookies';
 import { constantTimeEqual, randomId } from '../platform/crypto';
 import { toBase64Url, utf8 } from '../platform/encoding';
-import { LOGIN_FLOW, type LoginFlowData, type LoginStep } from '../core/login-flow';
+import { LOGIN_FLOW, type LoginFlowData, type LoginStep, firstLoginStep } from '../core/login-flow';
 import { type Flow, endFlow, flowGone, readFlow, startFlow } from '../platform/flows';
 import { cardObject, grantIdOf } from '../platform/objects';
 import { authorizationResponse, type ResponseTarget } from './authorization-response';
@@ -70,7 +70,7 @@ async function openLoginFlow(env: Env, flowId: string): Promise<OpenLoginFlow | 
 
 /** /oidc/authorize's side: the login flow for this request, bound to the browser whose cookie is `cookieValue`. */
 export async function openLogin(env: Env, request: LoginRequest, issuer: string, cookieValue: string, now: number): Promise<string | null> {
-  const flow = await startFlow(env, LOGIN_FLOW, 'credentials', { ...request, issuer, browserBinding: await browserBindingOf(cookieValue) }, now);
+  const flow = await startFlow(env, LOGIN_FLOW, firstLoginStep(request.acr), { ...request, issuer, browserBinding: await browserBindingOf(cookieValue) }, now);
   return flow?.id ?? null;
 }
 

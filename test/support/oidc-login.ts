@@ -13,8 +13,10 @@ export const readFlowAs = (flowId: string, cookie?: string) =>
  * a password and a code: only there may a login end in a grant (core/login-flow.ts, grantsFrom).
  */
 export async function toConsent(flowId: string): Promise<void> {
-  const moved = await env.FLOW.get(env.FLOW.idFromName(flowId)).advance('credentials', 'consent', {});
-  if (!moved) throw new Error(`flow ${flowId} is not at credentials`);
+  const stub = env.FLOW.get(env.FLOW.idFromName(flowId));
+  // A level 3 request opens at the choice of the way (core/login-flow.ts firstLoginStep).
+  const moved = (await stub.advance('credentials', 'consent', {})) ?? (await stub.advance('l3', 'consent', {}));
+  if (!moved) throw new Error(`flow ${flowId} is at neither credentials nor l3`);
 }
 
 /** What a login page does at the end: read the flow (at consent) as the browser that opened it, complete it as read. */
