@@ -35,7 +35,7 @@ const EIGHT_DIGITS = /^\d{8}$/;
 const pick = (jwk: JsonWebKey, names: (keyof JsonWebKey)[]): JsonWebKey => ({ kty: jwk.kty, ...Object.fromEntries(names.map((n) => [n, jwk[n]])) });
 
 /** RFC 5280, 4.1: SubjectPublicKeyInfo is tbsCertificate's 7th field, after the optional [0] version and five more. */
-function certificateSpki(pem: string): Uint8Array {
+function certificateSpki(pem: string): Uint8Array<ArrayBuffer> {
   const der = fromBase64Url(pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''));
   const element = (at: number) => {
     let length = der[at + 1] ?? 0;
@@ -53,7 +53,7 @@ function certificateSpki(pem: string): Uint8Array {
   if (der[field.at] === 0xa0) field = element(field.end);
   for (let i = 0; i < 5; i++) field = element(field.end);
   if (der[field.at] !== 0x30) throw new Error('certificate: no SubjectPublicKeyInfo');
-  return der.slice(field.at, field.end);
+  return new Uint8Array(der.subarray(field.at, field.end));
 }
 
 function keyShape(jwk: JsonWebKey) {
