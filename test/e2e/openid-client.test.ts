@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import * as client from 'openid-client';
 import { exportJWK, generateKeyPair } from 'jose';
-import { activate, issueCard, loginToRp } from '../../scripts/lib/citizen-flows.mjs';
+import { type IssuedCard, activate, issueCard, loginToRp } from '../../scripts/lib/citizen-flows.mjs';
 import { randomCitizen } from '../../scripts/lib/citizens.mjs';
+import { HttpBrowser } from '../../scripts/lib/http-browser.mjs';
 import { baseUrl } from './support/server';
 
 /**
@@ -13,6 +14,9 @@ import { baseUrl } from './support/server';
  */
 const registryToken = inject('registryToken');
 const SPID_L2 = 'https://www.spid.gov.it/SpidL2';
+const SPID_L3 = 'https://www.spid.gov.it/SpidL3';
+/** docs/level3.md, `l3-reader`: the development stand-in for the reader's TLS client authentication (test hooks on). */
+const READER_HEADER = 'X-CieID-Test-Client-Cert';
 const FISCAL_NUMBER = 'https://attributes.eid.gov.it/fiscal_number';
 
 async function registerRp() {
@@ -116,5 +120,70 @@ describe('openid-client (panva, v6) as the relying party', () => {
       birthdate: citizen.birthDate,
       [FISCAL_NUMBER]: `TINIT-${citizen.fiscalCode}`,
     });
+  });
+
+  it('a level 3 login with the card on a reader (R-LOG-6): openid-client receives acr SpidL3 in the ID token', async () => {
+    const rp = await registerRp();
+    const citizen = randomCitizen();
+    // The registry generates the card's key and returns it once with the certificate; a reader needs no level 1/2 credentials.
+    const card = (await issueCard(baseUrl, registryToken, citizen)) as IssuedCard & { certificate: string };
+    const config = await client.discovery(
+      new URL(baseUrl),
+      rp.clientId,
+      { redirect_uris: [rp.redirectUri], token_endpoint_auth_method: 'private_key_jwt', id_token_signed_response_alg: 'RS256' },
+      client.PrivateKeyJwt(rp.signingKey),
+      { execute: [client.allowInsecureRequests] },
+    );
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = await client.buildAuthorizationUrlWithJAR(
+      config,
+      {
+        redirect_uri: rp.redirectUri,
+        response_type: 'code',
+        scope: 'openid profile',
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+        prompt: 'consent login',
+        acr_values: SPID_L3,
+      },
+      rp.signingKey,
+    );
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('scope', 'openid profile');
+
+    const browser = new HttpBrowser(baseUrl);
+    const choice = await browser.open(url);
+    expect(choice.html).toContain('Seleziona la modalità di autenticazione');
+    const reader = await browser.submit(choice, 'Prosegui con computer');
+    expect(reader.html).toContain('Appoggia la carta sul lettore');
+    // The reader's certificate travels in a header the HttpBrowser's submit does not send: the form posted by hand.
+    const form = reader.form('Prosegui');
+    const read = await browser.fetch(new URL(form.action, reader.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: new URL(baseUrl).origin, [READER_HEADER]: encodeURIComponent(card.certificate) },
+      body: new URLSearchParams(form.fields.map((f: { name: string; value: string }) => [f.name, f.value])).toString(),
+    });
+    expect(read.status, await read.clone().text()).toBe(303);
+    const consent = await browser.open(new URL(read.headers.get('Location')!, reader.url));
+    expect(consent.html).toContain('I seguenti dati stanno per essere inviati a:');
+    const answer = await browser.submit(consent, "Autorizza l'invio dei dati");
+    expect(answer.status).toBe(302);
+    const callback = new URL(answer.headers.get('Location')!);
+    expect(`${callback.origin}${callback.pathname}`).toBe(rp.redirectUri);
+
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+      idTokenExpected: true,
+    });
+    const idToken = tokens.claims()!;
+    expect(idToken.acr).toBe(SPID_L3);
+    expect(idToken.aud).toBe(rp.clientId);
+    expect(idToken[FISCAL_NUMBER]).toBe(`TINIT-${citizen.fiscalCode}`);
   });
 });

@@ -1,3 +1,4 @@
+import type { JsonWebKey } from 'node:crypto';
 import { CheckFailure, type CheckContext } from '../core/check.ts';
 import type { HttpResponse } from '../core/http.ts';
 
@@ -19,6 +20,9 @@ export interface IssuedCard {
   receipt: { pinFirstHalf: string; pukFirstHalf: string };
   letter: { pinSecondHalf: string; pukSecondHalf: string };
   expiresAt: string;
+  /** The chip's contents, when the registry generated the card's key (docs/level3.md): once, never kept. */
+  cardKey?: JsonWebKey;
+  certificate?: string;
 }
 
 /** The back office's view of a card: no secrets. */

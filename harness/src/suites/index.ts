@@ -1,6 +1,8 @@
 import type { Check } from '../core/check.ts';
 import { activationChecks } from './activation.ts';
 import { appChecks } from './app.ts';
+import { cardChecks } from './card.ts';
+import { level3Checks } from './level3.ts';
 import { loginAppChecks } from './login-app.ts';
 import { loginChecks } from './login.ts';
 import { metadataChecks } from './metadata.ts';
@@ -14,4 +16,6 @@ export const suites: Record<string, Check[]> = {
   app: appChecks,
   'login-app': loginAppChecks,
   oidc: oidcChecks,
+  card: cardChecks,
+  level3: level3Checks,
 };
