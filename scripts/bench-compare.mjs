@@ -1,9 +1,11 @@
 // `npm run bench:compare`: the same complete login (authorization code + PKCE, signed request
 // object, password, token with private_key_jwt, encrypted userinfo) driven by the same k6 script
-// (load/compare/login.ts) at the same ladder of arrival rates against our service (wrangler dev)
-// and against oidc-provider (scripts/lib/oidc-provider-server.mjs), each server pinned to one core
-// and k6 to another where the machine allows. Prints flows/s at saturation, step latencies and CPU
-// per flow side by side with the ratios ours / theirs, and writes load/results/<timestamp>.json.
+// (load/compare/login.ts) at the same ladder of arrival rates against our service (standalone
+// workerd, as `npm run serve:workerd` runs it) and against oidc-provider
+// (scripts/lib/oidc-provider-server.mjs), each server pinned to one core and k6 to another where the
+// machine allows. Prints flows/s at saturation, step latencies, CPU per flow and the servers' resident
+// memory side by side with the ratios ours / theirs, and writes load/results/<timestamp>.json.
+//   --runtime R      workerd (default) or wrangler (ours under `wrangler dev`, the figures before issue 15)
 //   --runs N         ladders per target (default 3; the medians are reported)
 //   --rates LIST     arrival rates in flows/s (default 2,4,8,16,32,64,128); a target's ladder stops at
 //                    its first saturated rung
@@ -20,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { OURS, THEIRS, compareResult, formatTable, summarizeLadder } from './lib/compare-report.mjs';
 import { cpuFloor, runStep, runningK6 } from './lib/compare-step.mjs';
 import { activateCitizens, benchRp, startOurs, startTheirs, writeTargetData } from './lib/compare-targets.mjs';
-import { root, stopGroup } from './lib/dev-server.mjs';
+import { checkRuntime, root, stopGroup } from './lib/dev-server.mjs';
 import { K6_BIN } from './lib/k6.mjs';
 import { SERVER_CORE, groupAffinity, onCore, pinning } from './lib/pin.mjs';
 
@@ -29,6 +31,7 @@ function readOptions(argv) {
   const { values } = parseArgs({
     args: argv,
     options: {
+      runtime: { type: 'string', default: 'workerd' },
       runs: { type: 'string' },
       rates: { type: 'string' },
       duration: { type: 'string' },
@@ -47,6 +50,7 @@ function readOptions(argv) {
     return n;
   };
   return {
+    runtime: checkRuntime(values.runtime),
     runs: Math.round(positive('runs')),
     rates: (values.rates ?? defaults.rates).split(',').map((r) => positive('rates', r)),
     durationS: positive('duration'),
@@ -63,7 +67,7 @@ try {
   console.error(`bench:compare: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
 }
-const { runs, rates, durationS, userCount, maxMinutes, resultsDir } = options;
+const { runtime, runs, rates, durationS, userCount, maxMinutes, resultsDir } = options;
 
 if (!existsSync(K6_BIN)) {
   console.error(`bench:compare: no k6 at ${K6_BIN}; run \`npm run load:install\` (npm run bench:compare does it first)`);
@@ -111,22 +115,25 @@ function printRung(run, target, r) {
     return;
   }
   const failures = r.failed ? `  failed ${r.failed} ${JSON.stringify(r.failedAt)}` : '';
+  const memory = Object.entries(r.memoryMb ?? {})
+    .map(([p, m]) => `${p} ${m.rssMaxMb}`)
+    .join(', ');
   console.log(
     `  run ${run}  ${target.padEnd(13)} ${String(r.rate).padStart(4)}/s  completed ${fmt(r.completedPerSec).padStart(6)}/s` +
-      `  dropped ${r.dropped}  CPU ${fmt(r.cpuMsPerFlow)} ms/flow  flow p95 ${fmt(r.flow?.p95)} ms` +
+      `  dropped ${r.dropped}  CPU ${fmt(r.cpuMsPerFlow)} ms/flow  flow p95 ${fmt(r.flow?.p95)} ms  RSS MB ${memory || '—'}` +
       `${failures}${r.saturated ? '  saturated' : ''}${r.restarted ? '  (server restarted: a source file changed)' : ''}`,
   );
   for (const w of r.warnings) console.log(`      ${w}`);
 }
 
 async function main() {
-  console.log(`bench:compare — ${runs} run(s), rates ${rates.join(', ')} flows/s, ${durationS} s each, ${userCount} users`);
+  console.log(`bench:compare — ours on ${runtime}, ${runs} run(s), rates ${rates.join(', ')} flows/s, ${durationS} s each, ${userCount} users`);
   console.log(pin.enabled ? `pinned: ${pin.why}` : `could not pin (${pin.why}): figures include the load generator's noise`);
 
   const rp = await benchRp();
   const track = (child) => servers.add(child);
-  const ours = await startOurs(workDir, rp, pin.enabled, track);
-  console.log(`${OURS}: wrangler dev on ${ours.baseUrl}; activating ${userCount} citizens…`);
+  const ours = await startOurs(workDir, rp, pin.enabled, track, runtime);
+  console.log(`${OURS}: ${runtime === 'workerd' ? 'standalone workerd' : 'wrangler dev'} on ${ours.baseUrl}; activating ${userCount} citizens…`);
   const users = await activateCitizens(ours.baseUrl, ours.registryToken, userCount);
   const theirs = await startTheirs(workDir, rp, users, pin.enabled, track);
   console.log(`${THEIRS}: on ${theirs.baseUrl} with the same RP and users`);
@@ -182,7 +189,8 @@ async function main() {
     meta: {
       created_at: new Date().toISOString(),
       command: `npm run bench:compare -- ${process.argv.slice(2).join(' ')}`.trim(),
-      options: { runs, rates, durationS, users: userCount },
+      runtime,
+      options: { runtime, runs, rates, durationS, users: userCount },
       flow: 'level 1 login: authorize (signed request object, PKCE S256) → login page → password → (ours: consent) → code → token (private_key_jwt) → userinfo (JWS RS256 in JWE ECDH-ES/A256GCM)',
       pinning: { ...pin, affinity: Object.fromEntries(Object.entries(targets).map(([n, t]) => [n, groupAffinity(t.child.pid)])) },
       machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? null, node: process.version },
@@ -192,7 +200,7 @@ async function main() {
   const file = join(resultsDir, `${result.created_at.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 
-  console.log(`\nmedian of ${runs} run(s):\n${formatTable(result)}`);
+  console.log(`\nmedian of ${runs} run(s), ours on ${runtime}:\n${formatTable(result)}`);
   console.log(
     `\nratio_throughput ${fmt(result.ratio_throughput)}   ratio_cpu_per_flow ${fmt(result.ratio_cpu_per_flow)}   ratio_cpu_per_flow_excluding_hash ${fmt(result.ratio_cpu_per_flow_excluding_hash)}`,
   );

@@ -1,13 +1,17 @@
 // `node scripts/profile-login.mjs`: where the server's CPU goes in a complete level 2 login, step by
-// step. It starts its own `wrangler dev` with the V8 inspector on (or attaches to one you started
-// with `npm start -- --inspector-port P`), records a CPU profile over the Chrome DevTools Protocol
-// while N sequential logins run (the same logins as `npm run bench`), and prints, for each step, the
-// sampled CPU time by source (our files, each library, the runtime) and the functions with the most
-// self time, mapped back to the TypeScript sources through wrangler's source map.
+// step. It starts its own server with the V8 inspector on — standalone workerd serving what
+// `npm run serve:workerd` serves (`workerd serve --inspector-addr`), or `wrangler dev
+// --inspector-port` with `--runtime wrangler` — or attaches to one you started (`npm start --
+// --inspector-port P`, then `--runtime wrangler --base-url … --registry-token … --inspector-port P`),
+// records a CPU profile over the Chrome DevTools Protocol while N sequential logins run (the same
+// logins as `npm run bench`), and prints, for each step, the sampled CPU time by source (our files,
+// each library, the runtime) and the functions with the most self time, mapped back to the
+// TypeScript sources through the bundle's source map.
 //   -n N                 sequential logins to profile (default 40)
 //   --top K              functions listed per step (default 12)
 //   --interval US        sampling interval in microseconds (default 100)
 //   --out FILE           also write the raw .cpuprofile (open it in Chrome DevTools → Performance)
+//   --runtime R          workerd (default) or wrangler
 //   --base-url URL --registry-token T --inspector-port P   profile a server that is already running
 // Run it with the project's Node 22 (`node_modules/.bin/node scripts/profile-login.mjs`): it needs the
 // global WebSocket, which the system's older node lacks. See docs/performance.md for what it found.
@@ -15,18 +19,19 @@
 // CLOCK_MONOTONIC on Linux, so each sample falls in the window between two step boundaries. Only
 // the worker's isolate is profiled (our code and the Durable Objects, which run in it, including
 // native work done on its thread: WebCrypto, SQLite, RPC serialization, counted to the JS function
-// that called it); the rest of that process (HTTP, miniflare's entry and asset-router isolates, the
-// Durable Object plumbing) and the dev stack's other processes are not, which is why the /proc line
-// at the end is about twice the sampled total. Profiling slows the server: compare profiles with
-// profiles, and use `npm run bench:local` for throughput.
+// that called it); the rest of the workerd process (HTTP, the assets worker, the Durable Object
+// plumbing; under wrangler dev also miniflare's entry and asset-router isolates, and the dev stack's
+// other processes) is not, which is why the /proc line at the end is larger than the sampled total.
+// Profiling slows the server: compare profiles with profiles, and use `npm run bench:local` for
+// throughput.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { STEPS, runBench } from './bench.mjs';
-import { freePort, root, spawnDevServer, stopGroup, tail, waitForHealth } from './lib/dev-server.mjs';
+import { checkRuntime, freePort, root, startServer, stopGroup } from './lib/dev-server.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -37,15 +42,21 @@ const { values } = parseArgs({
     'base-url': { type: 'string' },
     'registry-token': { type: 'string' },
     'inspector-port': { type: 'string' },
+    runtime: { type: 'string', default: 'workerd' },
   },
 });
 const logins = Number(values.n);
 const top = Number(values.top);
 
-/** A minimal CDP client over the inspector's WebSocket. */
-async function inspector(port) {
+/**
+ * A minimal CDP client over the inspector's WebSocket: wrangler's inspector proxy serves the Worker
+ * at /ws; workerd serves each of its workers at /<service name>, and ours is "main"
+ * (scripts/lib/workerd-config.mjs).
+ */
+async function inspector(port, runtime) {
+  const path = runtime === 'wrangler' ? '/ws' : '/main';
   // wrangler's inspector proxy refuses upgrades without an Origin header.
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { Origin: `http://127.0.0.1:${port}` } });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers: { Origin: `http://127.0.0.1:${port}` } });
   // undici's WebSocket does not keep the event loop alive while we wait for answers.
   const keepAlive = setInterval(() => {}, 1000);
   await new Promise((resolve, reject) => {
@@ -103,8 +114,16 @@ function workerProcess(pgid) {
   return null;
 }
 
-/** The newest bundle wrangler dev wrote, with its source map, to name sources instead of index.js. */
-function bundleSourceMap() {
+/**
+ * The bundle being served, with its source map, to name sources instead of index.js: serve:workerd's
+ * (`wrangler deploy --dry-run` writes the map beside it), or the newest one wrangler dev wrote.
+ */
+function bundleSourceMap(runtime) {
+  if (runtime === 'workerd') {
+    const dir = join(root, '.tools', 'workerd', 'bundle');
+    const file = join(dir, 'index.js.map');
+    return existsSync(file) ? { dir, map: new SourceMap(JSON.parse(readFileSync(file, 'utf8'))) } : null;
+  }
   const tmp = join(root, '.wrangler', 'tmp');
   if (!existsSync(tmp)) return null;
   const dirs = readdirSync(tmp)
@@ -188,6 +207,7 @@ function report(perStep, counts) {
 }
 
 async function main() {
+  const runtime = checkRuntime(values.runtime);
   let child = null;
   let stateDir = null;
   let baseUrl = values['base-url'];
@@ -199,17 +219,19 @@ async function main() {
     registryToken = randomBytes(24).toString('base64url');
     stateDir = mkdtempSync(join(tmpdir(), 'cieid-profile-'));
     const log = join(stateDir, 'server.log');
-    const out = createWriteStream(log);
-    child = spawnDevServer({ port, registryToken, stateDir, args: ['--inspector-port', String(inspectorPort)] });
-    child.stdout.pipe(out);
-    child.stderr.pipe(out);
-    baseUrl = `http://127.0.0.1:${port}`;
-    await waitForHealth(baseUrl, child, { describe: () => tail(log) });
+    process.once('exit', () => {
+      try {
+        if (child) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    });
+    ({ baseUrl } = await startServer({ runtime, port, registryToken, stateDir, log, inspectorPort, onSpawn: (c) => (child = c) }));
   } else if (!registryToken || !inspectorPort) {
     throw new Error('with --base-url, pass --registry-token and --inspector-port too');
   }
   try {
-    const cdp = await inspector(inspectorPort);
+    const cdp = await inspector(inspectorPort, runtime);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: Number(values.interval) });
     const windows = [];
@@ -236,7 +258,7 @@ async function main() {
     // Setup (activation of the citizens) ran before the first step: leave it out.
     const counts = Object.fromEntries(STEPS.map((s) => [s, result.steps[s].count]));
     counts['(between steps)'] = logins;
-    const bundle = bundleSourceMap();
+    const bundle = bundleSourceMap(runtime);
     const perStep = attribute(
       profile,
       windows.filter((w) => w.start >= step0),
@@ -244,7 +266,7 @@ async function main() {
       4 * Number(values.interval),
     );
     perStep.delete('(between steps)'); // setup and the RP's own work between steps
-    console.log(`profile of ${logins} sequential logins against ${baseUrl} (${profile.samples.length} samples)`);
+    console.log(`profile of ${logins} sequential logins against ${runtime} on ${baseUrl} (${profile.samples.length} samples)`);
     report(perStep, counts);
     // A check on the sampling: what the kernel counted for the worker's process over the same logins
     // (outbox reads and the RP's token calls included; the profiler's own overhead too).

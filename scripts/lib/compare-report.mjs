@@ -1,8 +1,9 @@
 /**
  * bench:compare's figures from its ladders: per target and run, the throughput at saturation, the
  * step latencies at saturation and at half of it, the CPU per flow just below saturation (with and
- * without one password hash, and without the target's CPU floor per request too); then the medians
- * of the runs, the ratios ours / theirs, and the table.
+ * without one password hash, and without the target's CPU floor per request too), the resident
+ * memory of each process at saturation; then the medians of the runs, the ratios ours / theirs, and
+ * the table.
  */
 export const OURS = 'cieid';
 export const THEIRS = 'oidc-provider';
@@ -39,6 +40,7 @@ export function summarizeLadder(rungs, { hashMs, floorMs }) {
     cpuMsPerFlowExcludingHash: round(withoutHash),
     cpuMsPerFlowExcludingHashAndFloor: round(withoutHash - Object.keys(below.steps).length * floorMs),
     cpuMsPerFlowByProcess: below.cpuMsPerFlowByProcess,
+    memoryMbAtSaturation: best.memoryMb ?? {},
     atSaturation: { rate: best.rate, steps: best.steps, flow: best.flow },
     atHalf: { rate: half.rate, steps: half.steps, flow: half.flow },
     atLowest: { rate: measured[0].rate, steps: measured[0].steps, flow: measured[0].flow },
@@ -54,6 +56,8 @@ function medianSummary(summaries) {
   };
   const processes = [...new Set(summaries.flatMap((s) => Object.keys(s.cpuMsPerFlowByProcess ?? {})))];
   const at = (key) => ({ rate: pick((s) => s[key]?.rate), steps: stepsAt(key) });
+  const memoryProcesses = [...new Set(summaries.flatMap((s) => Object.keys(s.memoryMbAtSaturation ?? {})))];
+  const memoryOf = (p, key) => pick((s) => s.memoryMbAtSaturation?.[p]?.[key]);
   return {
     unsaturatedRuns: summaries.filter((s) => s.saturated === false).length,
     throughput: pick((s) => s.throughput),
@@ -62,6 +66,7 @@ function medianSummary(summaries) {
     cpuMsPerFlowExcludingHash: pick((s) => s.cpuMsPerFlowExcludingHash),
     cpuMsPerFlowExcludingHashAndFloor: pick((s) => s.cpuMsPerFlowExcludingHashAndFloor),
     cpuMsPerFlowByProcess: Object.fromEntries(processes.map((p) => [p, pick((s) => s.cpuMsPerFlowByProcess?.[p])])),
+    memoryMbAtSaturation: Object.fromEntries(memoryProcesses.map((p) => [p, { rssMaxMb: memoryOf(p, 'rssMaxMb'), peakMb: memoryOf(p, 'peakMb') }])),
     atSaturation: at('atSaturation'),
     atHalf: at('atHalf'),
     atLowest: at('atLowest'),
@@ -122,6 +127,11 @@ export function formatTable(result) {
       .map(([p, ms]) => `${p} ${ms}`)
       .join(', ');
   lines.push(`  CPU ms per flow by process: ${OURS}: ${byProcess(ours)}; ${THEIRS}: ${byProcess(theirs)}`);
+  const memory = (m) =>
+    Object.entries(m.memoryMbAtSaturation ?? {})
+      .map(([p, { rssMaxMb, peakMb }]) => `${p} ${rssMaxMb} (peak ${peakMb})`)
+      .join(', ') || '—';
+  lines.push(`RSS MB at saturation, highest reading in the rung (the process's high-water mark): ${OURS}: ${memory(ours)}; ${THEIRS}: ${memory(theirs)}`);
   for (const [name, m] of [
     [OURS, ours],
     [THEIRS, theirs],

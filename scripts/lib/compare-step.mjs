@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { root, stopGroup } from './dev-server.mjs';
 import { K6_BIN } from './k6.mjs';
 import { LOAD_CORE, SERVER_CORE, onCore, pinGroup } from './pin.mjs';
-import { cpuSpent, groupCpu, groupPids } from './proc-cpu.mjs';
+import { cpuSpent, groupCpu, groupPids, procStat } from './proc-cpu.mjs';
 
 /**
  * One rung of bench:compare's ladder: load/compare/login.ts at one arrival rate against one target,
@@ -45,6 +45,49 @@ function runBounded(command, args, timeoutMs) {
       resolve({ code, signal, timedOut, lines, child });
     });
   });
+}
+
+/** A process's resident memory now and at its highest so far (VmRSS, VmHWM), in MB, or null once it is gone. */
+function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const mb = (field) => Math.round(Number(new RegExp(`^${field}:\\s*(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) / 102.4) / 10;
+    return { rss: mb('VmRSS'), peak: mb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The resident memory of a process group by process (named as `label` names them): `rssMaxMb`, the
+ * highest of the readings taken while it runs (every `everyMs`), and `peakMb`, the kernel's high-water
+ * mark since the process started. `stop()` ends the readings and returns them.
+ */
+export function watchMemory(pgid, label = (_pid, stat) => stat.name, everyMs = 1_000) {
+  const seen = {};
+  const read = () => {
+    // Processes of one name (esbuild's, say) are summed: what the group holds is the question.
+    const now = {};
+    for (const pid of groupPids(pgid)) {
+      const stat = procStat(pid);
+      const m = memoryOf(pid);
+      if (!stat || !m || !Number.isFinite(m.rss)) continue;
+      const name = label(pid, stat);
+      now[name] = { rss: (now[name]?.rss ?? 0) + m.rss, peak: (now[name]?.peak ?? 0) + m.peak };
+    }
+    for (const [name, m] of Object.entries(now)) {
+      seen[name] = { rssMaxMb: Math.max(seen[name]?.rssMaxMb ?? 0, round(m.rss)), peakMb: Math.max(seen[name]?.peakMb ?? 0, round(m.peak)) };
+    }
+  };
+  read();
+  const timer = setInterval(read, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      return seen;
+    },
+  };
 }
 
 function readSummary(file) {
@@ -100,8 +143,10 @@ export async function runStep({ target, dataFile, rate, durationS, workDir, pin,
   if (pin) pinGroup(pgid, SERVER_CORE);
   const pidsBefore = groupPids(pgid).join();
   const cpuBefore = groupCpu(pgid, target.label);
+  const memory = watchMemory(pgid, target.label);
   const k6 = await runBounded(command, commandArgs, (durationS + GRACEFUL_STOP_S + 60) * 1000);
   const spent = cpuSpent(cpuBefore, groupCpu(pgid, target.label));
+  const memoryMb = memory.stop();
   const restarted = groupPids(pgid).join() !== pidsBefore;
 
   const summary = readSummary(summaryFile);
@@ -126,6 +171,7 @@ export async function runStep({ target, dataFile, rate, durationS, workDir, pin,
     cpuSeconds: round(spent.total, 2),
     cpuMsPerFlow: perFlow(spent.total),
     cpuMsPerFlowByProcess: Object.fromEntries(Object.entries(spent.byName).map(([name, s]) => [name, perFlow(s)])),
+    memoryMb,
     // The flows' own complaints (login.ts prints a few), to say why a rung failed.
     warnings: k6.lines.filter((l) => l.includes('flow failed')).slice(0, 3),
   };

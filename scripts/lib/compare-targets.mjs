@@ -4,7 +4,7 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activate, issueCard } from './citizen-flows.mjs';
 import { randomCitizen } from './citizens.mjs';
-import { freePort, root, spawnDevServer, tail, waitForHealth } from './dev-server.mjs';
+import { freePort, root, startServer, tail } from './dev-server.mjs';
 import { SERVER_CORE, onCore, pinGroup } from './pin.mjs';
 import { commandLine } from './proc-cpu.mjs';
 import { ACR } from './rp.mjs';
@@ -12,9 +12,10 @@ import { generateRpKeys, randomRpHost, registerClient } from './rp-keys.mjs';
 
 /**
  * The two servers bench:compare measures and the data load/compare/login.ts needs for each: our
- * service (wrangler dev, fresh state) with an RP registered and citizens activated through its own
- * API and pages, and the oidc-provider of oidc-provider-server.mjs with the same RP and the same
- * users. Each server runs in a process group of its own, pinned to the server core when `pin`.
+ * service (fresh state) with an RP registered and citizens activated through its own
+ * API and pages (on standalone workerd, or wrangler dev with `--runtime wrangler`), and the
+ * oidc-provider of oidc-provider-server.mjs with the same RP and the same users. Each server runs in
+ * a process group of its own, pinned to the server core when `pin`.
  */
 const SCOPE = 'openid profile';
 /** What both targets encrypt userinfo with: ECDH-ES to the RP's P-256 key, A256GCM content. */
@@ -91,22 +92,38 @@ function wranglerRole(pid, stat) {
 }
 
 /**
- * Our service: wrangler dev on a free port with its state in `workDir`, the RP registered. `track`
+ * Under serve:workerd the one workerd process serves everything (HTTP, the Worker, its Durable
+ * Objects, the static assets); its Node parent only built the bundle and then waits, so any CPU it
+ * shows during a rung would be a surprise worth seeing apart.
+ */
+function workerdRole(pid, stat) {
+  if (stat.name === 'node' && commandLine(pid).some((a) => a.endsWith('serve-workerd.mjs'))) return 'node (serve-workerd, waiting)';
+  return stat.name;
+}
+
+/**
+ * Our service on `runtime` on a free port with its state in `workDir`, the RP registered. `track`
  * gets the child as soon as it exists, so the caller can kill its group whatever happens next.
  */
-export async function startOurs(workDir, rp, pin, track) {
+export async function startOurs(workDir, rp, pin, track, runtime = 'workerd') {
   const port = await freePort();
   const registryToken = randomBytes(24).toString('base64url');
   const log = join(workDir, 'cieid.log');
-  // wrangler dev prints a line per request from its Node process at the info level: a cost of the
-  // dev tool (≈ 1–2 ms a request, docs/performance.md) that no deployment pays, so it is turned off.
-  const child = spawnDevServer({ port, registryToken, stateDir: join(workDir, 'cieid-state'), args: ['--log-level', 'warn'] });
-  track(child);
-  // dev.mjs has not started wrangler yet: pinned now, its children inherit the core.
-  if (pin) pinGroup(child.pid, SERVER_CORE);
-  logTo(child, log);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await waitForHealth(baseUrl, child, { describe: () => tail(log) });
+  const { child, baseUrl } = await startServer({
+    runtime,
+    port,
+    registryToken,
+    stateDir: join(workDir, 'cieid-state'),
+    log,
+    // wrangler dev prints a line per request from its Node process at the info level: a cost of the
+    // dev tool (≈ 1–2 ms a request, docs/performance.md) that no deployment pays, so it is turned off.
+    wranglerArgs: ['--log-level', 'warn'],
+    onSpawn: (c) => {
+      track(c);
+      // Nothing has started below it yet: pinned now, its children inherit the core.
+      if (pin) pinGroup(c.pid, SERVER_CORE);
+    },
+  });
   if (pin) pinGroup(child.pid, SERVER_CORE);
   await registerClient(baseUrl, registryToken, {
     client_id: rp.clientId,
@@ -115,7 +132,8 @@ export async function startOurs(workDir, rp, pin, track) {
     jwks: rp.keys.jwks,
     ...USERINFO_ENCRYPTION,
   });
-  return { name: 'cieid', child, log, baseUrl, registryToken, discovery: await discover(baseUrl), label: wranglerRole };
+  const label = runtime === 'wrangler' ? wranglerRole : workerdRole;
+  return { name: 'cieid', runtime, child, log, baseUrl, registryToken, discovery: await discover(baseUrl), label };
 }
 
 /** Resolves once the child prints a line starting with `ready`; rejects on exit or after `timeoutMs`. */

@@ -1,14 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { root } from '../../scripts/lib/dev-server.mjs';
 
 /**
  * The k6 scenarios (load/) run for a few seconds each at a low rate against the e2e server, through
  * `npm run load`'s script, so that they never rot: every correctness threshold must pass (no failed
- * request, checks ≥ 99.9 %) and the JSON summary must show iterations in every part of the scenario.
+ * request, checks ≥ 99.9 %) and the JSON summary must show iterations in every part of the scenario;
+ * k6's web dashboard report (the charts over time) must lie beside it, named after it, and the run's
+ * last lines must link to it.
  * The capacity thresholds (p95 per endpoint, dropped iterations) are the SREs' budgets for a real
  * deployment; judged on a dozen requests to a shared CI machine's `wrangler dev` they measure the
  * machine, so here they may fail (k6 exit 99) without failing the test.
@@ -63,11 +66,23 @@ interface Summary {
   thresholds: { metric: string; expression: string; ok: boolean }[];
 }
 
-function summaryOf(scenario: string): Summary {
+function summaryOf(scenario: string, output: string): Summary {
   const dir = join(results, scenario);
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-  expect(files).toHaveLength(1);
-  expect(readdirSync(dir).filter((f) => f.endsWith('.html'))).toHaveLength(1);
+  expect(files, output).toHaveLength(1);
+  const base = files[0]!.replace(/\.json$/, '');
+  expect(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.html'))
+      .sort(),
+    output,
+  ).toEqual([`${base}-dashboard.html`, `${base}.html`]);
+  const dashboard = join(dir, `${base}-dashboard.html`);
+  expect(statSync(dashboard).size, output).toBeGreaterThan(0);
+  expect(readFileSync(dashboard, 'utf8').slice(0, 200).toLowerCase(), output).toContain('<!doctype html');
+  const lines = output.trimEnd().split('\n');
+  expect(lines.slice(-3).join('\n'), output).toContain(`load: charts (k6 web dashboard): ${pathToFileURL(dashboard).href}`);
+  expect(output).toMatch(/^load: live charts at http:\/\/127\.0\.0\.1:\d+ /m);
   return JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as Summary;
 }
 
@@ -83,7 +98,7 @@ describe('load scenarios, smoke runs', () => {
     async (scenario, duration) => {
       const { code, output } = await runLoad(scenario, duration);
       expect([0, THRESHOLDS_FAILED], output).toContain(code);
-      const summary = summaryOf(scenario);
+      const summary = summaryOf(scenario, output);
       expect(summary.thresholds.length).toBeGreaterThan(0);
       expect(
         summary.thresholds.filter((t) => !t.ok && !isCapacity(t)),
