@@ -1,30 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, inject, it } from 'vitest';
-import { root } from '../../scripts/lib/dev-server.mjs';
+import { inject, it } from 'vitest';
+import { expectHarnessPasses } from './support/harness-run';
 
 /**
  * The conformance harness, every suite, against this run's `wrangler dev`: the same command QA runs
  * against a deployment, so a rule the service breaks fails `npm test` by the check's name.
  */
 it('passes every conformance check of the harness', async () => {
-  const reportDir = join(root, 'test-results', 'harness');
-  const args = [join(root, 'harness', 'bin', 'cie-harness.mjs'), 'run', '--base-url', inject('baseUrl'), '--report', reportDir, '--concurrency', '4'];
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    // Through the environment: a random token may start with "-", which a command line reads as an option.
-    const env = { ...process.env, REGISTRY_TOKEN: inject('registryToken'), NO_COLOR: '1' };
-    const child = spawn(process.execPath, args, { cwd: root, env });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.once('error', reject);
-    child.once('close', (exitCode) => resolve({ code: exitCode, output }));
-  });
-
-  // The harness's own lines say which check broke and why; the report has the HTTP exchanges.
-  expect(code, `${output}\nreport: ${join(reportDir, 'report.html')}`).toBe(0);
-  expect(output.trimEnd().split('\n').at(-1)).toMatch(/^harness: [1-9]\d* passed, 0 failed$/);
-  expect(existsSync(join(reportDir, 'junit.xml'))).toBe(true);
-  expect(existsSync(join(reportDir, 'report.html'))).toBe(true);
+  await expectHarnessPasses(inject('baseUrl'), inject('registryToken'), 'harness');
 }, 600_000);
