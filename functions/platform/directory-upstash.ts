@@ -98,6 +98,22 @@ for i = 1, #live, 2 do
 end
 return out`);
 
+/**
+ * R-CARD-7: the holder's current card, answering the card it replaces — also when the client retries a
+ * call whose first try had landed (a plain SET GET would then answer the new serial itself, and the
+ * old card would never be superseded). The replaced serial is kept beside it for that retry.
+ */
+const SET_CURRENT_CARD = new LuaScript(`
+local current = redis.call('GET', KEYS[1])
+if current == ARGV[1] then
+  local replaced = redis.call('GET', KEYS[2])
+  if replaced == '' then return false end
+  return replaced
+end
+redis.call('SET', KEYS[2], current or '')
+redis.call('SET', KEYS[1], ARGV[1])
+return current`);
+
 /** Two requests may sign at once: the CRL of the later list, or the later of two at one version, stays. */
 const STORE_CRL = new LuaScript(`
 local current = redis.call('HMGET', KEYS[1], 'der', 'crl_version', 'built_at')
@@ -139,8 +155,8 @@ function throttleStateOf(raw: string | null): ThrottleState {
  * `crl:expiry` (sorted set serial by notAfter) and `crl:state` (hash: version, crl_version, built_at, der).
  *
  * Atomic where the interface promises it: uniqueness by `SET NX` (serial, client) and `SET NX GET`
- * (phone, email: the holder back in the same command), single-use ids by `SET NX PX`, the current card
- * by `SET GET`, and a Lua script wherever a change depends on what is stored (a release by its
+ * (phone, email: the holder back in the same command), single-use ids by `SET NX PX`, and a Lua script
+ * for the current card (safe to retry: SET_CURRENT_CARD) and wherever a change depends on what is stored (a release by its
  * holder, the R-LOG-8 counter) or touches more than one key (the revocation list).
  *
  * Auto-pipelining is on: calls made together (e.g. under Promise.all) go out as one /pipeline request.
@@ -214,7 +230,7 @@ export class UpstashDirectory implements Directory {
   }
 
   async setCurrentCard(fiscalCode: string, serial: string) {
-    return (await this.redis.set<string>(this.key(`cf:${fiscalCode}`), serial, { get: true })) ?? null;
+    return (await this.run<string | null>(SET_CURRENT_CARD, [`cf:${fiscalCode}`, `cf-replaced:${fiscalCode}`], [serial])) ?? null;
   }
 
   currentCard(fiscalCode: string) {

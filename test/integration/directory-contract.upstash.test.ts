@@ -68,6 +68,17 @@ describe('UpstashDirectory on the wire', () => {
     expect(await d.setCurrentCard('0012345', '1e3')).toBe('CA00000AA');
     expect(await d.currentCard('0012345')).toBe('1e3');
   });
+
+  it('R-CARD-7: a retried setCurrentCard whose first try landed still answers the card it replaced', async () => {
+    const d = fresh();
+    expect(await d.setCurrentCard('RSSMRA80A01H501U', 'CA00000AA')).toBeNull();
+    expect(await d.setCurrentCard('RSSMRA80A01H501U', 'CA00000AA')).toBeNull();
+    expect(await d.setCurrentCard('RSSMRA80A01H501U', 'CA00001AA')).toBe('CA00000AA');
+    // The client's retry of that same call (its answer lost on the way): the old card is still named,
+    // so the registry supersedes it rather than taking the new serial for the one it replaced.
+    expect(await d.setCurrentCard('RSSMRA80A01H501U', 'CA00001AA')).toBe('CA00000AA');
+    expect(await d.currentCard('RSSMRA80A01H501U')).toBe('CA00001AA');
+  });
 });
 
 describe('the Upstash-REST bridge (scripts/lib/upstash-bridge.mjs) answers as Upstash does', () => {
