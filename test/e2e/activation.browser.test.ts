@@ -289,4 +289,24 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1, R-ACT
     expect(await page.locator('main').innerText()).toMatch(/bloccata/);
     await look(page, 'attivazione-non-possibile');
   });
+
+  it('a form whose page is no longer valid (its CSRF token replaced) is refused with the activation surface\'s 403 page', async () => {
+    onTestFailed(async () => {
+      await snapshot(page, 'failure-activation-csrf').catch(() => undefined);
+    });
+    const { citizen, card } = await issueCard(newCitizen());
+    await page.goto('/attivazione');
+    await page.getByLabel('Codice Fiscale', { exact: true }).fill(citizen.fiscalCode);
+    await page.getByLabel('Numero di serie', { exact: true }).fill(card.serial);
+    await press('Continua');
+    await shown(heading('1.2 Inserisci codice PUK'));
+    // What a stale tab or a forged form sends: the right flow cookie, another page's token.
+    await page.locator('form:has(button:text-is("Continua")) input[name="csrf"]').evaluate((el) => {
+      (el as HTMLInputElement).value = 'A'.repeat(43);
+    });
+    await press('Continua');
+    await shown(heading('Richiesta non autorizzata'));
+    expect(await page.locator('main').innerText()).toContain('La pagina non è più valida');
+    await look(page, 'attivazione-richiesta-non-autorizzata');
+  });
 });
