@@ -4,12 +4,11 @@ import { consentLabels } from '../core/claim-labels';
 import type { AppChallenge } from '../../durable-objects/flow-app-table';
 import type { ApprovalOpening } from '../../durable-objects/device-table';
 import type { FlowMove } from '../core/flows';
-import { drawOtp } from '../core/otp';
-import { type OtpSubject, otpHashInput, otpPurpose } from '../core/otp-send';
-import { keyedHash, randomId, randomInt } from './crypto';
+import type { OtpSubject } from '../core/otp-send';
+import { randomId } from './crypto';
 import { toBase64Url, utf8 } from './encoding';
 import { type FlowStub, cardObject, grantIdOf } from './objects';
-import { requireSecrets } from './secrets';
+import { issueShownOtp } from './otp';
 import type { LoginRequest } from '../core/login-request';
 import { APP_APPROVAL_STEPS, CARD_APPROVAL_STEPS, type CardApprovalStep, cardApprovalId } from '../core/login-flow';
 
@@ -126,11 +125,6 @@ export async function settleCardApproval(stub: FlowStub, id: string, challenge: 
  */
 export const cardOtpSubject = (serviceName: string): OtpSubject => ({ for: 'login', serviceName });
 
-export async function issueCardOtp(env: Env, stub: FlowStub, loginObjectId: string): Promise<{ code: string } | { waitSeconds: number } | { gone: true }> {
-  const code = drawOtp(randomInt);
-  const purpose = otpPurpose(cardOtpSubject(''));
-  const hash = await keyedHash(requireSecrets(env).dataKey, 'otp', otpHashInput(purpose, loginObjectId, code));
-  const issued = await stub.issueOtp(purpose, hash);
-  if (issued.issued) return { code };
-  return issued.waitSeconds > 0 ? { waitSeconds: issued.waitSeconds } : { gone: true };
+export function issueCardOtp(env: Env, stub: FlowStub, loginObjectId: string): ReturnType<typeof issueShownOtp> {
+  return issueShownOtp(env, { id: loginObjectId, stub }, cardOtpSubject(''));
 }

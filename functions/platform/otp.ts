@@ -34,6 +34,28 @@ function otpHash(env: Env, purpose: OtpPurpose, flowId: string, code: string): P
   return keyedHash(requireSecrets(env).dataKey, 'otp', otpHashInput(purpose, flowId, code));
 }
 
+async function drawCode(env: Env, purpose: OtpPurpose, flowId: string): Promise<{ code: string; hash: string }> {
+  const code = drawOtp(randomInt);
+  return { code, hash: await otpHash(env, purpose, flowId, code) };
+}
+
+/**
+ * R-OTP-1, R-OTP-3: a code no notifier sends — the service hands it to whoever shows it (the App's
+ * FASE 2 code, R-LOG-5) — stored in the flow as every code is, under `flowId` (the name both sides of
+ * the check know) and within the flow's 30 s between codes. No daily send is counted: nothing is sent.
+ */
+export async function issueShownOtp(
+  env: Env,
+  flow: Pick<OtpFlow, 'id' | 'stub'>,
+  subject: OtpSubject,
+): Promise<{ code: string } | { waitSeconds: number } | { gone: true }> {
+  const purpose = otpPurpose(subject);
+  const { code, hash } = await drawCode(env, purpose, flow.id);
+  const issued = await flow.stub.issueOtp(purpose, hash);
+  if (issued.issued) return { code };
+  return issued.waitSeconds > 0 ? { waitSeconds: issued.waitSeconds } : { gone: true };
+}
+
 const refused = (refusal: OtpSendRefusal): OtpSend => ({ sent: false, ...refusal, retryAfter: otpRetryAfter(refusal, Date.now()) });
 
 /**
@@ -46,8 +68,7 @@ const refused = (refusal: OtpSendRefusal): OtpSend => ({ sent: false, ...refusal
  */
 export async function sendOtp(env: Env, flow: OtpFlow, subject: OtpSubject, options: { to?: string; enter?: FlowMove } = {}): Promise<OtpSend> {
   const purpose = otpPurpose(subject);
-  const code = drawOtp(randomInt);
-  const hash = await otpHash(env, purpose, flow.id, code);
+  const { code, hash } = await drawCode(env, purpose, flow.id);
   const { enter } = options;
   const issued = enter ? await flow.stub.advanceWithOtp(enter.from, enter.to, enter.patch, purpose, hash) : await flow.stub.issueOtp(purpose, hash);
   if (!issued) return { sent: false, reason: 'moved' };
