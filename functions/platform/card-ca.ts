@@ -71,7 +71,7 @@ export async function cardCa(env: Env): Promise<CardCa> {
   if (!CARD_CA_KEY || !CARD_CA_CERT) throw unavailable();
   try {
     return await cas.get(`${CARD_CA_KEY}\n${CARD_CA_CERT}`, () => loadCa(CARD_CA_KEY, CARD_CA_CERT));
-  } catch (err) {
+  } catch {
     // Never the error's message: a JSON parse error quotes the start of its input, here a private key.
     console.error('card-ca: CARD_CA_KEY / CARD_CA_CERT unusable (not a private EC P-256 JWK and its certificate)');
     throw unavailable();

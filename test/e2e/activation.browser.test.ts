@@ -290,7 +290,7 @@ describe('activation of level 1 and 2 credentials in the browser (R-ACT-1, R-ACT
     await look(page, 'attivazione-non-possibile');
   });
 
-  it('a form whose page is no longer valid (its CSRF token replaced) is refused with the activation surface\'s 403 page', async () => {
+  it("a form whose page is no longer valid (its CSRF token replaced) is refused with the activation surface's 403 page", async () => {
     onTestFailed(async () => {
       await snapshot(page, 'failure-activation-csrf').catch(() => undefined);
     });

@@ -1,10 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { latestCode, outbox } from '../../scripts/lib/citizen-flows.mjs';
 import { createRp } from '../../scripts/lib/rp.mjs';
-import { SoftwareAuthenticator } from '../support/authenticator';
 import { VirtualCard } from '../support/virtual-card';
-import { activatedCitizen, api } from './support/app-citizen';
+import { activatedCitizen, api, certifyDevice } from './support/app-citizen';
 import { launchChromium, snapshot } from './support/browser';
 import { press as pressOn } from './support/login-page';
 import { citizenPage, look, printLooks } from './support/looks';
@@ -49,17 +47,7 @@ async function cardCitizen() {
     card: { serial: string; pin: string; puk: string; certificate: string; cardKey: JsonWebKey };
   };
   const chip = await VirtualCard.load({ cardKey: card.cardKey, certificate: card.certificate, pin: card.pin, puk: card.puk });
-  const credentials = { username: citizen.fiscalCode, password: holder.password };
-  const sent = (await outbox(baseUrl, citizen.phone)).length;
-  const { flowId } = (await api('/app/certificazione', credentials)) as { flowId: string };
-  await api(`/app/certificazione/${flowId}/otp`, { otp: await latestCode(baseUrl, citizen.phone, sent) });
-  await api(`/app/certificazione/${flowId}/codice`, { code: 'a1b2c3' });
-  const authenticator = await SoftwareAuthenticator.create();
-  const options = (await api(`/app/certificazione/${flowId}/registrazione/opzioni`, {})) as { challenge: string };
-  await api(`/app/certificazione/${flowId}/registrazione`, { response: await authenticator.register(options) });
-  const { sessionToken } = (await api(`/app/certificazione/${flowId}/dispositivo`, { deviceName: 'Chromium', notifications: true })) as {
-    sessionToken: string;
-  };
+  const { sessionToken } = await certifyDevice(holder);
   /** The App presents the code (deep link or QR), the card signs the challenge, the App posts it. */
   const signIn = async (content: string) => {
     const approval = (await api('/app/l3', { content }, sessionToken)) as { id: string; challenge: string; rpName: string; level: number };

@@ -51,6 +51,33 @@ async function registerRp() {
   };
 }
 
+/** The RP's signed request object (JAR) with PKCE, state and nonce, as openid-client builds it. */
+async function authorizationUrl(config: client.Configuration, rp: { redirectUri: string; signingKey: client.CryptoKey | client.PrivateKey }, acr: string) {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = await client.buildAuthorizationUrlWithJAR(
+    config,
+    {
+      redirect_uri: rp.redirectUri,
+      response_type: 'code',
+      scope: 'openid profile',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      prompt: 'consent login',
+      acr_values: acr,
+    },
+    rp.signingKey,
+  );
+  // JAR (RFC 9101) sends only client_id and request; OpenID Connect Core 6.1 also wants response_type
+  // in the query (C-9), and the SPID/CIE profile scope (C-8) — an RP of this profile adds both.
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('scope', 'openid profile');
+  return { url, verifier, state, nonce };
+}
+
 describe('openid-client (panva, v6) as the relying party', () => {
   it('discovers, sends a signed request object with PKCE, redeems the code with private_key_jwt and reads encrypted userinfo', async () => {
     const rp = await registerRp();
@@ -74,28 +101,7 @@ describe('openid-client (panva, v6) as the relying party', () => {
     client.enableDecryptingResponses(config, ['A256CBC-HS512'], rp.decryptionKey);
     expect(config.serverMetadata().issuer).toBe(baseUrl);
 
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = await client.buildAuthorizationUrlWithJAR(
-      config,
-      {
-        redirect_uri: rp.redirectUri,
-        response_type: 'code',
-        scope: 'openid profile',
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-        nonce,
-        prompt: 'consent login',
-        acr_values: SPID_L2,
-      },
-      rp.signingKey,
-    );
-    // JAR (RFC 9101) sends only client_id and request; OpenID Connect Core 6.1 also wants response_type
-    // in the query (C-9), and the SPID/CIE profile scope (C-8) — an RP of this profile adds both.
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('scope', 'openid profile');
+    const { url, verifier, state, nonce } = await authorizationUrl(config, rp, SPID_L2);
 
     const callback = await loginToRp(baseUrl, url, { username: citizen.fiscalCode, password: holder.password, phone: citizen.phone });
     expect(`${callback.origin}${callback.pathname}`).toBe(rp.redirectUri);
@@ -134,26 +140,7 @@ describe('openid-client (panva, v6) as the relying party', () => {
       client.PrivateKeyJwt(rp.signingKey),
       { execute: [client.allowInsecureRequests] },
     );
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = await client.buildAuthorizationUrlWithJAR(
-      config,
-      {
-        redirect_uri: rp.redirectUri,
-        response_type: 'code',
-        scope: 'openid profile',
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-        nonce,
-        prompt: 'consent login',
-        acr_values: SPID_L3,
-      },
-      rp.signingKey,
-    );
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('scope', 'openid profile');
+    const { url, verifier, state, nonce } = await authorizationUrl(config, rp, SPID_L3);
 
     const browser = new HttpBrowser(baseUrl);
     const choice = await browser.open(url);

@@ -30,11 +30,11 @@ export async function activatedCitizen(citizen = randomCitizen()) {
  * An SMS-mode citizen certifies a phone (R-APP-1, R-APP-2, R-APP-3), then switches to App mode (R-ACC-3): the virtual
  * App CieID, with a software authenticator, that approves or denies what the pages ask of it.
  */
-export async function citizenWithApp() {
-  const holder = await activatedCitizen();
+/** R-APP-1, R-APP-2, R-APP-3: the activated citizen certifies a phone; its authenticator and device session. */
+export async function certifyDevice(holder: Awaited<ReturnType<typeof activatedCitizen>>) {
   const { citizen } = holder;
   const credentials = { username: citizen.fiscalCode, password: holder.password };
-  let sent = (await outbox(baseUrl, citizen.phone)).length;
+  const sent = (await outbox(baseUrl, citizen.phone)).length;
   const { flowId } = (await api('/app/certificazione', credentials)) as { flowId: string };
   await api(`/app/certificazione/${flowId}/otp`, { otp: await latestCode(baseUrl, citizen.phone, sent) });
   await api(`/app/certificazione/${flowId}/codice`, { code: 'a1b2c3' });
@@ -44,7 +44,14 @@ export async function citizenWithApp() {
   const { sessionToken } = (await api(`/app/certificazione/${flowId}/dispositivo`, { deviceName: 'Chromium', notifications: true })) as {
     sessionToken: string;
   };
-  sent = (await outbox(baseUrl, citizen.phone)).length;
+  return { credentials, authenticator, sessionToken };
+}
+
+export async function citizenWithApp() {
+  const holder = await activatedCitizen();
+  const { citizen } = holder;
+  const { credentials, authenticator, sessionToken } = await certifyDevice(holder);
+  const sent = (await outbox(baseUrl, citizen.phone)).length;
   const change = (await api('/account/modalita', { ...credentials, mode: 'app' })) as { flowId: string };
   await api(`/account/modalita/${change.flowId}`, { otp: await latestCode(baseUrl, citizen.phone, sent) });
   const approve = async (approval: Approval) =>
