@@ -4,10 +4,9 @@ import type { Card, CardRecord } from '../../../durable-objects/card';
 import type { NewDevice } from '../../../durable-objects/device-table';
 import { drawSerial } from '../../../functions/core/serial';
 import { randomInt } from '../../../functions/platform/crypto';
-import { sealCodes } from '../../../functions/registry/card-codes';
+import { cardRecord } from '../../support/card-record';
 
 /** The Card's level 3 side (R-L3-1, R-L3-2): which devices hold the card (card-l3-table.ts). */
-const DAY = 24 * 3600_000;
 const FINGERPRINT = 'ab'.repeat(32);
 
 type CardStub = DurableObjectStub<Card>;
@@ -16,23 +15,7 @@ const inCard = <R>(stub: CardStub, fn: (card: Card, state: DurableObjectState) =
 async function issued(overrides: Partial<CardRecord> = {}): Promise<CardStub> {
   const serial = drawSerial(randomInt);
   const stub = env.CARD.get(env.CARD.idFromName(serial));
-  const now = Date.now();
-  const rec: CardRecord = {
-    serial,
-    fiscalCode: 'RSSMRA85H15H501D',
-    givenName: 'Mario',
-    familyName: 'Rossi',
-    birthDate: '1985-06-15',
-    phone: '+393331234567',
-    email: null,
-    publicKey: null,
-    issuedAt: now,
-    expiresAt: now + 3650 * DAY,
-    certificate: 'MIIB',
-    certificateFingerprint: FINGERPRINT,
-    ...(await sealCodes(env.DATA_KEY!, serial, { pin: '13572468', puk: '58201937' })),
-    ...overrides,
-  };
+  const rec = await cardRecord(serial, { certificate: 'MIIB', certificateFingerprint: FINGERPRINT, ...overrides });
   expect(await inCard(stub, (c) => c.issue(rec))).toBe(true);
   return stub;
 }

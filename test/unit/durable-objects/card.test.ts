@@ -7,7 +7,8 @@ import { PUK_MAX_WRONG } from '../../../functions/core/puk-challenge';
 import { LOCK_AFTER_FAILURES } from '../../../functions/core/password-throttle';
 import { drawSerial } from '../../../functions/core/serial';
 import { randomInt } from '../../../functions/platform/crypto';
-import { sealCodes, unsealCodes } from '../../../functions/registry/card-codes';
+import { unsealCodes } from '../../../functions/registry/card-codes';
+import { cardRecord } from '../../support/card-record';
 
 const DAY = 24 * 3600_000;
 const PIN = '13572468';
@@ -19,23 +20,7 @@ const POSITIONS: [number, number] = [2, 3];
 type CardStub = DurableObjectStub<Card>;
 const inCard = <R>(stub: CardStub, fn: (card: Card, state: DurableObjectState) => R | Promise<R>) => runInDurableObject(stub, fn);
 
-async function record(serial: string, overrides: Partial<CardRecord> = {}): Promise<CardRecord> {
-  const now = Date.now();
-  return {
-    serial,
-    fiscalCode: 'RSSMRA85H15H501D',
-    givenName: 'Mario',
-    familyName: 'Rossi',
-    birthDate: '1985-06-15',
-    phone: '+393331234567',
-    email: null,
-    publicKey: null,
-    issuedAt: now,
-    expiresAt: now + 3650 * DAY,
-    ...(await sealCodes(env.DATA_KEY!, serial, { pin: PIN, puk: PUK })),
-    ...overrides,
-  };
-}
+const record = (serial: string, overrides: Partial<CardRecord> = {}) => cardRecord(serial, overrides, { pin: PIN, puk: PUK });
 
 async function issued(overrides: Partial<CardRecord> = {}) {
   const serial = drawSerial(randomInt);
