@@ -15,7 +15,8 @@ import { authorizeSurface, oidcSurface } from './oidc/routes';
 import { registrySurface } from './registry/routes';
 import { demoSurface } from './demo/routes';
 import { appSurface } from './app/routes';
-import { accountSurface } from './account/routes';
+import { accountSurface, areaSurface } from './account/routes';
+import { recoverySurface } from './recovery/routes';
 import { testHooksSurface } from './test-hooks/routes';
 
 export { Card } from '../durable-objects/card';
@@ -44,6 +45,8 @@ const SURFACES: readonly Surface[] = [
   loginSurface,
   appSurface,
   accountSurface,
+  areaSurface,
+  recoverySurface,
   oidcSurface,
   authorizeSurface,
   // The demo RP calls the provider through this Worker's own handler (declared below, hoisted).

@@ -1,6 +1,5 @@
 import type { PagesSurface } from '../platform/surface';
 import { homePage } from './page';
-import { passwordRecoveryPage } from './password-recovery';
 import { PHONE_CHANGE_PATH, phoneChangePage } from './phone-change';
 import { privacyPage } from '../legal/privacy';
 import { accessibilityPage } from '../legal/accessibility';
@@ -18,7 +17,6 @@ export const siteSurface: PagesSurface = {
   mount: (router) => {
     router
       .get('/', homePage)
-      .get('/recupero-password', passwordRecoveryPage)
       // Linked from activation step 2.1 and from the login's SMS page: how the Comune changes the number.
       .get(PHONE_CHANGE_PATH, phoneChangePage)
       .get('/privacy', privacyPage)
