@@ -34,7 +34,8 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     // redis-server and the Upstash-REST bridge for the directory's Upstash adapter: workerd cannot start
     // processes, so Node starts them here and hands their URL to the tests (`provide` → `inject`).
-    globalSetup: ['test/support/upstash-global-setup.mjs'],
+    // …and an HTTP server on 127.0.0.1 where the federation tests publish their statements.
+    globalSetup: ['test/support/upstash-global-setup.mjs', 'test/support/federation-global-setup.mjs'],
     testTimeout: 30_000,
   },
 });

@@ -52,6 +52,24 @@ export interface Env {
   /** Comma-separated superiors in the federation (trust anchor or intermediate entity ids). */
   FEDERATION_AUTHORITY_HINTS?: string;
   /**
+   * OpenID Federation (docs/federation.md): the Trust Anchors we trust, JSON
+   * `{"<trust anchor entity id>": {"keys": [<public JWK>, …]}}` — each anchor's pinned federation keys.
+   * An unknown client_id that is an entity id is resolved by its trust chain to one of them. Unset or
+   * `{}`: federation off (only the registry's relying parties). Malformed: federation off, logged.
+   */
+  FEDERATION_TRUST_ANCHORS?: string;
+  /**
+   * Comma-separated trust mark ids (their `id`, or `trust_mark_type` in newer drafts) a relying party
+   * resolved by federation must carry, each signed by an issuer its Trust Anchor lists for it (or the
+   * anchor itself). Unset: none required.
+   */
+  FEDERATION_REQUIRED_TRUST_MARKS?: string;
+  /**
+   * Our own trust marks, published in our entity configuration: JSON `[{"id": "...", "trust_mark":
+   * "<jwt>"}]`, as the issuers gave them. Unset: none. Malformed: the entity configuration answers 503.
+   */
+  FEDERATION_TRUST_MARKS?: string;
+  /**
    * WebAuthn relying party of the App CieID (R-APP-3): the rpID its keys are scoped to and the origin
    * its assertions carry (for an Android app, `android:apk-key-hash:…`). Required in production;
    * elsewhere development defaults (platform/app-relying-party).

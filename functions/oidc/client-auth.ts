@@ -7,6 +7,7 @@ import { registeredClient } from '../platform/clients';
 import { directoryFor } from '../platform/directory';
 import { clientSignatureKeys } from './client-keys';
 import { InvalidClient } from './errors';
+import { unresolvedClientError } from './federation';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -44,7 +45,7 @@ export async function authenticateClient(env: Env, params: Map<string, string>, 
   }
   const clientId = params.get('client_id') ?? unverified.iss;
   if (typeof clientId !== 'string' || !clientId || clientId.length > 1024) throw new InvalidClient('the client is not identified');
-  const client = await registeredClient(env, clientId);
+  const client = await registeredClient(env, clientId).catch((err) => Promise.reject(unresolvedClientError(err, 'token')));
   if (!client) throw new InvalidClient('the client is not registered');
 
   let claims: JWTPayload;

@@ -48,13 +48,10 @@ export function openidProviderMetadata(endpoints: Endpoints, keys: ProviderKeys)
     revocation_endpoint_auth_methods_supported: ['private_key_jwt'],
     revocation_endpoint_auth_signing_alg_values_supported: [...SIGNING_ALGS],
     /**
-     * OpenID Federation requires the member; the profile's value is ["automatic"] (C-47). Today an
-     * RP exists here only once the issuer's back office registers it through the registry API, which
-     * is neither of the federation's types: not "automatic" (no trust chain is resolved) and not
-     * "explicit" (no federation_registration_endpoint takes an RP's entity configuration). Saying
-     * either would send a federation RP down a path that refuses it; the empty list is what is true.
+     * C-47: an RP unknown to the registry whose client_id is its entity id is resolved by its trust
+     * chain when it first comes (platform/federation, docs/federation.md).
      */
-    client_registration_types_supported: [],
+    client_registration_types_supported: ['automatic'],
     request_authentication_methods_supported: { authorization_endpoint: ['request_object'] },
     request_authentication_signing_alg_values_supported: [...SIGNING_ALGS],
   };

@@ -8,18 +8,20 @@ import { authorize } from './authorize';
 import { cardCaCertificate } from './card-ca-pem';
 import { MethodNotAllowed } from './errors';
 import { introspect } from './introspect';
+import { RESOLVE_PATH } from './federation';
+import { resolve } from './resolve';
 import { revoke } from './revoke';
 import { token } from './token';
 import { userinfo } from './userinfo';
 
-type Handler = (request: IRequest, env: Env) => Promise<Response>;
+type Handler = (request: IRequest, env: Env, ctx: ExecutionContext) => Promise<Response>;
 
 /** Back-channel endpoints answer every failure as OAuth JSON, rendered in errors.ts only. */
 const oauthEndpoint =
   (handler: Handler): Handler =>
-  async (request, env) => {
+  async (request, env, ctx) => {
     try {
-      return await handler(request, env);
+      return await handler(request, env, ctx);
     } catch (err) {
       return oauthErrorJson(asOAuthError(err));
     }
@@ -37,6 +39,7 @@ export const oidcSurface: JsonSurface = {
     router
       .get(PATHS.discovery, oauthEndpoint(openidConfiguration))
       .get(PATHS.federation, oauthEndpoint(openidFederation))
+      .get(RESOLVE_PATH, oauthEndpoint(resolve))
       .get(PATHS.jwks, oauthEndpoint(jwks))
       .get('/.well-known/cie-ca.pem', oauthEndpoint(cardCaCertificate))
       .post(PATHS.token, oauthEndpoint(token))

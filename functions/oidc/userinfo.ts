@@ -2,6 +2,7 @@ import type { Env } from '../env';
 import { claimValues } from '../core/oidc-claims';
 import { USERINFO_JWT_TTL_SECONDS } from '../core/oidc-lifetimes';
 import { registeredClient } from '../platform/clients';
+import { UnresolvedClient } from '../platform/federation';
 import { withSecurityHeaders } from '../platform/http';
 import { encryptFor } from './encryption';
 import { InvalidToken, NO_STORE } from './errors';
@@ -34,7 +35,8 @@ export async function userinfo(request: Request, env: Env): Promise<Response> {
   const status = await token.grant.tokenStatus(token.payload.jti, now);
   if (!status.active || status.kind !== 'access') throw new InvalidToken('access token is revoked or expired');
   const holder = await usableHolder(env, status.grant, now);
-  const client = await registeredClient(env, status.grant.clientId);
+  // A federated RP whose chain no longer resolves has no client to encrypt for: the grant is void.
+  const client = await registeredClient(env, status.grant.clientId).catch((err) => (err instanceof UnresolvedClient ? null : Promise.reject(err)));
   if (!holder || !client) throw new InvalidToken('the grant is no longer valid');
 
   const iat = Math.floor(now / 1000);

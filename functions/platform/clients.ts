@@ -2,6 +2,8 @@ import type { Env } from '../env';
 import { ExpiringCache } from '../core/expiring-cache';
 import type { RegisteredClient } from '../core/oidc-client';
 import { directoryFor } from './directory';
+import { UnresolvedClient } from './federation';
+import { federatedClient } from './federation-cache';
 
 /**
  * Relying parties' records as authorize, the token endpoint and userinfo read them: kept per isolate
@@ -20,8 +22,19 @@ export const CLIENT_RECORDS_KEPT = 4_096;
 
 const records = new ExpiringCache<string, Promise<RegisteredClient | null>>(CLIENT_RECORDS_KEPT, CLIENT_RECORD_MAX_AGE_MS);
 
-export function registeredClient(env: Env, clientId: string, now = Date.now()): Promise<RegisteredClient | null> {
-  return records.get(clientId, now, () => directoryFor(env).client(clientId));
+/**
+ * The registry's record of `clientId`; failing that, when federation is configured and `clientId` is
+ * an entity id, the client its trust chain resolves to (platform/federation-cache). A chain that does
+ * not resolve throws UnresolvedClient: the caller answers the profile's error for it, never "not
+ * registered".
+ */
+export async function registeredClient(env: Env, clientId: string, now = Date.now()): Promise<RegisteredClient | null> {
+  const registered = await records.get(clientId, now, () => directoryFor(env).client(clientId));
+  if (registered) return registered;
+  const federated = await federatedClient(env, clientId, now);
+  if (!federated) return null;
+  if (!federated.ok) throw new UnresolvedClient(federated.failure);
+  return federated.client;
 }
 
 /** The registry changed this client: this isolate stops answering from what it kept. */

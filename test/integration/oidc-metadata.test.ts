@@ -75,13 +75,13 @@ describe('openid_provider metadata (C-3, C-4)', () => {
     expect(federation.metadata.openid_provider).toEqual(m);
   });
 
-  it("C-3: client_registration_types_supported says what is true today — none of the federation's registration types — and revocation_endpoint_auth_methods_supported is private_key_jwt, in both documents", async () => {
+  it('C-3, C-47: client_registration_types_supported is ["automatic"] (trust chains resolved on first use) and revocation_endpoint_auth_methods_supported is private_key_jwt, in both documents', async () => {
     const m = (await (await call('/.well-known/openid-configuration')).json()) as Record<string, any>;
     const federation = (decodeJwt((await entityConfiguration()).jwt) as Record<string, any>).metadata.openid_provider;
     for (const doc of [m, federation]) {
-      // RPs are registered through the registry API: neither automatic (trust chains) nor explicit
-      // (federation_registration_endpoint) registration exists yet (C-47 comes with federation).
-      expect(doc.client_registration_types_supported).toEqual([]);
+      // An unknown entity id is resolved by its trust chain (automatic); explicit registration
+      // (federation_registration_endpoint) does not exist.
+      expect(doc.client_registration_types_supported).toEqual(['automatic']);
       expect(doc).not.toHaveProperty('federation_registration_endpoint');
       expect(doc.revocation_endpoint_auth_methods_supported).toEqual(['private_key_jwt']);
     }

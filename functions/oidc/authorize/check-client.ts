@@ -1,5 +1,6 @@
 import { registeredClient } from '../../platform/clients';
 import { InvalidRequest } from '../errors';
+import { unresolvedClientError } from '../federation';
 import type { AuthorizeContext } from './context';
 
 /**
@@ -11,7 +12,7 @@ export async function checkClient(ctx: AuthorizeContext): Promise<void> {
   const clientId = ctx.params.get('client_id') ?? (typeof fromObject === 'string' ? fromObject : undefined);
   if (!clientId) throw new InvalidRequest('client_id is missing');
   if (clientId.length > 1024) throw new InvalidRequest('client_id is not registered');
-  const client = await registeredClient(ctx.env, clientId);
+  const client = await registeredClient(ctx.env, clientId).catch((err) => Promise.reject(unresolvedClientError(err, 'authorize')));
   if (!client) throw new InvalidRequest('client_id is not registered');
   ctx.client = client;
 }

@@ -1,0 +1,65 @@
+import type { Env } from '../env';
+import { ExpiringCache } from '../core/expiring-cache';
+import { RELYING_PARTY } from '../core/federation-chain';
+import { withSecurityHeaders } from '../platform/http';
+import { type ChainResolution, resolveTrustChain, trustAnchorsOf } from '../platform/federation';
+import { OAuthError } from './errors';
+import { ENTITY_CONFIGURATION_TTL_SECONDS } from './federation';
+import { issuerOf } from './issuer';
+import { signJwt } from './keys';
+
+/** The entity types a resolution may be asked for. */
+const TYPES = new Set([RELYING_PARTY, 'openid_provider', 'federation_entity']);
+
+/**
+ * Resolutions answered here are kept per isolate for RESOLVE_CACHE_MS (at most RESOLVES_KEPT of
+ * them): the endpoint is open to anyone, and each resolution may fetch up to 16 statements, so a
+ * flood of requests must not become a flood of fetches from us.
+ */
+const RESOLVE_CACHE_MS = 30_000;
+const RESOLVES_KEPT = 256;
+const resolutions = new ExpiringCache<string, Promise<ChainResolution>>(RESOLVES_KEPT, RESOLVE_CACHE_MS);
+
+const MAX_PARAMETER = 1024;
+
+/**
+ * GET /oidc/resolve?sub=<entity id>&anchor=<trust anchor>[&type=<entity type>] (OpenID Federation 1.0
+ * §8.3; `trust_anchor` and `entity_type` are the final specification's names and are read too): the
+ * subject's trust chain as we resolve it ourselves, its metadata after the chain's policies, signed
+ * by us as `resolve-response+jwt`. Errors in the profile's words (errors_federation).
+ */
+export async function resolve(request: Request, env: Env): Promise<Response> {
+  const query = new URL(request.url).searchParams;
+  const sub = query.get('sub');
+  const anchor = query.get('anchor') ?? query.get('trust_anchor');
+  const type = query.get('type') ?? query.get('entity_type') ?? RELYING_PARTY;
+  if (!sub || !anchor || sub.length > MAX_PARAMETER || anchor.length > MAX_PARAMETER) throw new OAuthError('invalid_request', 'sub and anchor are required');
+  if (!TYPES.has(type)) throw new OAuthError('invalid_request', `type must be one of ${[...TYPES].join(', ')}`);
+  if (!trustAnchorsOf(env).has(anchor.replace(/\/+$/, ''))) throw new OAuthError('not_found', 'anchor is not a trust anchor of this provider', 404);
+
+  const now = Date.now();
+  const resolution = await resolutions.get(JSON.stringify([sub, anchor, type]), now, () => resolveTrustChain(env, sub, type, now, anchor));
+  if (!resolution.ok) {
+    const { kind, reason } = resolution.failure;
+    throw new OAuthError(kind === 'unreachable' ? 'temporarily_unavailable' : 'invalid_request', `trust chain not valid: ${reason}`);
+  }
+  const { chain } = resolution;
+  const iat = Math.floor(now / 1000);
+  const statement = await signJwt(
+    env,
+    {
+      iss: issuerOf(env, request),
+      sub,
+      iat,
+      exp: Math.min(chain.exp, iat + ENTITY_CONFIGURATION_TTL_SECONDS),
+      metadata: { [type]: chain.metadata },
+      ...(chain.trustMarks.length ? { trust_marks: chain.trustMarks } : {}),
+      trust_chain: chain.jwts,
+    },
+    { typ: 'resolve-response+jwt' },
+  );
+  return new Response(statement, {
+    status: 200,
+    headers: withSecurityHeaders({ 'Content-Type': 'application/resolve-response+jwt', 'Cache-Control': 'no-store' }),
+  });
+}
