@@ -8,6 +8,12 @@ export interface Env {
   ENVIRONMENT: 'development' | 'production' | 'test' | string;
   /** Any non-empty value turns the /__test hooks on — never honoured when ENVIRONMENT=production. */
   TEST_HOOKS?: string;
+  /**
+   * Outside production the Worker answers only on loopback addresses and on these host names
+   * (comma-separated, exact): a staging deployment running the harness names its host here; a
+   * `wrangler deploy` without `--env production` answers 503 everywhere (functions/index.ts).
+   */
+  DEVELOPMENT_HOSTS?: string;
   /** "off" (development and tests only) or "turnstile". */
   CAPTCHA?: string;
   TURNSTILE_SECRET?: string;

@@ -18,6 +18,7 @@ import { appSurface } from './app/routes';
 import { accountSurface, areaSurface } from './account/routes';
 import { recoverySurface } from './recovery/routes';
 import { testHooksSurface } from './test-hooks/routes';
+import { developmentHostAllowed } from './core/loopback';
 
 export { Card } from '../durable-objects/card';
 export { FlowSession } from '../durable-objects/flow-session';
@@ -101,14 +102,32 @@ async function handle(request: Request, env: Env, ctx: ExecutionContext): Promis
 }
 
 /**
+ * The top level of wrangler.toml is the development configuration (test hooks, captcha off, the
+ * demo RP, the issuer taken from the request): a `wrangler deploy` without `--env production` would
+ * put all of that on a public host. So outside production the Worker answers only on this machine's
+ * own addresses and on the hosts DEVELOPMENT_HOSTS names (a staging deployment for the harness) — a
+ * request under any other host name can only come from such a deploy, and gets a 503 saying so
+ * instead of the service.
+ */
+function developmentElsewhere(request: Request): Response {
+  console.error('development configuration reached on a non-loopback host: deploy with --env production');
+  return renderRefusal(
+    request,
+    new HttpError(503, 'temporarily_unavailable', 'Configurazione di sviluppo: il servizio risponde solo su 127.0.0.1 (pubblicare con --env production)'),
+  );
+}
+
+/**
  * The entry point: past MAX_IN_FLIGHT requests in flight in this isolate, a clean 503 at once rather
  * than a queue that ends in timeouts (platform/overload). /health is never shed: it says whether the
  * service is up, and a load balancer must not take an overloaded isolate for a dead one. Whatever
  * answers, the headers every response needs are added here, once (platform/http withEntryHeaders).
  */
 async function fetchEntry(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const url = new URL(request.url);
+  if (!isProduction(env) && !developmentHostAllowed(url.hostname, env.DEVELOPMENT_HOSTS)) return withEntryHeaders(developmentElsewhere(request), false);
   const response =
-    new URL(request.url).pathname === HEALTH_PATH
+    url.pathname === HEALTH_PATH
       ? await handle(request, env, ctx)
       : await admit(
           maxInFlight(env.MAX_IN_FLIGHT),

@@ -1,4 +1,5 @@
 import type { Problem } from './errors';
+import { isLoopbackHost } from './loopback';
 import {
   DEFAULT_CONTENT_ENCRYPTION,
   checkPublicJwk,
@@ -36,7 +37,6 @@ export type RegistrationParse = { ok: true; value: RegisteredClient } | { ok: fa
 const MAX_URL = 1024;
 const MAX_REDIRECT_URIS = 10;
 const MAX_KEYS = 10;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Absolute, no fragment, no credentials; https, or loopback http when the rules allow it. */
 export function checkUrl(value: unknown, rules: RegistrationRules, { allowQuery }: { allowQuery: boolean }): string | null {
@@ -51,7 +51,7 @@ export function checkUrl(value: unknown, rules: RegistrationRules, { allowQuery 
   if (url.username || url.password) return 'non deve contenere credenziali';
   if (!allowQuery && url.search) return 'non deve contenere una query';
   if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:' && rules.allowLoopbackHttp && LOOPBACK_HOSTS.has(url.hostname)) return null;
+  if (url.protocol === 'http:' && rules.allowLoopbackHttp && isLoopbackHost(url.hostname)) return null;
   return rules.allowLoopbackHttp ? 'deve usare https (http solo verso indirizzi di loopback)' : 'deve usare https';
 }
 

@@ -1,10 +1,12 @@
+import { isLoopbackHost } from '../core/loopback';
+
 /**
  * Flow cookies: `__Host-` prefixed, Secure, HttpOnly, SameSite=Lax, Path=/. On plain http to a
  * loopback address (local development) browsers would drop a Secure `__Host-` cookie, so there the
  * cookie is named without the prefix and without Secure; nowhere else.
  */
 export function isLoopbackHttp(url: URL): boolean {
-  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  return url.protocol === 'http:' && isLoopbackHost(url.hostname);
 }
 
 export function cookieName(url: URL, base: string): string {

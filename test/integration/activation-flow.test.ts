@@ -136,7 +136,7 @@ describe('the activation flow: CSRF, origin, bodies (R-ACT-8)', () => {
 
 describe('the activation flow: cookie, expiry, order (R-ACT-8)', () => {
   it('R-ACT-8: the flow cookie is __Host-, Secure and HttpOnly on https; plain only on loopback http', async () => {
-    const https = await worker.fetch(new Request('https://cieid.example/attivazione'));
+    const https = await worker.fetch(new Request('https://127.0.0.1/attivazione'));
     const cookie = https.headers.getSetCookie()[0]!;
     expect(cookie).toMatch(/^__Host-cie_act_csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
     const card = await issueCard();

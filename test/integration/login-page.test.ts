@@ -15,7 +15,8 @@ describe('login page (R-LOG-1)', () => {
     expect(page.field('Password')).toMatchObject({ name: 'password', type: 'password', value: '' });
     expect(page.hasButton('Procedi')).toBe(true);
     expect(page.hasButton('Annulla')).toBe(true);
-    expect(page.html).toMatch(/<a href="\/recupero-password">Hai dimenticato la password\?<\/a>/);
+    // R-ACC-2: the recovery keeps this login, so the citizen comes back to it.
+    expect(page.html).toMatch(/<a href="\/recupero-password\?login=[A-Za-z0-9_-]{43}">Hai dimenticato la password\?<\/a>/);
     expect(page.html).toMatch(/<a href="\/attivazione">Attiva ora le credenziali<\/a>/);
     expect(page.headers.get('Cache-Control')).toBe('no-store');
   });
