@@ -25,6 +25,7 @@ export default defineConfig({
           DATA_KEY: secret(),
           OIDC_KEYS: generateOidcKeys(),
           DEMO_RP_KEYS: generateDemoRpKeys(),
+          AREA_RP_KEYS: generateDemoRpKeys(),
           ...cardCa,
         },
       },

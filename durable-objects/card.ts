@@ -4,13 +4,26 @@ import type { CardRequest } from '../functions/core/card-request';
 import { PUK_MAX_WRONG, pukDigitsMatch } from '../functions/core/puk-challenge';
 import { isExpired } from '../functions/core/card-validity';
 import { type AccessLogEntry, type CardStatus, type L2Mode, IN_SERVICE_STATUSES, isInService } from '../functions/core/card';
-import { decryptSecret } from '../functions/platform/crypto';
+import { decryptSecret, randomId } from '../functions/platform/crypto';
+import { lastPasswords } from '../functions/core/password-history';
 import type { ThrottleState } from '../functions/core/password-throttle';
 import { type FailureRecord, type SuccessRecord, PasswordThrottleTable } from './password-throttle-table';
 import { type Approval, type ApprovalOpening, type DeviceListing, type DeviceRecord, type NewDevice, DeviceTable } from './device-table';
 import { CardCapsTable, type SendAllowance } from './card-caps-table';
-import { type CardEvent, CardLogTable } from './card-log-table';
+import { type CardEvent, CardLogTable, type LoggedEvent, type LoggedService } from './card-log-table';
+import type { LogSelection } from '../functions/core/access-log-view';
+import { ACCESS_LOG_MAX_EVENTS } from '../functions/core/access-log-retention';
 import { CardL3Table } from './card-l3-table';
+import { CardPukRecoveryTable } from './card-puk-recovery-table';
+import { PUK_LINK_PATH, type PukRequest, type PukRequestAnswer, earliestAlarm, pukLinkToken } from '../functions/core/puk-recovery';
+import { notifyHolder } from '../functions/platform/notices';
+import { sha256Base64Url } from '../functions/platform/recovery-links';
+import { CardAreaSessionsTable } from './card-area-sessions-table';
+import { type ListedGrant, CardGrantsTable } from './card-grants-table';
+import { CardChoicesTable } from './card-choices-table';
+import { type GrantRefusal, grantRefusal } from '../functions/core/identity-grants';
+import type { Level } from '../functions/core/login-levels';
+import { CardPasswordHistoryTable } from './card-password-history-table';
 
 export type { CardEvent, SendAllowance };
 
@@ -42,6 +55,9 @@ export interface CardView extends Omit<CardRequest, 'publicKey'> {
   /** The certificate as issued (DER, base64url) and its SHA-256 fingerprint; null for a card issued before level 3. */
   certificate: string | null;
   certificateFingerprint: string | null;
+  /** R-ACC-4 (area-revocation): when the level 1/2 credentials were revoked, null once activated again; level 3 suspended by the holder. */
+  credentialsRevokedAt: number | null;
+  level3Suspended: boolean;
 }
 
 export interface Credentials {
@@ -162,6 +178,7 @@ export class Card extends DurableObject<Env> {
         : null,
       certificate: record.certificate ?? null,
       certificateFingerprint: record.certificateFingerprint ?? null,
+      ...this.choices.read(cred !== undefined),
     };
   }
 
@@ -293,7 +310,7 @@ export class Card extends DurableObject<Env> {
    */
   recordPasswordFailure(now = Date.now(), log?: Omit<AccessLogEntry, 'at' | 'outcome'>): FailureRecord {
     const failure = this.passwordThrottle.recordFailure(IDENTITY, now);
-    if (log) this.logAccess({ ...log, at: now, outcome: failure.recorded && !failure.locked ? 'wrong_password' : 'throttled' });
+    if (log) this.logAccess({ ...log, at: now, outcome: failure.recorded && !failure.locked ? 'wrong_password' : 'throttled', ...this.revokedReason() });
     return failure;
   }
 
@@ -347,16 +364,11 @@ export class Card extends DurableObject<Env> {
   }
 
   revokeDevice(id: string, now = Date.now()): boolean {
-    const revoked = this.devices.revoke(id, now);
-    if (revoked) {
-      this.l3.forget(id);
-      this.log.append('device_revoked', { device: id }, now);
-    }
-    return revoked;
+    return this.revokeDeviceNamed(id, now) !== null;
   }
 
-  advanceDeviceCounter(id: string, presented: number): boolean {
-    return this.devices.advanceCounter(id, presented);
+  advanceDeviceCounter(id: string, presented: number, now = Date.now()): boolean {
+    return this.devices.advanceCounter(id, presented, now);
   }
 
   openApproval(a: Omit<Approval, 'openedAt' | 'expiresAt'>, now = Date.now()): ApprovalOpening {
@@ -417,5 +429,283 @@ export class Card extends DurableObject<Env> {
     const changed = this.sql.exec('UPDATE credentials SET mode = ? WHERE id = 1 RETURNING id', mode).toArray().length === 1;
     if (changed) this.log.append('mode_changed', { mode }, now);
     return changed;
+  }
+
+  // ——— Personal area (area-profile): its sessions' end, the password change and its history (R-ACC-2), the email. ———
+  // Tables: card-area-sessions-table.ts, card-password-history-table.ts; created on first use.
+
+  private areaTables?: { sessions: CardAreaSessionsTable; history: CardPasswordHistoryTable };
+
+  private get area() {
+    this.areaTables ??= { sessions: new CardAreaSessionsTable(this.sql), history: new CardPasswordHistoryTable(this.sql) };
+    return this.areaTables;
+  }
+
+  /** The card as the personal area shows it, with the moment every area session was ended, in one read. */
+  areaState(now = Date.now()): (CardView & { areaSessionsEndedAt: number | null }) | null {
+    const view = this.view(now);
+    return view ? { ...view, areaSessionsEndedAt: this.area.sessions.endedAt() } : null;
+  }
+
+  /** Every personal-area session of this identity opened up to `now` stops working at its next request. */
+  endAreaSessions(now = Date.now()): void {
+    this.area.sessions.end(now);
+  }
+
+  /**
+   * R-ACC-2: the last passwords (as hashes) a new one may not repeat, the current one first; empty
+   * without credentials.
+   */
+  recentPasswordHashes(): string[] {
+    const cred = this.sql.exec('SELECT password_hash FROM credentials WHERE id = 1').toArray()[0];
+    return cred ? lastPasswords(String(cred.password_hash), this.area.history.hashes()) : [];
+  }
+
+  /**
+   * R-ACC-2: replaces the password of existing credentials, keeping the old hash in the history, in
+   * one synchronous step. False without credentials (never activated, superseded) or for a card out
+   * of service: nothing changes then.
+   */
+  setPassword(newHash: string, now = Date.now()): boolean {
+    const row = this.row();
+    const record = this.record(row);
+    if (!row || !record || !isInService(this.effectiveStatus(row, record, now))) return false;
+    const old = this.sql.exec('SELECT password_hash FROM credentials WHERE id = 1').toArray()[0];
+    if (!old) return false;
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec('UPDATE credentials SET password_hash = ? WHERE id = 1', newHash);
+      this.area.history.push(String(old.password_hash), now);
+      this.log.append('password_changed', {}, now);
+    });
+    return true;
+  }
+
+  /**
+   * The verified email of existing credentials (the `email:` username, R-ACT-7), replaced or added
+   * once its OTP was right; the directory key is the caller's, moved before this is called. Returns
+   * the address it replaced (null: there was none), or false without credentials.
+   */
+  setVerifiedEmail(email: string, now = Date.now()): { previous: string | null } | false {
+    const old = this.sql.exec('SELECT verified_email FROM credentials WHERE id = 1').toArray()[0];
+    if (!old) return false;
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec('UPDATE credentials SET verified_email = ? WHERE id = 1', email);
+      this.log.append('email_changed', {}, now);
+    });
+    return { previous: old.verified_email === null ? null : String(old.verified_email) };
+  }
+
+  // ——— Revocation (area-revocation): the grants issued for this identity, the credentials revoked, level 3 suspended (R-ACC-4). ———
+  // Tables: card-grants-table.ts, card-choices-table.ts; created on first use.
+
+  private revocationTables?: { grants: CardGrantsTable; choices: CardChoicesTable };
+
+  private get revocation() {
+    this.revocationTables ??= { grants: new CardGrantsTable(this.sql), choices: new CardChoicesTable(this.sql) };
+    return this.revocationTables;
+  }
+
+  private get choices(): CardChoicesTable {
+    return this.revocation.choices;
+  }
+
+  private hasCredentials(): boolean {
+    return this.sql.exec('SELECT 1 FROM credentials WHERE id = 1').toArray().length === 1;
+  }
+
+  /** A wrong password on revoked credentials says so in the holder's log (the login page does not: R-LOG-8). */
+  private revokedReason(): { reason?: string } {
+    return this.choices.read(this.hasCredentials()).credentialsRevokedAt === null ? {} : { reason: 'credentials_revoked' };
+  }
+
+  /**
+   * The login's last check and its entry in this identity's list of grants, in one call (the one the
+   * login already made to read the card): the grant is listed only if the card may still log in at
+   * the level proven (core/identity-grants grantRefusal). `evicted`: grants the list's bound pushed
+   * out, which the caller revokes.
+   */
+  admitGrant(outcome: { fiscalCode: string; level: Level }, grant: ListedGrant, now = Date.now()): { refusal: GrantRefusal | null; evicted: string[] } {
+    const card = this.view(now);
+    if (!card) return { refusal: 'blocked', evicted: [] };
+    const refusal = grantRefusal(card, outcome, new Date(now));
+    if (refusal) return { refusal, evicted: [] };
+    return { refusal: null, evicted: this.revocation.grants.add(grant, now) };
+  }
+
+  /** A refresh (C-37) keeps its grant listed for the new refresh token's life; `notify`: the holder is to hear of it (once a day at most). */
+  grantRefreshed(grantId: string, listedUntil: number, now = Date.now()): { listed: boolean; notify: boolean } {
+    return this.revocation.grants.extend(grantId, listedUntil, now);
+  }
+
+  /** Every grant of this identity that may still hold a live token, for platform/identity-sessions to revoke. */
+  liveGrants(now = Date.now()): ListedGrant[] {
+    return this.revocation.grants.live(now);
+  }
+
+  /**
+   * R-ACC-4 "Revoca livello 1 e livello 2": the credentials go and the mark stays, in one synchronous
+   * step, so a login past its password from now on finds them revoked (admitGrant). Returns the
+   * verified email the credentials held (its `email:` username is the caller's to release); false
+   * when there were no credentials to revoke.
+   */
+  revokeCredentials(now = Date.now()): { verifiedEmail: string | null } | false {
+    return this.ctx.storage.transactionSync(() => {
+      const cred = this.sql.exec('DELETE FROM credentials WHERE id = 1 RETURNING verified_email').toArray()[0];
+      if (!cred) return false;
+      this.choices.markCredentialsRevoked(now);
+      this.log.append('credentials_revoked', {}, now);
+      return { verifiedEmail: cred.verified_email === null ? null : String(cred.verified_email) };
+    });
+  }
+
+  /**
+   * R-ACC-4 "Sospendi livello 3" / "Riattiva livello 3": every level 3 check reads it with the card
+   * (view().level3Suspended, core/card-auth check 6). True when this call changed it.
+   */
+  setLevel3Suspended(suspended: boolean, now = Date.now()): boolean {
+    const changed = this.choices.setLevel3Suspended(suspended, now);
+    if (changed) this.log.append(suspended ? 'level3_suspended' : 'level3_resumed', {}, now);
+    return changed;
+  }
+
+  // ——— Personal area (area-activity): "Dispositivi" and "Elenco accessi" (R-ACC-5, R-APP-4, R-LOG-9). ———
+  // Tables: device-table.ts (last use), card-log-table.ts (the keyset query).
+
+  /** R-APP-4: revoked at once, its level 3 binding and pending approvals with it; the device's name, or null if none was live here. */
+  revokeDeviceNamed(id: string, now = Date.now()): string | null {
+    const name = this.devices.revoke(id, now);
+    if (name !== null) {
+      this.l3.forget(id);
+      this.log.append('device_revoked', { device: id, name }, now);
+    }
+    return name;
+  }
+
+  /** R-ACC-5: the device's last use, for what it authorises without an assertion counter (the card's signature in the App). */
+  markDeviceUsed(id: string, now = Date.now()): boolean {
+    return this.devices.markUsed(id, now);
+  }
+
+  /**
+   * R-ACC-5, R-LOG-9: one page of "Elenco accessi" and the services its filter offers, in one call. One
+   * line more than the page is read, to know whether an older page exists.
+   */
+  accessLogPage(selection: LogSelection, size: number, now = Date.now()): { events: LoggedEvent[]; more: boolean; services: LoggedService[] } {
+    const rows = this.log.select(selection, size + 1, now);
+    return { events: rows.slice(0, size), more: rows.length > size, services: this.log.services(now) };
+  }
+
+  /** R-LOG-9: every line a filter keeps (the CSV export); the log holds at most ACCESS_LOG_MAX_EVENTS. */
+  accessLogExport(selection: LogSelection, now = Date.now()): LoggedEvent[] {
+    return this.log.select({ ...selection, before: null }, ACCESS_LOG_MAX_EVENTS, now);
+  }
+
+  // ——— Recovery (password recovery R-ACC-2, PUK recovery R-PUK-2): see card-puk-recovery-table.ts. The Card's alarm. ———
+
+  private pukTable?: CardPukRecoveryTable;
+
+  private get pukRecovery(): CardPukRecoveryTable {
+    this.pukTable ??= new CardPukRecoveryTable(this.sql);
+    return this.pukTable;
+  }
+
+  /** The card's record while it is in service (not blocked, PUK-blocked, expired or superseded); null otherwise. */
+  private servedRecord(now: number): CardRecord | null {
+    const row = this.row();
+    const record = this.record(row);
+    return row && record && isInService(this.effectiveStatus(row, record, now)) ? record : null;
+  }
+
+  /**
+   * R-ACC-2, the start of a password recovery, in one call that only reads (as a username nobody
+   * holds costs one read of its throttle, recovery/identify): refused while the login is slowed down
+   * or locked (R-LOG-8: asking for a code is no wrong password); otherwise whether the card may
+   * recover — in service, with credentials and a phone — and its verified email. The send is counted
+   * against the daily cap (R-OTP-3) after the answer, with the delivery (recovery/codes.ts).
+   */
+  startPasswordRecovery(
+    now = Date.now(),
+  ): { allowed: false; retryAt: number } | { allowed: true; recoverable: false } | { allowed: true; recoverable: true; email: string | null } {
+    const gate = this.passwordThrottle.gate(IDENTITY, now);
+    if (!gate.allowed) return gate;
+    const record = this.servedRecord(now);
+    const cred = this.sql.exec('SELECT verified_email FROM credentials WHERE id = 1').toArray()[0];
+    if (!record?.phone || !cred) return { allowed: true, recoverable: false };
+    return { allowed: true, recoverable: true, email: cred.verified_email === null ? null : String(cred.verified_email) };
+  }
+
+  /** R-PUK-2: may this card's PUK be recovered (in service, with a phone on record)? Only reads. */
+  pukRecoverable(now = Date.now()): boolean {
+    return Boolean(this.servedRecord(now)?.phone);
+  }
+
+  /**
+   * R-PUK-2: the request, once its code was right. A card out of service gets nothing (null); a
+   * request already running is answered as it stands and restarts nothing. A new one wakes the alarm
+   * at its release.
+   */
+  async requestPukRecovery(origin: string, now = Date.now()): Promise<PukRequestAnswer | null> {
+    if (!this.servedRecord(now)) return null;
+    const answer = this.pukRecovery.request(origin, now);
+    if (answer.outcome === 'requested') {
+      this.log.append('puk_recovery_requested', { releaseAt: answer.releaseAt }, now);
+      await this.scheduleAlarm();
+    }
+    return answer;
+  }
+
+  pukRequest(): PukRequest | null {
+    return this.pukRecovery.get();
+  }
+
+  /** The released PUK's link is good (this card's, not viewed, not expired): the phone its fresh code goes to. */
+  pukLinkContact(linkHash: string, now = Date.now()): { serial: string; phone: string } | null {
+    const record = this.servedRecord(now);
+    return record?.phone && this.pukRecovery.linkOpen(linkHash, now) ? { serial: record.serial, phone: record.phone } : null;
+  }
+
+  /** The PUK, once (R-PUK-2): unsealed, then the link taken; a second view, or a card out of service, gets null. */
+  async viewPuk(linkHash: string, now = Date.now()): Promise<string | null> {
+    const record = this.servedRecord(now);
+    if (!record || !this.env.DATA_KEY || !this.pukRecovery.linkOpen(linkHash, now)) return null;
+    const puk = await decryptSecret(this.env.DATA_KEY, record.sealedPuk, `puk:${record.serial}`);
+    if (!this.pukRecovery.take(linkHash, Date.now())) return null;
+    this.log.append('puk_recovery_viewed', {}, now);
+    return puk;
+  }
+
+  /** One alarm per object: set at the earliest time any part waits for. A new use of the alarm adds its time to this list. */
+  private async scheduleAlarm(): Promise<void> {
+    const at = earliestAlarm([this.pukRecovery.wakeAt()]);
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
+  }
+
+  /** Does whatever is due (an early or repeated alarm does nothing), then sets the alarm for what remains. */
+  override async alarm(): Promise<void> {
+    await this.releasePuk(Date.now());
+    await this.scheduleAlarm();
+  }
+
+  /**
+   * R-PUK-2, 48 hours after the request: a new link (its secret only hashed here), the notice that
+   * carries it, then the request marked announced. If the notice fails the alarm throws and is
+   * retried; the retry draws a new link. A card blocked meanwhile releases nothing.
+   */
+  private async releasePuk(now: number): Promise<void> {
+    const due = this.pukRecovery.wakeAt();
+    if (due === null || due > now) return;
+    const record = this.servedRecord(now);
+    if (!record) {
+      this.pukRecovery.drop();
+      return;
+    }
+    const secret = randomId();
+    const released = this.pukRecovery.release(await sha256Base64Url(secret), now);
+    if (!released) return;
+    this.log.append('puk_recovery_released', {}, now);
+    const link = `${released.origin}${PUK_LINK_PATH}/${pukLinkToken(this.ctx.id.toString(), secret)}`;
+    await notifyHolder(this.env, record.serial, { kind: 'puk_recovery_released', link });
+    this.pukRecovery.announced(now);
   }
 }

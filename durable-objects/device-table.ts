@@ -15,9 +15,11 @@ export interface DeviceRecord {
   notifications: boolean;
   createdAt: number;
   revokedAt: number | null;
+  /** The last time it authorised something (R-ACC-5: "ultimo utilizzo"): an approval, a card signature; null: never. */
+  lastUsedAt: number | null;
 }
 
-export type NewDevice = Omit<DeviceRecord, 'createdAt' | 'revokedAt'>;
+export type NewDevice = Omit<DeviceRecord, 'createdAt' | 'revokedAt' | 'lastUsedAt'>;
 export type DeviceListing = Omit<DeviceRecord, 'credentialId' | 'publicKey' | 'counter'>;
 
 export interface Approval {
@@ -50,6 +52,7 @@ const device = (r: Row): DeviceRecord => ({
   notifications: Number(r.notifications) === 1,
   createdAt: Number(r.created_at),
   revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+  lastUsedAt: r.last_used_at === null || r.last_used_at === undefined ? null : Number(r.last_used_at),
 });
 
 const approval = (r: Row): Approval => ({
@@ -71,8 +74,11 @@ export class DeviceTable {
     sql.exec(`CREATE TABLE IF NOT EXISTS devices (
       id TEXT PRIMARY KEY, credential_id TEXT NOT NULL UNIQUE, public_key TEXT NOT NULL,
       counter INTEGER NOT NULL, name TEXT NOT NULL, notifications INTEGER NOT NULL,
-      session_hash TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER
+      session_hash TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER, last_used_at INTEGER
     )`);
+    // Objects created before last use was kept have the table without the column: added once, null for their devices.
+    const columns = sql.exec("SELECT name FROM pragma_table_info('devices')").toArray();
+    if (!columns.some((c) => c.name === 'last_used_at')) sql.exec('ALTER TABLE devices ADD COLUMN last_used_at INTEGER');
     sql.exec(`CREATE TABLE IF NOT EXISTS approvals (
       id TEXT PRIMARY KEY, flow TEXT NOT NULL, rp TEXT NOT NULL, kind TEXT NOT NULL, device_id TEXT, challenge TEXT NOT NULL,
       rp_name TEXT NOT NULL, level INTEGER NOT NULL, attributes TEXT NOT NULL,
@@ -117,29 +123,43 @@ export class DeviceTable {
       .exec('SELECT * FROM devices ORDER BY created_at')
       .toArray()
       .map(device)
-      .map(({ id, name, notifications, createdAt, revokedAt }) => ({ id, name, notifications, createdAt, revokedAt }));
+      .map(({ id, name, notifications, createdAt, revokedAt, lastUsedAt }) => ({ id, name, notifications, createdAt, revokedAt, lastUsedAt }));
   }
 
   liveCount(): number {
     return Number(this.sql.exec('SELECT COUNT(*) AS n FROM devices WHERE revoked_at IS NULL').one().n);
   }
 
-  /** R-APP-4: effective at once; the device's pending QR approvals go with it. */
-  revoke(id: string, now: number): boolean {
-    const done = this.sql.exec('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id', now, id).toArray();
+  /** R-APP-4: effective at once; the device's pending QR approvals go with it. The revoked device's name, or null if none was live. */
+  revoke(id: string, now: number): string | null {
+    const done = this.sql.exec('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING name', now, id).toArray()[0];
     this.sql.exec('UPDATE approvals SET decided_at = ? WHERE device_id = ? AND decided_at IS NULL', now, id);
-    return done.length === 1;
+    return done ? String(done.name) : null;
   }
 
-  /** The signature counter moves forward or the assertion is refused; one statement decides. */
-  advanceCounter(id: string, presented: number): boolean {
+  /**
+   * The signature counter moves forward or the assertion is refused; one statement decides, and the
+   * same statement records the use (R-ACC-5): an accepted assertion is the device authorising a login.
+   */
+  advanceCounter(id: string, presented: number, now: number): boolean {
     const r = this.sql.exec('SELECT counter FROM devices WHERE id = ? AND revoked_at IS NULL', id).toArray()[0];
     if (!r || !counterAdvances(Number(r.counter), presented)) return false;
     return (
       this.sql
-        .exec('UPDATE devices SET counter = ? WHERE id = ? AND revoked_at IS NULL AND counter = ? RETURNING id', presented, id, Number(r.counter))
+        .exec(
+          'UPDATE devices SET counter = ?, last_used_at = ? WHERE id = ? AND revoked_at IS NULL AND counter = ? RETURNING id',
+          presented,
+          now,
+          id,
+          Number(r.counter),
+        )
         .toArray().length === 1
     );
+  }
+
+  /** R-ACC-5: a live device authorised something without an assertion counter (a card signature in the App, level 3). */
+  markUsed(id: string, now: number): boolean {
+    return this.sql.exec('UPDATE devices SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id', now, id).toArray().length === 1;
   }
 
   /**

@@ -39,6 +39,12 @@ export interface Env {
    */
   DEMO_RP_KEYS?: string;
   /**
+   * Private keys of the personal area (/area-personale), a relying party of this very service, in
+   * production too: the same shape as DEMO_RP_KEYS (secret). Without them the area answers 503.
+   * Generated once by scripts/dev-secrets.mjs in development.
+   */
+  AREA_RP_KEYS?: string;
+  /**
    * The issuing CA of the cards' authentication certificates (level 3, docs/level3.md): its private
    * key, a JWK (EC P-256), secret; and its self-signed certificate, PEM, published at
    * /.well-known/cie-ca.pem. Without both, issuing a card and every card signature answer 503.

@@ -91,6 +91,11 @@ export function devSecrets(dir, perRun) {
     values.set('DEMO_RP_KEYS', generateDemoRpKeys());
     changed = true;
   }
+  // The personal area's relying-party keys (AREA_RP_KEYS), the same shape and kept for the same reason.
+  if (!values.get('AREA_RP_KEYS')) {
+    values.set('AREA_RP_KEYS', generateDemoRpKeys());
+    changed = true;
+  }
   // The card CA: kept, since every card issued carries a certificate it signed.
   if (!values.get('CARD_CA_KEY') || !values.get('CARD_CA_CERT')) {
     const ca = generateCardCaSync();

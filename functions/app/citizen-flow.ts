@@ -55,11 +55,25 @@ export async function startCitizenFlow<Step extends string, Data extends Citizen
   if (refusal) throw new HttpError(403, 'card_refused', REFUSAL_MESSAGES[refusal]);
 
   const data = dataOf({ serial: check.serial, fiscalCode: check.card.fiscalCode, maskedPhone: maskPhone(check.card.phone) });
+  return { flowId: await openCitizenFlow(env, kind, data), data };
+}
+
+/**
+ * A citizen flow of `kind` for someone already identified (the password above, or the personal
+ * area's session), started at `otp` with the code sent to the number on record, or to `to` (a new
+ * email address to verify): the flow's id.
+ */
+export async function openCitizenFlow<Step extends string, Data extends CitizenData>(
+  env: Env,
+  kind: CitizenFlowKind<Step, Data>,
+  data: Data,
+  to?: string,
+): Promise<string> {
   const flow = await startFlow(env, kind, 'otp', data);
   if (!flow) throw unavailable();
   // One code per flow (no resend: starting again is as quick), within the identity's daily cap.
-  const sent = await sendOtp(env, otpFlowOf(flow), kind.otp);
-  if (sent.sent) return { flowId: flow.id, data };
+  const sent = await sendOtp(env, otpFlowOf(flow), kind.otp, to ? { to } : {});
+  if (sent.sent) return flow.id;
   await endFlow(flow);
   // The flow was started just now: only a card deleted meanwhile leaves nowhere to send the code.
   if (sent.reason === 'moved' || sent.reason === 'gone') throw unavailable();

@@ -15,7 +15,7 @@ export interface CitizenData {
 
 /** A citizen flow's kind: its table, and what its SMS code is for, in the code's words (core/otp-send). */
 export interface CitizenFlowKind<Step extends string, Data extends CitizenData> extends FlowKind<Step | 'otp', Data> {
-  readonly otp: Extract<OtpSubject, { for: 'device-certification' | 'mode-change' }>;
+  readonly otp: Extract<OtpSubject, { for: 'device-certification' | 'mode-change' | 'email-change' }>;
 }
 
 /** Ten minutes: enough to read an SMS and go through the App's screens, short enough for a phone left behind. */

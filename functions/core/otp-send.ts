@@ -11,12 +11,19 @@ export type OtpSubject =
   /** The relying party's name, as the citizen knows the service they are logging in to. */
   | { for: 'login'; serviceName: string }
   | { for: 'device-certification' }
-  | { for: 'mode-change' };
+  | { for: 'mode-change' }
+  /** R-ACC-2: forgotten password, a code to the phone and then one to the verified email. */
+  | { for: 'password-recovery'; channel: 'sms' | 'email' }
+  /** R-PUK-2: forgotten PUK, a code to the phone to ask for it and another to view it. */
+  | { for: 'puk-recovery' }
+  /** The personal area's new email address, confirmed by a code sent to it. */
+  | { for: 'email-change' };
 
 export type OtpChannel = 'sms' | 'email';
 
 export function otpChannel(subject: OtpSubject): OtpChannel {
-  return subject.for === 'activation' ? subject.channel : 'sms';
+  if (subject.for === 'email-change') return 'email';
+  return subject.for === 'activation' || subject.for === 'password-recovery' ? subject.channel : 'sms';
 }
 
 /**
@@ -32,6 +39,12 @@ export function otpPurpose(subject: OtpSubject): OtpPurpose {
     case 'device-certification':
     case 'mode-change':
       return 'app-sms';
+    case 'password-recovery':
+      return subject.channel === 'sms' ? 'recovery-sms' : 'recovery-email';
+    case 'puk-recovery':
+      return 'puk-sms';
+    case 'email-change':
+      return 'account-email';
   }
 }
 
@@ -64,6 +77,16 @@ export function otpMessage(subject: OtpSubject, code: string): string {
       return `CieID: il codice per certificare il tuo dispositivo è ${code}. Scade tra 5 minuti. ${DO_NOT_SHARE}`;
     case 'mode-change':
       return `CieID: il codice per cambiare la modalità di autorizzazione degli accessi è ${code}. Scade tra 5 minuti. ${DO_NOT_SHARE}`;
+    case 'password-recovery': {
+      const body = `il codice per impostare una nuova password delle credenziali CIE è ${code}. Scade tra 5 minuti. ${DO_NOT_SHARE}`;
+      return subject.channel === 'sms'
+        ? `CieID: ${body}`
+        : `Gentile utente, ${body}\n\nSe non hai chiesto tu di recuperare la password, ignora questo messaggio.`;
+    }
+    case 'puk-recovery':
+      return `CieID: il codice per il recupero del PUK della tua Carta è ${code}. Scade tra 5 minuti. ${DO_NOT_SHARE}`;
+    case 'email-change':
+      return `Gentile utente, il codice per verificare questo indirizzo email per le tue credenziali CIE è ${code}. Scade tra 5 minuti. ${DO_NOT_SHARE}\n\nSe non hai chiesto tu di aggiungere questo indirizzo, ignora questo messaggio.`;
   }
 }
 

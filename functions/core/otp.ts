@@ -11,7 +11,7 @@ export const OTP_DAILY_CAP = 10;
 export const OTP_DAILY_CHECK_CAP = 20;
 export const OTP_CHECK_CAP_MESSAGE = 'Hai inserito troppi codici di verifica oggi: per sicurezza riprova domani.';
 
-export type OtpPurpose = 'activation-sms' | 'activation-email' | 'login-sms' | 'app-sms';
+export type OtpPurpose = 'activation-sms' | 'activation-email' | 'login-sms' | 'app-sms' | 'recovery-sms' | 'recovery-email' | 'puk-sms' | 'account-email';
 
 export function drawOtp(randomInt: RandomInt): string {
   let code = '';

@@ -6,9 +6,10 @@ import { isForeignOrigin } from '../platform/csrf';
 import { readForm, redirect } from '../platform/http';
 import type { PagesSurface } from '../platform/surface';
 import { demoKeys } from './keys';
-import { ProviderError, authorizationRequest, completeLogin, discover, type CallProvider, type Client } from './provider';
+import { ProviderError, answerAtRedirect, authorizationRequest, discover, type CallProvider, type Client } from '../relying-party/protocol';
+import { endPendingCookie, pendingCookie, readPending } from '../relying-party/pending';
 import { demoClient, ensureDemoClient } from './registration';
-import { MISSING_SESSION, endSessionCookie, readSession, sessionCookie } from './session';
+import { DEMO_PENDING, MISSING_SESSION } from './session';
 import { failurePage, providerErrorPage, resultPage, startPage } from './views';
 
 /** The Worker's own fetch, so the demo reaches the OP in process; index.ts hands it in. */
@@ -53,8 +54,8 @@ const start =
     const client = await clientFor(env, url.origin);
     await ensureDemoClient(env, url.origin, client.keys);
     const provider = await discover(providerCall(fetchProvider, env, ctx), url.origin);
-    const { session, location } = await authorizationRequest(provider, client, level, scope);
-    return redirect(location, 303, { 'Set-Cookie': await sessionCookie(url, dataKeyOf(env), session) });
+    const { pending, location } = await authorizationRequest(provider, client, { level, scope });
+    return redirect(location, 303, { 'Set-Cookie': await pendingCookie(DEMO_PENDING, url, dataKeyOf(env), pending) });
   };
 
 /** GET /demo/callback: the OP's answer, checked as a relying party must before trusting any of it. */
@@ -63,9 +64,9 @@ const callback =
   async (request, env, ctx) => {
     const url = new URL(request.url);
     const params = url.searchParams;
-    const session = await readSession(request, dataKeyOf(env));
+    const session = await readPending(DEMO_PENDING, request, dataKeyOf(env));
     // One answer per login: whatever happens next, the secrets of this one are spent.
-    const spent = endSessionCookie(url);
+    const spent = endPendingCookie(DEMO_PENDING, url);
     const withCookie = (res: Response) => {
       res.headers.append('Set-Cookie', spent);
       return res;
@@ -74,18 +75,10 @@ const callback =
     if (params.get('state') !== session.state) {
       return withCookie(failurePage('La risposta non corrisponde alla richiesta inviata da questo browser.', 'state diverso', 400));
     }
-    const call = providerCall(fetchProvider, env, ctx);
     try {
-      const provider = await discover(call, url.origin);
-      // RFC 9207: the OP announces that its answers name it, so one that does not is not from it.
-      const iss = params.get('iss');
-      if (iss !== provider.metadata.issuer) throw new ProviderError('authorize', `iss ${iss ?? '(assente)'} non atteso`);
-      const error = params.get('error');
-      if (error) return withCookie(providerErrorPage(error, params.get('error_description')));
-      const code = params.get('code');
-      if (!code) throw new ProviderError('authorize', 'risposta senza code');
-      const login = await completeLogin(call, provider, await clientFor(env, url.origin), session, code);
-      return withCookie(resultPage(login.userinfo, String(login.idToken.acr), login.level));
+      const answer = await answerAtRedirect(providerCall(fetchProvider, env, ctx), url.origin, await clientFor(env, url.origin), session, params);
+      if (answer.kind === 'refused') return withCookie(providerErrorPage(answer.error, answer.description));
+      return withCookie(resultPage(answer.login.userinfo, String(answer.login.idToken.acr), answer.login.level));
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
       return withCookie(failurePage('La risposta di CieID non è valida: l’accesso non è stato completato.', err.message, 502));

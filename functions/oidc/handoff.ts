@@ -1,6 +1,7 @@
 import type { Env } from '../env';
 import type { GrantRecord } from '../core/grant';
-import { loginRefusal, satisfies } from '../core/login-levels';
+import { satisfies } from '../core/login-levels';
+import { listedUntil } from '../core/identity-grants';
 import type { LoginDenial, LoginOutcome, LoginRequest } from '../core/login-request';
 import { CODE_TTL_SECONDS } from '../core/oidc-lifetimes';
 import { readCookie } from '../platform/cookies';
@@ -9,6 +10,7 @@ import { toBase64Url, utf8 } from '../platform/encoding';
 import { LOGIN_FLOW, type LoginFlowData, type LoginStep, firstLoginStep } from '../core/login-flow';
 import { type Flow, endFlow, flowGone, readFlow, startFlow } from '../platform/flows';
 import { cardObject, grantIdOf } from '../platform/objects';
+import { revokeGrants } from '../platform/identity-sessions';
 import { authorizationResponse, type ResponseTarget } from './authorization-response';
 import { AccessDenied, LoginRequired, authorizationErrorRedirect } from './errors';
 
@@ -114,10 +116,6 @@ export async function codeHashOf(secret: string): Promise<string> {
 export async function completeLogin(env: Env, flow: OpenLoginFlow, outcome: LoginOutcome, now = Date.now()): Promise<Response> {
   const { stub, data, id: flowId } = flow;
   if (!satisfies(outcome.level, data.acr)) return deny(stub, data, new AccessDenied('authentication level lower than requested'));
-  const card = await cardObject(env, outcome.serial).view();
-  const refusal = card && card.fiscalCode === outcome.fiscalCode ? loginRefusal(card, outcome.level, new Date(now)) : 'blocked';
-  if (refusal) return deny(stub, data, new AccessDenied(`the card cannot be used (${refusal})`));
-
   const grant: GrantRecord = {
     clientId: data.clientId,
     redirectUri: data.redirectUri,
@@ -142,7 +140,19 @@ export async function completeLogin(env: Env, flow: OpenLoginFlow, outcome: Logi
     now,
   );
   if (!opened) throw flowGone(LOGIN_FLOW);
-  return authorizationResponse(targetOf(data), { code: `${grantIdOf(env, flowId)}.${secret}` });
+  // The card's last word comes after the grant exists, in the one call that also lists the grant on
+  // the Card (R-ACC-4): a revocation that reads the list before this call has already removed what
+  // this check needs, and one that reads it after finds the grant. Checked first, a grant opened just
+  // after a revocation had read the list would escape it. A refused grant goes with its flow (deny).
+  const grantId = grantIdOf(env, flowId);
+  const admitted = await cardObject(env, outcome.serial).admitGrant(
+    { fiscalCode: outcome.fiscalCode, level: outcome.level },
+    { grantId, clientId: data.clientId, listedUntil: listedUntil(codeExpiresAt, data.scope) },
+    now,
+  );
+  if (admitted.evicted.length > 0) await revokeGrants(env, admitted.evicted);
+  if (admitted.refusal) return deny(stub, data, new AccessDenied(`the card cannot be used (${admitted.refusal})`));
+  return authorizationResponse(targetOf(data), { code: `${grantId}.${secret}` });
 }
 
 /**

@@ -57,6 +57,15 @@ export async function checkPassword(env: Env, username: string, password: string
     return failure.locked ? { outcome: 'throttled', serial: null, retryAt: failure.state.lockedUntil } : { outcome: 'wrong', serial: null };
   }
 
+  return checkCardPassword(env, serial, password, log);
+}
+
+/**
+ * The identity's half of checkPassword, for a caller that already knows the serial (the personal
+ * area's re-authentication, R-ACC-2): the same gate, verification and record, the same throttle.
+ */
+export async function checkCardPassword(env: Env, serial: string, password: string, log?: PasswordAttemptLog): Promise<PasswordCheck> {
+  const { pepper } = requireSecrets(env);
   const card = cardObject(env, serial);
   const gate = await card.passwordGate(Date.now(), log);
   if (!gate.allowed) return { outcome: 'throttled', serial, retryAt: gate.retryAt };

@@ -178,11 +178,14 @@ export async function finishCardLogin(request: IRequest, env: Env): Promise<Resp
       await logCard(cardObject(env, serial), login, 'app_refused', 'approval_replayed');
       throw approvalGone();
     }
+    // R-ACC-5: the card's signature in the App is the device authorising a login ("ultimo utilizzo").
+    await deviceCard.markDeviceUsed(device.id);
     return json({ outcome: 'approved', otp: otp.code, expiresAt: new Date(login.l3!.deadline).toISOString() });
   }
   if (!(await settleCardApproval(stub, approvalId, ref.challenge, serial, device.id, move))) {
     await logCard(cardObject(env, serial), login, 'app_refused', 'approval_replayed');
     throw approvalGone();
   }
+  await deviceCard.markDeviceUsed(device.id);
   return json({ outcome: 'approved' });
 }

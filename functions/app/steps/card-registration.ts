@@ -15,6 +15,7 @@ import { type CardVerification, verifyCardPresentation } from '../../platform/ca
 import { randomId } from '../../platform/crypto';
 import { endFlow, flowGone, moveFlow, requireFlow, startFlow } from '../../platform/flows';
 import { json, readJsonObject } from '../../platform/http';
+import { notifyHolder } from '../../platform/notices';
 import { type CardStub, cardObject, cardObjectId } from '../../platform/objects';
 import { type DeviceSession, requireDeviceSession } from '../session';
 import { certifiedAnswer, creationOptions, newDevice, parseDeviceChoice, registrationRefused, verifiedCredential } from './registration';
@@ -159,6 +160,7 @@ export async function finishCardRegistration(request: IRequest, env: Env): Promi
     }
     const certifying = await newDevice(env, verified.serial, credential, choice!);
     if (!(await holder.addL3Device(certifying.device, certifying.sessionHash, fingerprint))) throw conflict('Questo dispositivo è già certificato.');
+    await notifyHolder(env, verified.serial, { kind: 'device_added', name: certifying.device.name });
     return json({ message: CARD_REGISTERED, serial: verified.serial, ...certifiedAnswer(certifying.device, certifying.token) }, 201);
   } finally {
     await endFlow(taken);

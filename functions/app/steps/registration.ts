@@ -6,6 +6,7 @@ import { randomId } from '../../platform/crypto';
 import { toBase64Url } from '../../platform/encoding';
 import { endFlow } from '../../platform/flows';
 import { json, readJsonObject } from '../../platform/http';
+import { notifyHolder } from '../../platform/notices';
 import { cardObject, cardObjectId } from '../../platform/objects';
 import { advanceCertification, loadCertification } from '../flow';
 import { appRelyingParty } from '../relying-party';
@@ -145,5 +146,6 @@ export async function postDevice(request: IRequest, env: Env): Promise<Response>
   const added = await cardObject(env, flow.data.serial).addDevice(certifying.device, certifying.sessionHash);
   await endFlow(flow);
   if (!added) throw conflict('Questo dispositivo è già certificato.');
+  await notifyHolder(env, flow.data.serial, { kind: 'device_added', name: certifying.device.name });
   return json(certifiedAnswer(certifying.device, certifying.token), 201);
 }

@@ -1,6 +1,7 @@
 import type { Env } from '../../env';
 import { authenticateClient } from '../client-auth';
-import { InvalidRequest, UnsupportedGrantType } from '../errors';
+import { clientAllowsGrant } from '../../core/oidc-client';
+import { InvalidRequest, OAuthError, UnsupportedGrantType } from '../errors';
 import { readOAuthForm } from '../form';
 import { endpointsOf, issuerOf } from '../issuer';
 import { authorizationCodeGrant } from './authorization-code';
@@ -13,7 +14,7 @@ const GRANTS: Record<string, (req: TokenRequest) => Promise<Response>> = {
 };
 
 /** POST /oidc/token: a form (C-23), an authenticated client (C-27), then the grant it asks for (C-28). */
-export async function token(request: Request, env: Env): Promise<Response> {
+export async function token(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   const endpoints = endpointsOf(issuerOf(env, request));
   const params = await readOAuthForm(request);
   const now = Date.now();
@@ -22,5 +23,6 @@ export async function token(request: Request, env: Env): Promise<Response> {
   if (!grantType) throw new InvalidRequest('grant_type is missing');
   const grant = GRANTS[grantType];
   if (!grant || !Object.hasOwn(GRANTS, grantType)) throw new UnsupportedGrantType('grant_type must be authorization_code or refresh_token');
-  return grant({ env, endpoints, client, params, now });
+  if (!clientAllowsGrant(client, grantType)) throw new OAuthError('unauthorized_client', `grant_type ${grantType} is not allowed to this client`);
+  return grant({ env, ctx, endpoints, client, params, now });
 }

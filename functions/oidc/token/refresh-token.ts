@@ -1,5 +1,6 @@
 import { InvalidGrant, InvalidRequest } from '../errors';
 import { usableHolder } from '../holder';
+import { afterRefresh } from '../../platform/identity-sessions';
 import { readOwnToken } from '../own-tokens';
 import type { TokenRequest } from './context';
 import { plannedTokens, tokenResponse } from './respond';
@@ -26,5 +27,7 @@ export async function refreshTokenGrant(req: TokenRequest): Promise<Response> {
     await token.grant.revokeGrant();
     throw new InvalidGrant('the card can no longer be used to log in');
   }
+  // The holder hears of it (CIE profile); after the answer, so the relying party never waits for it.
+  req.ctx.waitUntil(afterRefresh(req.env, { serial: decision.grant.serial, grantId: token.payload.gid, rpName: req.client.client_name }, req.now));
   return tokenResponse(req, decision.grant, token.payload.gid, holder, planned, { withIdToken: false });
 }

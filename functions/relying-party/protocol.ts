@@ -3,17 +3,18 @@ import { ACR_VALUES, levelOfAcr } from '../core/acr';
 import { s256 } from '../core/pkce';
 import { randomId } from '../platform/crypto';
 import { toBase64Url, utf8 } from '../platform/encoding';
-import type { DemoKeys } from './keys';
-import type { DemoSession } from './session';
+import type { RpKeys } from './keys';
+import type { PendingLogin } from './pending';
 
 /**
- * The demo RP's side of the protocol, written as any relying party would write it against the
- * published metadata. `callProvider` reaches the OP inside this same Worker (no network round trip
- * to ourselves); everything else is plain OpenID Connect.
+ * A relying party's side of the protocol, written as any relying party would write it against the
+ * published metadata; the demo RP (/demo) and the personal area (/area-personale) are both such
+ * clients of this very service. `callProvider` reaches the OP inside this same Worker (no network
+ * round trip to ourselves); everything else is plain OpenID Connect.
  */
 export type CallProvider = (request: Request) => Promise<Response>;
 
-/** A refusal by the OP, or an answer the demo cannot trust; shown to the citizen in Italian. */
+/** A refusal by the OP, or an answer the relying party cannot trust; shown to the citizen in Italian. */
 export class ProviderError extends Error {
   constructor(
     readonly step: string,
@@ -39,7 +40,7 @@ export interface Provider {
 export interface Client {
   clientId: string;
   redirectUri: string;
-  keys: DemoKeys;
+  keys: RpKeys;
 }
 
 async function getJson(call: CallProvider, url: string, step: string): Promise<unknown> {
@@ -48,7 +49,7 @@ async function getJson(call: CallProvider, url: string, step: string): Promise<u
   return res.json();
 }
 
-/** Discovery from the origin serving the demo; `iss` must be that origin (OpenID Discovery 4.3). */
+/** Discovery from the origin serving the relying party; `iss` must be that origin (OpenID Discovery 4.3). */
 export async function discover(call: CallProvider, origin: string): Promise<Provider> {
   const metadata = (await getJson(call, `${origin}/.well-known/openid-configuration`, 'discovery')) as Metadata;
   if (metadata.issuer !== origin) throw new ProviderError('discovery', `issuer ${metadata.issuer} differs from ${origin}`);
@@ -62,15 +63,18 @@ function sign(client: Client, claims: JWTPayload, typ?: string): Promise<string>
   return new SignJWT(claims).setProtectedHeader({ alg: client.keys.sign.alg, kid: client.keys.sign.kid, ...(typ ? { typ } : {}) }).sign(client.keys.sign.key);
 }
 
-/** A new login: its secrets for the session cookie and the URL to send the browser to. */
-export async function authorizationRequest(
-  provider: Provider,
-  client: Client,
-  level: 1 | 2,
-  scope: string[],
-): Promise<{ session: DemoSession; location: string }> {
-  const session: DemoSession = { state: randomId(), nonce: randomId(), verifier: randomId(48), level, scope, startedAt: Date.now() };
-  const challenge = await s256(session.verifier);
+export interface LoginAsk {
+  level: 1 | 2;
+  scope: string[];
+  /** The `claims` request parameter (OpenID Connect Core 5.5), when the scopes do not say it all. */
+  claims?: Record<string, unknown>;
+}
+
+/** A new login: its secrets, to keep until the answer comes back, and the URL to send the browser to. */
+export async function authorizationRequest(provider: Provider, client: Client, ask: LoginAsk): Promise<{ pending: PendingLogin; location: string }> {
+  const { level, scope } = ask;
+  const pending: PendingLogin = { state: randomId(), nonce: randomId(), verifier: randomId(48), level, scope, startedAt: Date.now() };
+  const challenge = await s256(pending.verifier);
   const iat = nowSeconds();
   const scopeText = scope.join(' ');
   const request = await sign(client, {
@@ -83,12 +87,13 @@ export async function authorizationRequest(
     response_type: 'code',
     scope: scopeText,
     redirect_uri: client.redirectUri,
-    state: session.state,
-    nonce: session.nonce,
+    state: pending.state,
+    nonce: pending.nonce,
     code_challenge: challenge,
     code_challenge_method: 'S256',
     prompt: 'consent login',
     acr_values: ACR_VALUES[level],
+    ...(ask.claims ? { claims: ask.claims } : {}),
   });
   // The profile wants these beside the request object too, equal to its claims.
   const query = new URLSearchParams({
@@ -99,7 +104,7 @@ export async function authorizationRequest(
     code_challenge_method: 'S256',
     request,
   });
-  return { session, location: `${provider.metadata.authorization_endpoint}?${query}` };
+  return { pending, location: `${provider.metadata.authorization_endpoint}?${query}` };
 }
 
 async function clientAssertion(client: Client, audience: string): Promise<string> {
@@ -155,7 +160,7 @@ export interface VerifiedLogin {
 async function verifyIdToken(
   provider: Provider,
   client: Client,
-  session: DemoSession,
+  pending: PendingLogin,
   tokens: TokenResponse,
 ): Promise<{ payload: JWTPayload; level: 1 | 2 | 3 }> {
   let payload: JWTPayload;
@@ -164,11 +169,11 @@ async function verifyIdToken(
   } catch (err) {
     throw new ProviderError('id_token', `firma o attributi non validi (${err instanceof Error ? err.message : String(err)})`);
   }
-  if (payload.nonce !== session.nonce) throw new ProviderError('id_token', 'nonce diverso da quello inviato');
+  if (payload.nonce !== pending.nonce) throw new ProviderError('id_token', 'nonce diverso da quello inviato');
   const { alg } = decodeProtectedHeader(tokens.id_token);
   if (payload.at_hash !== (await accessTokenHash(tokens.access_token, String(alg)))) throw new ProviderError('id_token', 'at_hash non corrisponde');
   const level = typeof payload.acr === 'string' ? levelOfAcr(payload.acr) : null;
-  if (!level || level < session.level) throw new ProviderError('id_token', `acr ${String(payload.acr)} inferiore a quello richiesto`);
+  if (!level || level < pending.level) throw new ProviderError('id_token', `acr ${String(payload.acr)} inferiore a quello richiesto`);
   return { payload, level };
 }
 
@@ -197,9 +202,35 @@ async function fetchUserinfo(call: CallProvider, provider: Provider, client: Cli
   return payload;
 }
 
-export async function completeLogin(call: CallProvider, provider: Provider, client: Client, session: DemoSession, code: string): Promise<VerifiedLogin> {
-  const tokens = await exchangeCode(call, provider, client, code, session.verifier);
-  const { payload, level } = await verifyIdToken(provider, client, session, tokens);
+export async function completeLogin(call: CallProvider, provider: Provider, client: Client, pending: PendingLogin, code: string): Promise<VerifiedLogin> {
+  const tokens = await exchangeCode(call, provider, client, code, pending.verifier);
+  const { payload, level } = await verifyIdToken(provider, client, pending, tokens);
   const userinfo = await fetchUserinfo(call, provider, client, tokens.access_token, String(payload.sub));
   return { idToken: payload, userinfo, level };
+}
+
+/** How the OP answered at the redirect URI: an OAuth error to show, or a login checked end to end. */
+export type CallbackOutcome = { kind: 'refused'; error: string; description: string | null } | { kind: 'login'; login: VerifiedLogin };
+
+/**
+ * The answer at the redirect URI, checked as a relying party must before trusting any of it: the
+ * state this browser's pending login sent (the caller compares it first), the issuer (RFC 9207: the
+ * OP announces that its answers name it, so one that does not is not from it), then the code
+ * redeemed and the tokens verified. Throws ProviderError for anything it cannot trust.
+ */
+export async function answerAtRedirect(
+  call: CallProvider,
+  origin: string,
+  client: Client,
+  pending: PendingLogin,
+  params: URLSearchParams,
+): Promise<CallbackOutcome> {
+  const provider = await discover(call, origin);
+  const iss = params.get('iss');
+  if (iss !== provider.metadata.issuer) throw new ProviderError('authorize', `iss ${iss ?? '(assente)'} non atteso`);
+  const error = params.get('error');
+  if (error) return { kind: 'refused', error, description: params.get('error_description') };
+  const code = params.get('code');
+  if (!code) throw new ProviderError('authorize', 'risposta senza code');
+  return { kind: 'login', login: await completeLogin(call, provider, client, pending, code) };
 }
