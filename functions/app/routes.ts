@@ -7,6 +7,7 @@ import { scanQr } from './steps/qr';
 import { finishCardLogin, startCardLogin } from './steps/card-login';
 import { finishCardRegistration, startCardRegistration } from './steps/card-registration';
 import { activateByCard, cardActivationChallenge } from './steps/card-activation';
+import { confirmAppPukRecovery, startAppPukRecovery } from './steps/puk-recovery';
 
 // No views/: the App reads JSON only, so this capability has flow.ts and steps/ but no pages.
 /** The API the App CieID calls: JSON in and out, its refusals rendered as JSON by the Worker's edge. */
@@ -34,6 +35,8 @@ export const appSurface: JsonSurface = {
       .post('/app/carta/:flowId', finishCardRegistration)
       .get('/app/attivazione/sfida', cardActivationChallenge)
       .post('/app/attivazione/sfida', cardActivationChallenge)
-      .post('/app/attivazione', activateByCard);
+      .post('/app/attivazione', activateByCard)
+      .post('/app/puk', startAppPukRecovery)
+      .post('/app/puk/:flowId', confirmAppPukRecovery);
   },
 };

@@ -44,6 +44,6 @@ ${
 </ul>
 
 <h2 class="h4 mt-4" id="password">Hai dimenticato la password?</h2>
-<p>Puoi impostarne una nuova attivando di nuovo le credenziali con la Carta e il PUK: <a href="/recupero-password">scopri come</a>.</p>`,
+<p>Puoi sceglierne una nuova con un codice che ti inviamo via SMS al cellulare associato alle credenziali (e via email, se l'hai verificata): <a href="/recupero-password">recupera la password</a>. Se hai dimenticato il PUK, puoi <a href="/recupero-puk">recuperarlo</a>: per sicurezza lo vedrai 48 ore dopo la richiesta.</p>`,
   );
 }

@@ -82,7 +82,7 @@ ${csrfField(csrf)}
   <label for="password" class="form-label active">Password</label>
   <input class="form-control" type="password" id="password" name="password" autocomplete="current-password" maxlength="${PASSWORD_FIELD_MAX}" required${invalid}>
 </div>
-<p><a href="/recupero-password">Hai dimenticato la password?</a> Richiedine una nuova.</p>
+<p><a href="/recupero-password?login=${flowId}">Hai dimenticato la password?</a> Richiedine una nuova.</p>
 <button type="submit" class="btn btn-primary">Procedi</button>
 </form>
 <div class="mt-2">${actionButton(loginPath(flowId, 'annulla'), csrf, 'Annulla')}</div>
