@@ -1,5 +1,6 @@
 import { parseCommandLine, type RunCommand } from './cli/args.ts';
 import { HELP } from './cli/help.ts';
+import { parseTrustAnchorCommand, runTrustAnchorCommand } from './federation/command.ts';
 import { listLines } from './cli/list.ts';
 import type { Check } from './core/check.ts';
 import { UsageError } from './core/usage-error.ts';
@@ -19,12 +20,15 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** The suites to choose from; tests hand in their own. */
   loadChecks?: () => Promise<Check[]>;
+  /** When a long-running command (trust-anchor) stops; by default SIGINT or SIGTERM. */
+  stop?: Promise<unknown>;
 }
 
 /** The whole command line, returning the exit code: 0 passed, 1 failed or errored, 2 wrong usage. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const say = (out: Output, lines: string | string[]) => out.write(`${([] as string[]).concat(lines).join('\n')}\n`);
   try {
+    if (argv[0] === 'trust-anchor') return await trustAnchor(argv.slice(1), io);
     const command = parseCommandLine(argv, io.env);
     if (command.name === 'help') {
       say(io.stdout, HELP.trimEnd());
@@ -57,6 +61,7 @@ async function run(command: RunCommand, checks: Check[], io: CliIo): Promise<num
     registryToken: command.registryToken,
     concurrency: command.concurrency,
     checkTimeoutMs: command.checkTimeoutMs,
+    ...(command.trustAnchor ? { trustAnchor: command.trustAnchor } : {}),
     onStart: progress.started,
     onFinish: progress.finished,
   });
@@ -69,4 +74,19 @@ async function run(command: RunCommand, checks: Check[], io: CliIo): Promise<num
   lines.push(finalLine(report));
   out.write(`${lines.join('\n')}\n`);
   return exitCodeFor(report.results);
+}
+
+/** `cie-harness trust-anchor`: serves the development Trust Anchor until SIGINT or SIGTERM, or prints its configuration. */
+async function trustAnchor(argv: readonly string[], io: CliIo): Promise<number> {
+  const command = parseTrustAnchorCommand(argv, io.env);
+  if (command.name === 'help') {
+    io.stdout.write(command.text);
+    return 0;
+  }
+  const stop =
+    io.stop ??
+    new Promise((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, resolve);
+    });
+  return runTrustAnchorCommand(command, io, stop);
 }

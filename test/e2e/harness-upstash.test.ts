@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { freePort, spawnDevServer, stopGroup, tail, waitForHealth } from '../../scripts/lib/dev-server.mjs';
+import { spawnTrustAnchor, trustAnchorVars, waitForTrustAnchor } from '../../scripts/lib/trust-anchor.mjs';
 import { expectHarnessPasses } from './support/harness-run';
 
 /**
@@ -17,13 +18,19 @@ it('passes every conformance check with the directory on Upstash Redis (a local 
   const stateDir = mkdtempSync(join(tmpdir(), 'cieid-e2e-upstash-'));
   const log = join(stateDir, 'server.log');
   const out = createWriteStream(log);
-  const child = spawnDevServer({ port, registryToken, stateDir, args: ['--directory', 'upstash'] });
+  // Suite federation's Trust Anchor, as in the global setup: federated clients live in the directory too.
+  const taPort = await freePort();
+  const trustAnchor = { url: `http://127.0.0.1:${taPort}`, adminToken: randomBytes(24).toString('base64url') };
+  const keysFile = join(stateDir, 'trust-anchor.jwks.json');
+  const env = trustAnchorVars({ entityId: trustAnchor.url, keysFile });
+  const ta = spawnTrustAnchor({ port: taPort, keysFile, adminToken: trustAnchor.adminToken, onboard: [`http://127.0.0.1:${port}`] });
+  const child = spawnDevServer({ port, registryToken, stateDir, env, args: ['--directory', 'upstash'] });
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   try {
     const baseUrl = `http://127.0.0.1:${port}`;
-    await waitForHealth(baseUrl, child, { describe: () => tail(log) });
-    await expectHarnessPasses(baseUrl, registryToken, 'harness-upstash');
+    await Promise.all([waitForHealth(baseUrl, child, { describe: () => tail(log) }), waitForTrustAnchor(trustAnchor.url, ta)]);
+    await expectHarnessPasses(baseUrl, registryToken, 'harness-upstash', trustAnchor);
     // It was Redis that answered: the server says so, and redis-server's append-only file holds the
     // relying parties and the single-use ids the harness made.
     expect(readFileSync(log, 'utf8')).toContain('Upstash REST');
@@ -34,7 +41,7 @@ it('passes every conformance check with the directory on Upstash Redis (a local 
       .join('');
     for (const key of ['client:', 'nonce:', 'cf:']) expect(written, key).toContain(key);
   } finally {
-    await stopGroup(child);
+    await Promise.all([stopGroup(child), stopGroup(ta)]);
     out.end();
     rmSync(stateDir, { recursive: true, force: true });
   }

@@ -49,6 +49,9 @@ export interface RpOptions {
   clientName?: string;
   /** false: an RP the registry has never heard of. */
   register?: boolean;
+  /** An RP known by another name than a fresh random host: a federated RP's entity id, its callback. */
+  clientId?: string;
+  redirectUri?: string;
 }
 
 interface KeyPair {
@@ -123,8 +126,8 @@ export class RelyingParty {
     this.enc = enc;
     this.discovery = discovery;
     // Its own host: pairwise subjects are per sector (host), so two RPs never share one.
-    this.clientId = `https://rp-${randomLabel(12)}.example.it`;
-    this.redirectUri = `${this.clientId}/oidc/callback`;
+    this.clientId = options.clientId ?? `https://rp-${randomLabel(12)}.example.it`;
+    this.redirectUri = options.redirectUri ?? `${this.clientId}/oidc/callback`;
   }
 
   static async create(ctx: CheckContext, options: RpOptions = {}): Promise<RelyingParty> {

@@ -11,6 +11,8 @@ export interface RunCommand {
   concurrency: number;
   checkTimeoutMs: number;
   verbose: boolean;
+  /** The development Trust Anchor the deployment trusts (suite federation). */
+  trustAnchor?: { url: URL; adminToken: string };
 }
 
 export interface ListCommand {
@@ -38,6 +40,8 @@ const RUN_OPTIONS = {
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
+  'federation-ta': { type: 'string' },
+  'federation-ta-token': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -73,7 +77,22 @@ function parseRun(argv: string[], env: Record<string, string | undefined>): RunC
     concurrency: parseConcurrency(values.concurrency),
     checkTimeoutMs: parseTimeout(values.timeout) * 1000,
     verbose: values.verbose ?? false,
+    ...parseTrustAnchor(values['federation-ta'], values['federation-ta-token'] ?? env.FEDERATION_TA_TOKEN),
   };
+}
+
+/** `--federation-ta URL`: where the development Trust Anchor's admin API answers, with its token. */
+function parseTrustAnchor(value: string | undefined, token: string | undefined): { trustAnchor?: { url: URL; adminToken: string } } {
+  if (value === undefined) return {};
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--federation-ta ${JSON.stringify(value)} is not a URL; e.g. http://127.0.0.1:8788`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('--federation-ta must be http or https');
+  if (!token) throw new UsageError('--federation-ta needs the admin token: --federation-ta-token or FEDERATION_TA_TOKEN');
+  return { trustAnchor: { url: new URL(url.origin), adminToken: token } };
 }
 
 function parseList(argv: string[]): ListCommand | HelpCommand {

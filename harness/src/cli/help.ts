@@ -5,6 +5,7 @@ export const HELP = `cie-harness — conformance checks for a CieID deployment, 
 Usage:
   cie-harness run --base-url URL --registry-token TOKEN [options]
   cie-harness list [--suite NAMES] [--only IDS]
+  cie-harness trust-anchor [--listen HOST:PORT] [--keys FILE] [--print-config]   (see: trust-anchor --help)
   cie-harness --help
 
 run options:
@@ -16,6 +17,8 @@ run options:
   --concurrency N         checks running at once (default ${DEFAULT_CONCURRENCY})
   --timeout S             seconds a check may take before it fails (default ${DEFAULT_TIMEOUT_S})
   -v, --verbose           every check's log, and for failures all HTTP exchanges and stacks
+  --federation-ta URL     the development Trust Anchor the deployment trusts (suite federation);
+                          its admin token in --federation-ta-token or FEDERATION_TA_TOKEN
 
 Exit codes: 0 every check passed · 1 a check failed or errored · 2 wrong usage.
 The deployment needs its test hooks on (TEST_HOOKS): the harness reads one-time codes from /__test/outbox.

@@ -21,6 +21,14 @@ export interface CheckContext {
   http: Http;
   /** A line of progress detail, shown with the check's result. */
   log(message: string): void;
+  /** The development Trust Anchor the deployment trusts (`--federation-ta`): what suite federation needs. */
+  trustAnchor?: TrustAnchorTarget;
+}
+
+/** Where the Trust Anchor answers and the token of its admin API (harness/src/federation/trust-anchor.ts). */
+export interface TrustAnchorTarget {
+  url: URL;
+  adminToken: string;
 }
 
 /** Thrown by assertions; the runner reports its message and the exchanges recorded so far. */

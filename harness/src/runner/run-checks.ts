@@ -1,4 +1,4 @@
-import { CheckFailure, type Check, type CheckContext } from '../core/check.ts';
+import { CheckFailure, type Check, type CheckContext, type TrustAnchorTarget } from '../core/check.ts';
 import { createHttpClient } from '../core/http-client.ts';
 import { forEachConcurrently } from './pool.ts';
 import type { CheckResult, RunReport } from './result.ts';
@@ -10,6 +10,7 @@ export interface RunOptions {
   /** Per check: a check that has not finished by then fails, and its requests are aborted. */
   checkTimeoutMs: number;
   requestTimeoutMs?: number;
+  trustAnchor?: TrustAnchorTarget;
   onStart?(check: Check): void;
   onFinish?(result: CheckResult): void;
 }
@@ -45,6 +46,7 @@ export async function runOne(check: Check, options: RunOptions): Promise<CheckRe
     registryToken: options.registryToken,
     http,
     log: (message) => logs.push(message),
+    ...(options.trustAnchor ? { trustAnchor: { url: new URL(options.trustAnchor.url.href), adminToken: options.trustAnchor.adminToken } } : {}),
   };
   const started = performance.now();
   const finish = (outcome: CheckResult['outcome'], extra: Partial<CheckResult> = {}): CheckResult => ({

@@ -8,12 +8,29 @@ import { root } from '../../../scripts/lib/dev-server.mjs';
  * Runs the conformance harness — every suite, as QA runs it against a deployment — against
  * `baseUrl`, and requires it to pass: the harness's own lines say which check broke and why.
  */
-export async function expectHarnessPasses(baseUrl: string, registryToken: string, reportName: string): Promise<void> {
+export async function expectHarnessPasses(
+  baseUrl: string,
+  registryToken: string,
+  reportName: string,
+  trustAnchor: { url: string; adminToken: string },
+): Promise<void> {
   const reportDir = join(root, 'test-results', reportName);
-  const args = [join(root, 'harness', 'bin', 'cie-harness.mjs'), 'run', '--base-url', baseUrl, '--report', reportDir, '--concurrency', '4'];
+  const args = [
+    join(root, 'harness', 'bin', 'cie-harness.mjs'),
+    'run',
+    '--base-url',
+    baseUrl,
+    '--report',
+    reportDir,
+    '--concurrency',
+    '4',
+    // Suite federation's Trust Anchor, the one the server was configured to trust.
+    '--federation-ta',
+    trustAnchor.url,
+  ];
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     // Through the environment: a random token may start with "-", which a command line reads as an option.
-    const env = { ...process.env, REGISTRY_TOKEN: registryToken, NO_COLOR: '1' };
+    const env = { ...process.env, REGISTRY_TOKEN: registryToken, FEDERATION_TA_TOKEN: trustAnchor.adminToken, NO_COLOR: '1' };
     const child = spawn(process.execPath, args, { cwd: root, env });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
