@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -103,6 +104,13 @@ describe('the personal area’s devices and access log in Chromium', () => {
     await look(page, 'area-accessi-nessun-risultato');
 
     await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Azzera filtri' }).click()]);
+    // "Scarica CSV" as the citizen gets it: a download holding the logins just made at both services.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Scarica CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv).toContain('Comune di Esempio');
+    expect(csv).toContain('CieID – Area personale');
+    expect(csv.split('\n').filter((line) => line.includes('Accesso consentito')).length).toBeGreaterThanOrEqual(2);
     await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Accessi meno recenti' }).click()]);
     await page.getByRole('heading', { name: 'Accessi meno recenti', level: 2 }).waitFor();
     expect(await lines.count()).toBeGreaterThan(0);
