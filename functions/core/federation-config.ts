@@ -1,3 +1,4 @@
+import { isObject } from './federation-json';
 import { checkPublicJwk, type PublicJwk } from './jose-algorithms';
 
 /**
@@ -8,8 +9,6 @@ import { checkPublicJwk, type PublicJwk } from './jose-algorithms';
 
 export type TrustAnchors = ReadonlyMap<string, { keys: PublicJwk[] }>;
 export type ConfigParse<T> = { ok: true; value: T } | { ok: false; problem: string };
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `{"<trust anchor entity id>": {"keys": [<public JWK>, …]}}`; unset or `{}` is no anchor at all. */
 export function parseTrustAnchors(text: string | undefined): ConfigParse<TrustAnchors> {

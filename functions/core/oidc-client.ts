@@ -24,8 +24,18 @@ export interface RegisteredClient {
   id_token_encrypted_response_enc?: ContentEncryptionAlg;
   userinfo_encrypted_response_alg?: KeyEncryptionAlg;
   userinfo_encrypted_response_enc?: ContentEncryptionAlg;
+  /** Relying parties resolved by federation only (core/federation-chain): their chain's grant_types and scope. Absent: no limit beyond the profile's. */
+  grant_types?: string[];
+  scope?: string[];
   registered_at: string;
 }
+
+/** Whether the client may be granted `grantType` (its resolved grant_types, when it has them). */
+export const clientAllowsGrant = (client: Pick<RegisteredClient, 'grant_types'>, grantType: string): boolean =>
+  !client.grant_types || client.grant_types.includes(grantType);
+
+/** Whether the client may ask for `scope` (its resolved scope, when it has one). */
+export const clientAllowsScope = (client: Pick<RegisteredClient, 'scope'>, scope: string): boolean => !client.scope || client.scope.includes(scope);
 
 export interface RegistrationRules {
   /** Plain http to 127.0.0.1/localhost/[::1], for development only — never in production. */

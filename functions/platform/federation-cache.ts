@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import { type ClientResolution, federationEnabled, resolveFederatedClient } from './federation';
+import { type ClientResolution, RESOLUTION_DEADLINE_MS, TOO_MANY_RESOLUTIONS, federationEnabled, resolutionsFull, resolveFederatedClient } from './federation';
 import { checkEntityId } from '../core/federation-statement';
 import { isProduction } from '../env';
 
@@ -14,12 +14,13 @@ export const FEDERATED_CLIENT_MAX_AGE_MS = 24 * 3600 * 1000;
 export const FAILED_RESOLUTION_MAX_AGE_MS = 30_000;
 export const FEDERATED_CLIENTS_KEPT = 1_024;
 /**
- * Resolutions one isolate runs at once. Each may fetch up to 16 statements from hosts a request
- * names; past this bound a new entity id is refused for now (not remembered), so a flood of distinct
- * made-up ids cannot turn the provider into a fetcher of arbitrary URLs.
+ * The bound on resolutions at once is platform/federation's, shared with /oidc/resolve; past it a new
+ * entity id is refused for now and not remembered.
  */
-export const MAX_RESOLUTIONS_IN_FLIGHT = 32;
-let inFlight = 0;
+export { MAX_RESOLUTIONS_IN_FLIGHT } from './federation';
+
+// The placeholder must outlive the resolution it stands for, or a slow id would start a second one.
+if (FAILED_RESOLUTION_MAX_AGE_MS <= RESOLUTION_DEADLINE_MS) throw new Error('federation-cache: the placeholder must outlive a resolution');
 
 interface Entry {
   value: Promise<ClientResolution>;
@@ -47,18 +48,11 @@ export function federatedClient(env: Env, clientId: string, now = Date.now()): P
     keep(clientId, entry);
     return entry.value;
   }
-  if (inFlight >= MAX_RESOLUTIONS_IN_FLIGHT) {
-    return Promise.resolve({ ok: false, failure: { kind: 'unreachable', reason: 'too many trust chains being resolved, retry later' } });
-  }
-  inFlight += 1;
-  const value = resolveFederatedClient(env, clientId, now)
-    .catch((err): ClientResolution => {
-      console.error('federation: resolution failed unexpectedly', err instanceof Error ? err.message : String(err));
-      return { ok: false, failure: { kind: 'unreachable', reason: 'the trust chain could not be resolved' } };
-    })
-    .finally(() => {
-      inFlight -= 1;
-    });
+  if (resolutionsFull()) return Promise.resolve({ ok: false, failure: TOO_MANY_RESOLUTIONS });
+  const value = resolveFederatedClient(env, clientId, now).catch((err): ClientResolution => {
+    console.error('federation: resolution failed unexpectedly', err instanceof Error ? err.message : String(err));
+    return { ok: false, failure: { kind: 'unreachable', reason: 'the trust chain could not be resolved' } };
+  });
   const placeholder: Entry = { value, until: now + FAILED_RESOLUTION_MAX_AGE_MS, madeAt: now };
   keep(clientId, placeholder);
   void value.then((resolution) => {

@@ -8,7 +8,8 @@ import { checkEntityId } from '../core/federation-statement';
 export const FETCH_TIMEOUT_MS = 3_000;
 export const MAX_STATEMENT_BYTES = 64 * 1024;
 
-const STATEMENT_TYPES = ['application/entity-statement+jwt', 'application/jwt', 'application/trust-mark+jwt', 'application/resolve-response+jwt'];
+/** C-41: entity configurations and fetch endpoints' answers come as this type, and no other. */
+export const ENTITY_STATEMENT_TYPE = 'application/entity-statement+jwt';
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export type Fetched = { ok: true; jwt: string } | { ok: false; problem: string };
@@ -36,15 +37,20 @@ async function boundedText(body: ReadableStream<Uint8Array>, limit: number): Pro
   return new TextDecoder().decode(all);
 }
 
-export async function fetchStatement(url: string, allowLoopbackHttp: boolean): Promise<Fetched> {
+/**
+ * The statement at `url`, served as `type` (the caller says which one it expects), within `timeoutMs`
+ * (the resolution's remaining time, at most FETCH_TIMEOUT_MS). `problem` says what the URL answered:
+ * for the logs, and for the error only outside production (platform/federation).
+ */
+export async function fetchStatement(url: string, allowLoopbackHttp: boolean, type: string, timeoutMs = FETCH_TIMEOUT_MS): Promise<Fetched> {
   const refused = checkEntityId(url.split('?')[0], allowLoopbackHttp);
   if (refused) return { ok: false, problem: `${url}: ${refused}` };
   let response: Response;
   try {
     response = await fetch(url, {
       redirect: 'manual',
-      headers: { Accept: STATEMENT_TYPES.slice(0, 2).join(', ') },
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      headers: { Accept: type },
+      signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, FETCH_TIMEOUT_MS))),
     });
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
@@ -54,10 +60,10 @@ export async function fetchStatement(url: string, allowLoopbackHttp: boolean): P
     await response.body?.cancel();
     return { ok: false, problem: `${url} is unreachable (HTTP ${response.status})` };
   }
-  const type = (response.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!STATEMENT_TYPES.includes(type)) {
+  const served = (response.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (served !== type) {
     await response.body?.cancel();
-    return { ok: false, problem: `${url} answered ${type || 'no content type'}, not a signed statement` };
+    return { ok: false, problem: `${url} answered ${served || 'no content type'}, not ${type}` };
   }
   const declared = Number(response.headers.get('Content-Length') ?? '0');
   if (declared > MAX_STATEMENT_BYTES || !response.body) {

@@ -1,4 +1,4 @@
-import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JWK } from 'jose';
+import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
 import type { Env } from '../env';
 import { isProduction } from '../env';
 import { BoundedCache } from '../core/bounded-cache';
@@ -6,13 +6,20 @@ import {
   RELYING_PARTY,
   chainExpiry,
   chainMetadata,
+  checkConstraints,
   checkPathLength,
   checkTrustMarkClaims,
   clientFromMetadata,
+  fetchEndpointOf,
+  nextSuperiorProblem,
+  sameEntity,
   trustMarkIssuers,
 } from '../core/federation-chain';
 import { parseRequiredTrustMarks, parseTrustAnchors, type TrustAnchors } from '../core/federation-config';
 import {
+  ENTITY_STATEMENT_TYP,
+  TRUST_MARK_TYP,
+  type TrustMarkEntry,
   checkEntityId,
   checkStatementClaims,
   checkStatementHeader,
@@ -22,7 +29,7 @@ import {
 } from '../core/federation-statement';
 import { SIGNING_ALGS, type PublicJwk } from '../core/jose-algorithms';
 import type { RegisteredClient } from '../core/oidc-client';
-import { fetchStatement } from './federation-fetch';
+import { ENTITY_STATEMENT_TYPE, FETCH_TIMEOUT_MS, fetchStatement } from './federation-fetch';
 
 /**
  * OpenID Federation 1.0 §10: resolving the trust chain of an entity id this provider does not know,
@@ -59,15 +66,35 @@ export type ChainResolution = { ok: true; chain: ResolvedChain } | { ok: false; 
 
 /** Statements one resolution may fetch at most: a wide tree of hints must not become a flood. */
 const MAX_FETCHES = 16;
+/**
+ * One resolution's whole time, every fetch included (each also bounded by FETCH_TIMEOUT_MS): what
+ * authorize may wait, and well below the 30 s for which the cache's placeholder makes other requests
+ * for the same id wait on this resolution rather than start another (platform/federation-cache).
+ */
+export const RESOLUTION_DEADLINE_MS = 8_000;
+/**
+ * Resolutions one isolate runs at once, whoever asks (a client read, /oidc/resolve). Each may fetch
+ * up to 16 statements from hosts a request names; past this bound a new one is refused for now, so a
+ * flood of distinct made-up ids cannot turn the provider into a fetcher of arbitrary URLs.
+ */
+export const MAX_RESOLUTIONS_IN_FLIGHT = 32;
+let inFlight = 0;
+
+/** Whether a new resolution would be refused now: callers check before they remember anything. */
+export const resolutionsFull = (): boolean => inFlight >= MAX_RESOLUTIONS_IN_FLIGHT;
+export const TOO_MANY_RESOLUTIONS: ResolutionFailure = { kind: 'unreachable', reason: 'too many trust chains being resolved, retry later' };
+
+/**
+ * What production says of an entity that did not answer: the detail (status, content type, timeout,
+ * size of what some third party's URL answered) is logged, never told to whoever named that URL.
+ */
+export const UNANSWERED_REASON = 'a federation entity did not answer a statement';
 
 class Failed extends Error {
   constructor(readonly failure: ResolutionFailure) {
     super(failure.reason);
   }
 }
-/** Entity ids compared for identity (anchors, loops): a trailing slash does not make another entity. */
-const sameEntity = (id: string): string => id.replace(/\/+$/, '');
-
 const fail = (kind: FailureKind, reason: string): never => {
   throw new Failed({ kind, reason });
 };
@@ -94,14 +121,43 @@ interface Walk {
   allowHttp: boolean;
   now: number;
   fetches: number;
+  /** Date.now() past which nothing more is fetched (RESOLUTION_DEADLINE_MS). */
+  deadline: number;
 }
 
 async function fetchJwt(walk: Walk, url: string): Promise<string> {
   walk.fetches += 1;
   if (walk.fetches > MAX_FETCHES) fail('chain', `more than ${MAX_FETCHES} statements needed to resolve the chain`);
-  const fetched = await fetchStatement(url, walk.allowHttp);
-  if (!fetched.ok) return fail('unreachable', fetched.problem);
-  return fetched.jwt;
+  const remaining = walk.deadline - Date.now();
+  if (remaining <= 0) fail('unreachable', `the trust chain took more than ${RESOLUTION_DEADLINE_MS / 1000} s to resolve`);
+  const fetched = await fetchStatement(url, walk.allowHttp, ENTITY_STATEMENT_TYPE, Math.min(FETCH_TIMEOUT_MS, remaining));
+  if (fetched.ok) return fetched.jwt;
+  if (!isProduction(walk.env)) return fail('unreachable', fetched.problem);
+  console.warn('federation:', fetched.problem);
+  return fail('unreachable', UNANSWERED_REASON);
+}
+
+/** A JWS whose header has `typ` and a `kid`, signed by one of `keys`: its payload, parsed. */
+async function verifiedPayload(jwt: string, keys: readonly PublicJwk[], typ: string, whose: string, kind: FailureKind): Promise<unknown> {
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(jwt) as Record<string, unknown>;
+  } catch {
+    return fail(kind, `${whose}: not a signed JWT`);
+  }
+  const headerProblem = checkStatementHeader(header, typ);
+  if (headerProblem) fail(kind, `${whose}: ${headerProblem}`);
+  let payload: Uint8Array;
+  try {
+    payload = (await compactVerify(jwt, createLocalJWKSet({ keys: keys as JWK[] }), { algorithms: [...SIGNING_ALGS] })).payload;
+  } catch {
+    return fail(kind, `${whose}: bad signature (no key of the expected jwks verifies it)`);
+  }
+  try {
+    return JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    return fail(kind, `${whose}: not a JSON payload`);
+  }
 }
 
 /** The statement's signature by one of `keys` (the header's kid chooses), and its claims. */
@@ -112,21 +168,7 @@ async function verifyStatement(
   now: number,
   whose: string,
 ): Promise<EntityStatement> {
-  let header: Record<string, unknown>;
-  try {
-    header = decodeProtectedHeader(jwt) as Record<string, unknown>;
-  } catch {
-    return fail('chain', `${whose}: not a signed JWT`);
-  }
-  const headerProblem = checkStatementHeader(header);
-  if (headerProblem) fail('chain', `${whose}: ${headerProblem}`);
-  let payload: unknown;
-  try {
-    const verified = await compactVerify(jwt, createLocalJWKSet({ keys: keys as JWK[] }), { algorithms: [...SIGNING_ALGS] });
-    payload = JSON.parse(new TextDecoder().decode(verified.payload));
-  } catch {
-    return fail('chain', `${whose}: bad signature (no key of the expected jwks verifies it)`);
-  }
+  const payload = await verifiedPayload(jwt, keys, ENTITY_STATEMENT_TYP, whose, 'chain');
   const checked = checkStatementClaims(payload, expected, Math.floor(now / 1000));
   if (!checked.ok) return fail('chain', checked.problem);
   return checked.statement;
@@ -138,8 +180,8 @@ async function entityConfigurationOf(walk: Walk, entityId: string): Promise<{ st
   const pinned = walk.anchors.get(sameEntity(entityId));
   let selfKeys: PublicJwk[];
   try {
-    const unverified = JSON.parse(new TextDecoder().decode(base64urlDecode(jwt.split('.')[1]!))) as { jwks?: { keys?: PublicJwk[] } };
-    selfKeys = Array.isArray(unverified.jwks?.keys) ? unverified.jwks.keys.slice(0, 10) : [];
+    const { jwks } = decodeJwt(jwt) as { jwks?: { keys?: PublicJwk[] } };
+    selfKeys = Array.isArray(jwks?.keys) ? jwks.keys.slice(0, 10) : [];
   } catch {
     return fail('chain', `entity configuration of ${entityId}: not a JSON payload`);
   }
@@ -153,36 +195,59 @@ async function entityConfigurationOf(walk: Walk, entityId: string): Promise<{ st
   return { statement, jwt };
 }
 
-function base64urlDecode(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  return Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+/** A subordinate statement as fetched: by its issuer, about the entity below. */
+interface Link {
+  statement: EntityStatement;
+  jwt: string;
 }
 
 interface Climb {
-  statements: EntityStatement[];
-  jwts: string[];
+  /** From the subject's superior up to the Trust Anchor's statement about its subordinate. */
+  links: Link[];
   anchor: EntityStatement;
   anchorJwt: string;
 }
 
 /**
- * Up from `subject` (its configuration verified) through each of its authority hints in turn, depth
- * first, until a configured Trust Anchor; the first hint that leads there wins. When none does, the
- * failure of the last one tried is the reason given.
+ * §10.2: each subordinate statement verified by the keys its issuer's own superior vouches for (the
+ * `jwks` of the statement above it), the Trust Anchor's by its pinned keys — never by keys an
+ * intermediate merely publishes about itself.
  */
-async function climb(walk: Walk, subject: EntityStatement, subjectJwt: string, below: Climb['statements'], visited: ReadonlySet<string>): Promise<Climb> {
+async function checkVouchedKeys(links: readonly Link[], pinned: readonly PublicJwk[]): Promise<void> {
+  let keys = pinned;
+  for (let j = links.length - 1; j >= 0; j--) {
+    const { statement, jwt } = links[j]!;
+    const by = j === links.length - 1 ? 'pinned keys' : `keys ${links[j + 1]!.statement.iss} gives it`;
+    await verifiedPayload(jwt, keys, ENTITY_STATEMENT_TYP, `statement of ${statement.iss} about ${statement.sub} by the ${by}`, 'chain');
+    keys = statement.jwks.keys;
+  }
+}
+
+/**
+ * Up from `subject` (its configuration verified) through each of its authority hints in turn, depth
+ * first, until a configured Trust Anchor; the first hint that leads there with a valid chain wins.
+ * When none does, the failure of the last one tried is the reason given.
+ */
+async function climb(
+  walk: Walk,
+  subject: EntityStatement,
+  subjectJwt: string,
+  below: readonly Link[],
+  visited: ReadonlySet<string>,
+  entityType: string,
+): Promise<Climb> {
   if (!subject.authority_hints.length) fail('chain', `${subject.sub} has no authority_hints and is not a trusted anchor`);
   let last: Failed | null = null;
   // A hint as written is the superior's iss; only identity checks (loops, anchors) ignore a trailing slash.
   for (const superiorId of subject.authority_hints) {
     try {
-      if (visited.has(sameEntity(superiorId))) fail('chain', `loop in authority_hints: ${superiorId} is already in the chain`);
-      const idProblem = checkEntityId(superiorId, walk.allowHttp);
-      if (idProblem) fail('chain', `authority hint ${superiorId}: ${idProblem}`);
+      const stepProblem = nextSuperiorProblem(superiorId, visited, walk.allowHttp);
+      if (stepProblem) fail('chain', stepProblem);
       const superior = await entityConfigurationOf(walk, superiorId);
-      const endpoint = superior.statement.metadata.federation_entity?.federation_fetch_endpoint;
-      if (typeof endpoint !== 'string' || checkEntityId(endpoint, walk.allowHttp)) fail('chain', `${superiorId} publishes no usable federation_fetch_endpoint`);
-      const jwt = await fetchJwt(walk, fetchUrl(endpoint as string, subject.sub));
+      const endpoint = fetchEndpointOf(superior.statement, walk.allowHttp);
+      if (!endpoint.ok) return fail('chain', endpoint.problem);
+      const jwt = await fetchJwt(walk, fetchUrl(endpoint.url, subject.sub));
+      // C-42: signed by a key the superior publishes; checkVouchedKeys then asks the superior's own superior.
       const statement = await verifyStatement(
         jwt,
         superior.statement.jwks.keys,
@@ -198,12 +263,16 @@ async function climb(walk: Walk, subject: EntityStatement, subjectJwt: string, b
         walk.now,
         `entity configuration of ${subject.sub} by the keys ${superiorId} gives`,
       );
-      const statements = [...below, statement];
+      const links = [...below, { statement, jwt }];
+      const statements = links.map((l) => l.statement);
       const tooLong = checkPathLength(statements);
       if (tooLong) fail('chain', tooLong);
-      if (walk.anchors.has(sameEntity(superiorId))) return { statements, jwts: [jwt], anchor: superior.statement, anchorJwt: superior.jwt };
-      const above = await climb(walk, superior.statement, superior.jwt, statements, new Set([...visited, sameEntity(superiorId)]));
-      return { ...above, jwts: [jwt, ...above.jwts] };
+      const pinned = walk.anchors.get(sameEntity(superiorId));
+      if (!pinned) return await climb(walk, superior.statement, superior.jwt, links, new Set([...visited, sameEntity(superiorId)]), entityType);
+      await checkVouchedKeys(links, pinned.keys);
+      const constrained = checkConstraints(statements, entityType);
+      if (constrained) fail('chain', constrained);
+      return { links, anchor: superior.statement, anchorJwt: superior.jwt };
     } catch (err) {
       if (!(err instanceof Failed)) throw err;
       last = err;
@@ -219,7 +288,7 @@ async function climb(walk: Walk, subject: EntityStatement, subjectJwt: string, b
 async function trustMarkIssuerKeys(walk: Walk, issuer: string, anchor: EntityStatement, id: string): Promise<PublicJwk[]> {
   try {
     const configuration = await entityConfigurationOf(walk, issuer);
-    const climbed = await climb(walk, configuration.statement, configuration.jwt, [], new Set([sameEntity(issuer)]));
+    const climbed = await climb(walk, configuration.statement, configuration.jwt, [], new Set([sameEntity(issuer)]), 'federation_entity');
     if (climbed.anchor.iss !== anchor.iss) fail('chain', `its chain ends at ${climbed.anchor.iss}`);
     return configuration.statement.jwks.keys;
   } catch (err) {
@@ -228,65 +297,136 @@ async function trustMarkIssuerKeys(walk: Walk, issuer: string, anchor: EntitySta
   }
 }
 
-/** Each required trust mark: carried by the leaf, signed by an issuer the anchor trusts for it, about the leaf, current. */
-async function checkTrustMarks(walk: Walk, leaf: EntityStatement, anchor: EntityStatement, anchorKeys: readonly PublicJwk[]): Promise<number> {
-  let exp = Number.POSITIVE_INFINITY;
-  for (const id of parseRequiredTrustMarks(walk.env.FEDERATION_REQUIRED_TRUST_MARKS)) {
-    const entry = leaf.trust_marks.find((m) => m.id === id);
-    if (!entry) fail('policy', `missing trust mark ${id}`);
-    const jwt = entry!.trust_mark;
-    let issuer: unknown;
-    try {
-      issuer = (JSON.parse(new TextDecoder().decode(base64urlDecode(jwt.split('.')[1] ?? ''))) as { iss?: unknown }).iss;
-    } catch {
-      fail('policy', `trust mark ${id}: not a signed JWT`);
-    }
-    const issuers = trustMarkIssuers(anchor, id);
-    if (typeof issuer !== 'string' || !issuers.includes(issuer)) fail('policy', `trust mark ${id}: its issuer is not trusted for it`);
-    const keys = issuer === anchor.iss ? anchorKeys : await trustMarkIssuerKeys(walk, issuer as string, anchor, id);
-    let claims: Record<string, unknown>;
-    try {
-      const verified = await compactVerify(jwt, createLocalJWKSet({ keys: keys as JWK[] }), { algorithms: [...SIGNING_ALGS] });
-      claims = JSON.parse(new TextDecoder().decode(verified.payload)) as Record<string, unknown>;
-    } catch {
-      return fail('policy', `trust mark ${id}: bad signature`);
-    }
-    const problem = checkTrustMarkClaims(claims, { id, sub: leaf.sub, issuers }, Math.floor(walk.now / 1000));
-    if (problem) fail('policy', problem);
-    if (typeof claims.exp === 'number') exp = Math.min(exp, claims.exp);
+/** One trust mark (§7): `typ` trust-mark+jwt, signed by an issuer the anchor trusts for its id, about the leaf, current. Its exp, if any. */
+async function verifyTrustMark(
+  walk: Walk,
+  entry: TrustMarkEntry,
+  leaf: EntityStatement,
+  anchor: EntityStatement,
+  anchorKeys: readonly PublicJwk[],
+): Promise<number> {
+  const { id, trust_mark: jwt } = entry;
+  let issuer: unknown;
+  try {
+    issuer = decodeJwt(jwt).iss;
+  } catch {
+    fail('policy', `trust mark ${id}: not a signed JWT`);
   }
-  return exp;
+  const issuers = trustMarkIssuers(anchor, id);
+  if (typeof issuer !== 'string' || !issuers.includes(issuer)) fail('policy', `trust mark ${id}: its issuer is not trusted for it`);
+  const keys = issuer === anchor.iss ? anchorKeys : await trustMarkIssuerKeys(walk, issuer as string, anchor, id);
+  const claims = await verifiedPayload(jwt, keys, TRUST_MARK_TYP, `trust mark ${id}`, 'policy');
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return fail('policy', `trust mark ${id}: not a JSON object`);
+  const problem = checkTrustMarkClaims(claims as Record<string, unknown>, { id, sub: leaf.sub, issuers }, Math.floor(walk.now / 1000));
+  if (problem) fail('policy', problem);
+  const exp = (claims as { exp?: unknown }).exp;
+  return typeof exp === 'number' ? exp : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The leaf's trust marks that verify, and the earliest of their `exp`s. Each `required` id must be
+ * among them (any entry of that id may be the one), or the RP is refused; with `all`, every other
+ * mark is tried too and kept only if it verifies (§8.3: a resolve response holds verified marks only).
+ */
+async function checkTrustMarks(
+  walk: Walk,
+  leaf: EntityStatement,
+  anchor: EntityStatement,
+  anchorKeys: readonly PublicJwk[],
+  required: readonly string[],
+  all: boolean,
+): Promise<{ marks: TrustMarkEntry[]; exp: number }> {
+  let exp = Number.POSITIVE_INFINITY;
+  const marks: TrustMarkEntry[] = [];
+  const tried = new Set<TrustMarkEntry>();
+  for (const id of required) {
+    const entries = leaf.trust_marks.filter((m) => m.id === id);
+    if (!entries.length) fail('policy', `missing trust mark ${id}`);
+    let first: Failed | null = null;
+    for (const entry of entries) {
+      tried.add(entry);
+      try {
+        exp = Math.min(exp, await verifyTrustMark(walk, entry, leaf, anchor, anchorKeys));
+        marks.push(entry);
+        first = null;
+        break;
+      } catch (err) {
+        if (!(err instanceof Failed)) throw err;
+        first ??= err;
+      }
+    }
+    if (first) throw first;
+  }
+  if (!all) return { marks, exp };
+  for (const entry of leaf.trust_marks) {
+    if (tried.has(entry)) continue;
+    try {
+      exp = Math.min(exp, await verifyTrustMark(walk, entry, leaf, anchor, anchorKeys));
+      marks.push(entry);
+    } catch (err) {
+      if (!(err instanceof Failed)) throw err;
+    }
+  }
+  return { marks, exp };
 }
 
 /**
  * The trust chain of `entityId` to one of the configured anchors (or to `anchorId` only), its
- * metadata of `entityType` and trust marks checked. Never throws for what the network answers.
+ * metadata of `entityType` and trust marks checked (`allTrustMarks`: every mark the leaf carries,
+ * as /oidc/resolve answers them; otherwise the required ones only). Never throws for what the network
+ * answers. Counted against MAX_RESOLUTIONS_IN_FLIGHT, refused past it.
  */
-export async function resolveTrustChain(env: Env, entityId: string, entityType: string, now = Date.now(), anchorId?: string): Promise<ChainResolution> {
+export async function resolveTrustChain(
+  env: Env,
+  entityId: string,
+  entityType: string,
+  now = Date.now(),
+  anchorId?: string,
+  allTrustMarks = false,
+): Promise<ChainResolution> {
+  if (resolutionsFull()) return { ok: false, failure: TOO_MANY_RESOLUTIONS };
+  inFlight += 1;
+  try {
+    return await resolveUncounted(env, entityId, entityType, now, anchorId, allTrustMarks);
+  } finally {
+    inFlight -= 1;
+  }
+}
+
+async function resolveUncounted(
+  env: Env,
+  entityId: string,
+  entityType: string,
+  now: number,
+  anchorId: string | undefined,
+  allTrustMarks: boolean,
+): Promise<ChainResolution> {
   const all = trustAnchorsOf(env);
   const anchors: TrustAnchors = anchorId ? new Map([...all].filter(([id]) => id === sameEntity(anchorId))) : all;
   if (!anchors.size)
     return { ok: false, failure: { kind: 'chain', reason: anchorId ? `${anchorId} is not a trusted anchor` : 'federation is not configured' } };
-  const walk: Walk = { env, anchors, allowHttp: !isProduction(env), now, fetches: 0 };
+  const walk: Walk = { env, anchors, allowHttp: !isProduction(env), now, fetches: 0, deadline: Date.now() + RESOLUTION_DEADLINE_MS };
   try {
     const idProblem = checkEntityId(entityId, walk.allowHttp);
     if (idProblem) fail('chain', idProblem);
     const leaf = await entityConfigurationOf(walk, entityId);
-    const climbed = await climb(walk, leaf.statement, leaf.jwt, [], new Set([sameEntity(entityId)]));
+    const climbed = await climb(walk, leaf.statement, leaf.jwt, [], new Set([sameEntity(entityId)]), entityType);
     const anchorKeys = anchors.get(sameEntity(climbed.anchor.iss))!.keys;
-    const marksExp = entityType === RELYING_PARTY ? await checkTrustMarks(walk, leaf.statement, climbed.anchor, anchorKeys) : Number.POSITIVE_INFINITY;
-    const metadata = chainMetadata(leaf.statement, climbed.statements, entityType);
+    const required = entityType === RELYING_PARTY ? parseRequiredTrustMarks(env.FEDERATION_REQUIRED_TRUST_MARKS) : [];
+    const marks = await checkTrustMarks(walk, leaf.statement, climbed.anchor, anchorKeys, required, allTrustMarks);
+    const statements = climbed.links.map((l) => l.statement);
+    const metadata = chainMetadata(leaf.statement, statements, entityType);
     if (!metadata.ok) fail('policy', metadata.problem);
     return {
       ok: true,
       chain: {
         leaf: leaf.statement,
-        statements: climbed.statements,
-        jwts: [leaf.jwt, ...climbed.jwts, climbed.anchorJwt],
+        statements,
+        jwts: [leaf.jwt, ...climbed.links.map((l) => l.jwt), climbed.anchorJwt],
         anchor: climbed.anchor,
         metadata: (metadata as { value: Record<string, unknown> }).value,
-        trustMarks: leaf.statement.trust_marks,
-        exp: Math.min(chainExpiry([leaf.statement, ...climbed.statements, climbed.anchor]), marksExp),
+        trustMarks: marks.marks,
+        exp: Math.min(chainExpiry([leaf.statement, ...statements, climbed.anchor]), marks.exp),
       },
     };
   } catch (err) {

@@ -157,7 +157,7 @@ describe('OpenID Federation: entities that do not answer → temporarily_unavail
   it('answers that are not a signed statement: another content type, more than 64 KB, a redirect (not followed)', async () => {
     const typed = await taAndRp();
     await publish(configurationUrlOf(typed.leaf), 'a.b.c', { type: 'text/html' });
-    await expectAuthorizeRefusal(typed.worker, typed.rp, 'temporarily_unavailable', 'not a signed statement');
+    await expectAuthorizeRefusal(typed.worker, typed.rp, 'temporarily_unavailable', 'answered text/html, not application/entity-statement+jwt');
 
     const big = await taAndRp();
     await publish(configurationUrlOf(big.leaf), `${'a'.repeat(70 * 1024)}.b.c`);

@@ -78,17 +78,29 @@ describe('OpenID Federation: GET /oidc/resolve', () => {
     expect(payload.exp).toBeLessThanOrEqual(Math.min(...chain.map((s) => decodeJwt(s).exp!)));
   });
 
-  it('missing sub or anchor → 400 invalid_request; an anchor we do not trust → 404 not_found; a broken chain → 400 saying why', async () => {
+  it('errors in the words of §8.9: 400 invalid_request, 404 invalid_trust_anchor, 400 invalid_trust_chain, 400 invalid_metadata, 400 temporarily_unavailable', async () => {
     const { ta, leaf, worker } = await smallFederation();
-    const missing = await worker.call(`/oidc/resolve?sub=${encodeURIComponent(leaf.entityId)}`);
-    expect(missing.status).toBe(400);
-    expect(((await missing.json()) as { error: string }).error).toBe('invalid_request');
-    const stranger = await worker.call(`/oidc/resolve?${new URLSearchParams({ sub: leaf.entityId, anchor: 'https://stranger.example.it' })}`);
-    expect(stranger.status).toBe(404);
-    expect(((await stranger.json()) as { error: string }).error).toBe('not_found');
-    const nobody = await worker.call(`/oidc/resolve?${new URLSearchParams({ sub: `${ta.entityId}-nobody`, anchor: ta.entityId })}`);
-    expect(nobody.status).toBe(400);
-    expect(((await nobody.json()) as { error_description: string }).error_description).toContain('trust chain not valid');
+    const errorOf = async (query: Record<string, string>) => {
+      const res = await worker.call(`/oidc/resolve?${new URLSearchParams(query)}`);
+      const body = (await res.json()) as { error: string; error_description: string };
+      return [res.status, body.error, body.error_description] as const;
+    };
+    expect((await errorOf({ sub: leaf.entityId })).slice(0, 2)).toEqual([400, 'invalid_request']);
+    expect((await errorOf({ sub: leaf.entityId, anchor: 'https://stranger.example.it' })).slice(0, 2)).toEqual([404, 'invalid_trust_anchor']);
+    const nobody = await errorOf({ sub: `${ta.entityId}-nobody`, anchor: ta.entityId });
+    expect(nobody.slice(0, 2)).toEqual([400, 'temporarily_unavailable']);
+    expect(nobody[2]).toContain('trust chain not valid');
+
+    await publishStatement(ta, leaf, { iat: nowSeconds() - 7200, exp: nowSeconds() - 60 });
+    const expired = await errorOf({ sub: leaf.entityId, anchor: ta.entityId, type: 'openid_provider' });
+    expect(expired.slice(0, 2)).toEqual([400, 'invalid_trust_chain']);
+    expect(expired[2]).toContain('expired');
+
+    const other = await smallFederation();
+    await publishStatement(other.ta, other.leaf, { metadataPolicy: { openid_relying_party: { token_endpoint_auth_method: { one_of: ['private_key_jwt'] } } } });
+    await publishRp(other.leaf, other.rp, { authorityHints: [other.ta.entityId], metadata: { token_endpoint_auth_method: 'client_secret_basic' } });
+    const refused = await other.worker.call(`/oidc/resolve?${new URLSearchParams({ sub: other.leaf.entityId, anchor: other.ta.entityId })}`);
+    expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([400, 'invalid_metadata']);
   });
 });
 

@@ -4,7 +4,8 @@
 // URL reaches the tests through `provide` (read with `inject('federationHost')`, test/support/federation.ts).
 //
 // PUT <path>  body = the document; headers X-Serve-Type (Content-Type to answer), X-Serve-Status,
-//             X-Serve-Delay-Ms, X-Serve-Location (a redirect). GET <path>[?query] answers it: the exact
+//             X-Serve-Delay-Ms, X-Serve-Location (a redirect), X-Serve-Chunked (no Content-Length: the
+//             body streamed in 1 KB chunks). GET <path>[?query] answers it: the exact
 //             path with its query first, then the path alone. Everything lives in memory for the run.
 import { createServer } from 'node:http';
 
@@ -22,6 +23,7 @@ export default async function setup(project) {
           status: Number(req.headers['x-serve-status'] ?? 200),
           delayMs: Number(req.headers['x-serve-delay-ms'] ?? 0),
           location: req.headers['x-serve-location'],
+          chunked: req.headers['x-serve-chunked'] === '1',
         });
         res.writeHead(204).end();
         return;
@@ -33,7 +35,10 @@ export default async function setup(project) {
       }
       const answer = () => {
         if (res.destroyed) return;
-        res.writeHead(doc.status, { 'Content-Type': doc.type, ...(doc.location ? { Location: doc.location } : {}) }).end(doc.body);
+        res.writeHead(doc.status, { 'Content-Type': doc.type, ...(doc.location ? { Location: doc.location } : {}) });
+        if (!doc.chunked) return res.end(doc.body);
+        for (let at = 0; at < doc.body.length; at += 1024) res.write(doc.body.subarray(at, at + 1024));
+        res.end();
       };
       if (doc.delayMs) setTimeout(answer, doc.delayMs).unref();
       else answer();

@@ -38,6 +38,8 @@ export interface Served {
   status?: number;
   delayMs?: number;
   location?: string;
+  /** Streamed without Content-Length, so only the reader's own count can bound it. */
+  chunked?: boolean;
 }
 
 /** Publishes `body` at `url` (on the federation host) for the Worker to fetch. */
@@ -50,6 +52,7 @@ export async function publish(url: string, body: string, served: Served = {}): P
       'X-Serve-Status': String(served.status ?? 200),
       'X-Serve-Delay-Ms': String(served.delayMs ?? 0),
       ...(served.location ? { 'X-Serve-Location': served.location } : {}),
+      ...(served.chunked ? { 'X-Serve-Chunked': '1' } : {}),
     },
   });
   if (res.status !== 204) throw new Error(`the federation host refused ${url}: ${res.status}`);

@@ -1,4 +1,5 @@
 import { SUPPORTED_SCOPES } from '../../core/oidc-claims';
+import { clientAllowsScope } from '../../core/oidc-client';
 import { InvalidRequest, InvalidScope } from '../errors';
 import { claim, type AuthorizeContext } from './context';
 
@@ -18,5 +19,8 @@ export function checkScope(ctx: AuthorizeContext): void {
   if (!scope.includes('openid')) throw new InvalidScope('scope must include openid');
   const unknown = scope.find((s) => !SUPPORTED.has(s));
   if (unknown) throw new InvalidScope(`scope ${unknown.slice(0, 40)} is not supported`);
+  // A federated RP's chain may narrow its scopes (its resolved `scope` metadata).
+  const outside = scope.find((s) => !clientAllowsScope(ctx.client!, s));
+  if (outside) throw new InvalidScope(`scope ${outside} is not allowed to this client`);
   ctx.scope = scope;
 }

@@ -1,4 +1,5 @@
-import type { GrantRecord, TokenKind, TokenRecord } from '../../core/grant';
+import { type GrantRecord, type TokenKind, type TokenRecord, wantsRefreshToken } from '../../core/grant';
+import { clientAllowsGrant } from '../../core/oidc-client';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS } from '../../core/oidc-lifetimes';
 import type { Holder } from '../../core/oidc-claims';
 import { oauthJson } from '../errors';
@@ -47,6 +48,6 @@ export async function tokenResponse(
     scope: grant.scope.join(' '),
   };
   if (withIdToken) body.id_token = await idToken(issue, holder, access);
-  if (grant.scope.includes('offline_access')) body.refresh_token = await refreshToken(issue, planned.refresh);
+  if (wantsRefreshToken(grant) && clientAllowsGrant(req.client, 'refresh_token')) body.refresh_token = await refreshToken(issue, planned.refresh);
   return oauthJson(body);
 }

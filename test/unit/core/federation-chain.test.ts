@@ -33,6 +33,7 @@ const statement = (over: Partial<EntityStatement> = {}): EntityStatement => ({
   metadata: {},
   metadata_policy: {},
   constraints: {},
+  metadata_policy_crit: [],
   trust_marks: [],
   trust_mark_issuers: {},
   ...over,

@@ -47,10 +47,11 @@ describe('metadata policy operators, applied (OpenID Federation 1.0 §6.1.4)', (
     expect(refused({ token_endpoint_auth_method: 'client_secret_basic' }, policy)).toContain('token_endpoint_auth_method');
   });
 
-  it('subset_of keeps the intersection, and removes a parameter left empty', () => {
+  it('subset_of keeps the intersection, an empty one as an empty list (Table 1: the parameter stays)', () => {
     const policy = { grant_types: { subset_of: ['authorization_code', 'refresh_token'] } };
     expect(applied({ grant_types: ['authorization_code', 'implicit'] }, policy)).toEqual({ grant_types: ['authorization_code'] });
-    expect(applied({ grant_types: ['implicit'] }, policy)).toEqual({});
+    expect(applied({ grant_types: ['implicit'] }, policy)).toEqual({ grant_types: [] });
+    expect(applied({}, policy)).toEqual({});
     expect(applied({ scope: 'openid email phone' }, { scope: { subset_of: ['openid', 'email'] } })).toEqual({ scope: 'openid email' });
   });
 
@@ -60,10 +61,18 @@ describe('metadata policy operators, applied (OpenID Federation 1.0 §6.1.4)', (
     expect(refused({ grant_types: ['refresh_token'] }, policy)).toContain('grant_types');
   });
 
-  it('essential refuses an absent parameter, also one subset_of emptied', () => {
+  it('essential refuses an absent parameter; one subset_of emptied is present, so essential holds', () => {
     expect(refused({}, { redirect_uris: { essential: true } })).toContain('essential');
-    expect(refused({ redirect_uris: ['https://evil/cb'] }, { redirect_uris: { subset_of: ['https://a/cb'], essential: true } })).toContain('essential');
+    expect(applied({ redirect_uris: ['https://evil/cb'] }, { redirect_uris: { subset_of: ['https://a/cb'], essential: true } })).toEqual({ redirect_uris: [] });
     expect(applied({}, { logo_uri: { essential: false } })).toEqual({});
+  });
+
+  it('list operators apply to lists, and to scope as its words; any other string is a policy error, never split', () => {
+    expect(refused({ client_name: 'Comune di Roma' }, { client_name: { subset_of: ['Comune'] } })).toContain('client_name is not a list');
+    expect(refused({ client_name: 'Comune di Roma' }, { client_name: { superset_of: ['Comune'] } })).toContain('not a list');
+    expect(refused({ client_name: 'Comune di Roma' }, { client_name: { add: ['Roma'] } })).toContain('not a list');
+    expect(refused({ grant_types: ['authorization_code'] }, { grant_types: { one_of: ['authorization_code'] } })).toContain('not a single value');
+    expect(applied({ scope: 'openid email' }, { scope: { subset_of: ['profile'] } })).toEqual({ scope: '' });
   });
 
   it('unknown operators (and the reference fixtures’ extra entries) are tolerated and change nothing', () => {
@@ -76,6 +85,22 @@ describe('metadata policy operators, applied (OpenID Federation 1.0 §6.1.4)', (
     expect(checkPolicy({ redirect_uris: 'x' }).ok).toBe(false);
     expect(checkPolicy({ grant_types: { subset_of: 'authorization_code' } }).ok).toBe(false);
     expect(checkPolicy({ grant_types: { essential: 'yes' } }).ok).toBe(false);
+  });
+
+  it('operators of one statement that contradict each other are refused as received, not only once two statements meet (§6.1.3.2)', () => {
+    expect(checkPolicy({ grant_types: { add: ['implicit'], subset_of: ['authorization_code'] } }).ok).toBe(false);
+    expect(checkPolicy({ a: { value: 'y', one_of: ['x'] } }).ok).toBe(false);
+    expect(checkPolicy({ a: { superset_of: ['x', 'y'], subset_of: ['x'] } }).ok).toBe(false);
+    expect(checkPolicy({ a: { one_of: ['x'], subset_of: ['x'] } }).ok).toBe(false);
+    expect(checkPolicy({ a: { value: null, essential: true } }).ok).toBe(false);
+    expect(checkPolicy({ a: { default: ['z'], subset_of: ['x'] } }).ok).toBe(false);
+    // The reference Trust Anchor's default policy for relying parties stays acceptable.
+    expect(
+      checkPolicy({
+        grant_types: { subset_of: ['authorization_code', 'refresh_token'] },
+        scope: { superset_of: ['openid'], subset_of: ['openid', 'offline_access'] },
+      }).ok,
+    ).toBe(true);
   });
 });
 
