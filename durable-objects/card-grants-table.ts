@@ -1,4 +1,4 @@
-import { GRANTS_PER_IDENTITY_MAX, REFRESH_NOTICE_INTERVAL_MS } from '../functions/core/identity-grants';
+import { GRANTS_PER_CLIENT_MAX, GRANTS_PER_IDENTITY_MAX, REFRESH_NOTICE_INTERVAL_MS } from '../functions/core/identity-grants';
 
 /** One grant issued for this identity: its FlowSession's object id, the RP, until when it may hold a live token. */
 export interface ListedGrant {
@@ -11,7 +11,8 @@ export interface ListedGrant {
  * The grants issued for this identity (R-ACC-4, issue 13 §2), so that every token of every relying
  * party can be revoked from here: the tokens live in each login's FlowSession (grant-table.ts), which
  * nothing else lists. Bounded: each write first drops the rows past their time, and a row beyond
- * GRANTS_PER_IDENTITY_MAX is handed back to the caller to revoke, never silently forgotten.
+ * GRANTS_PER_CLIENT_MAX of its RP or GRANTS_PER_IDENTITY_MAX in all is handed back to the caller to
+ * revoke, never silently forgotten.
  */
 export class CardGrantsTable {
   constructor(private readonly sql: SqlStorage) {
@@ -21,7 +22,11 @@ export class CardGrantsTable {
     sql.exec('CREATE INDEX IF NOT EXISTS grants_by_listed_until ON grants (listed_until)');
   }
 
-  /** Records a grant; returns the grants the bound pushed out (the ones that would have gone first), for the caller to revoke. */
+  /**
+   * Records a grant; returns the grants the bounds pushed out, for the caller to revoke: first the same
+   * RP's beyond its bound, then any beyond the identity's, the soonest-ending first. The grant being
+   * recorded is never among them: its login is about to get its code.
+   */
   add(grant: ListedGrant, now: number): string[] {
     this.sql.exec('DELETE FROM grants WHERE listed_until <= ?', now);
     this.sql.exec(
@@ -31,15 +36,26 @@ export class CardGrantsTable {
       grant.clientId,
       grant.listedUntil,
     );
-    return this.sql
+    const ofClient = this.sql
       .exec(
         `DELETE FROM grants WHERE grant_id IN (
-           SELECT grant_id FROM grants ORDER BY listed_until DESC, grant_id LIMIT -1 OFFSET ?
+           SELECT grant_id FROM grants WHERE client_id = ? AND grant_id <> ? ORDER BY listed_until DESC, grant_id LIMIT -1 OFFSET ?
          ) RETURNING grant_id`,
-        GRANTS_PER_IDENTITY_MAX,
+        grant.clientId,
+        grant.grantId,
+        GRANTS_PER_CLIENT_MAX - 1,
       )
-      .toArray()
-      .map((r) => String(r.grant_id));
+      .toArray();
+    const overall = this.sql
+      .exec(
+        `DELETE FROM grants WHERE grant_id IN (
+           SELECT grant_id FROM grants WHERE grant_id <> ? ORDER BY listed_until DESC, grant_id LIMIT -1 OFFSET ?
+         ) RETURNING grant_id`,
+        grant.grantId,
+        GRANTS_PER_IDENTITY_MAX - 1,
+      )
+      .toArray();
+    return [...ofClient, ...overall].map((r) => String(r.grant_id));
   }
 
   /**

@@ -15,14 +15,13 @@ import type { LogSelection } from '../functions/core/access-log-view';
 import { ACCESS_LOG_MAX_EVENTS } from '../functions/core/access-log-retention';
 import { CardL3Table } from './card-l3-table';
 import { CardPukRecoveryTable } from './card-puk-recovery-table';
-import { PUK_LINK_PATH, type PukRequest, type PukRequestAnswer, earliestAlarm, pukLinkToken } from '../functions/core/puk-recovery';
-import { notifyHolder } from '../functions/platform/notices';
+import { PUK_APP_DAILY_STARTS, PUK_LINK_PATH, type PukRequest, type PukRequestAnswer, earliestAlarm, pukLinkToken } from '../functions/core/puk-recovery';
+import { holderContact, sendNotice } from '../functions/platform/notices';
 import { sha256Base64Url } from '../functions/platform/recovery-links';
 import { CardAreaSessionsTable } from './card-area-sessions-table';
 import { type ListedGrant, CardGrantsTable } from './card-grants-table';
 import { CardChoicesTable } from './card-choices-table';
-import { type GrantRefusal, grantRefusal } from '../functions/core/identity-grants';
-import type { Level } from '../functions/core/login-levels';
+import { type GrantRefusal, type ProvenLogin, grantRefusal } from '../functions/core/identity-grants';
 import { CardPasswordHistoryTable } from './card-password-history-table';
 
 export type { CardEvent, SendAllowance };
@@ -57,6 +56,8 @@ export interface CardView extends Omit<CardRequest, 'publicKey'> {
   certificateFingerprint: string | null;
   /** R-ACC-4 (area-revocation): when the level 1/2 credentials were revoked, null once activated again; level 3 suspended by the holder. */
   credentialsRevokedAt: number | null;
+  /** R-ACC-2 (area-fix): when the level 1/2 credentials last changed (password set, revoked, activated); null when never. */
+  credentialsChangedAt: number | null;
   level3Suspended: boolean;
 }
 
@@ -253,6 +254,8 @@ export class Card extends DurableObject<Env> {
         now,
       );
       this.sql.exec(`UPDATE card SET status = 'active' WHERE id = 1`);
+      // R-ACT-9, R-ACC-2: new credentials; a login past the ones they replace must not end in a grant.
+      this.choices.markCredentialsChanged(now);
       this.log.append('activation', { outcome: 'completed', mode: credentials.mode }, now);
     });
     return { ok: true };
@@ -441,15 +444,18 @@ export class Card extends DurableObject<Env> {
     return this.areaTables;
   }
 
-  /** The card as the personal area shows it, with the moment every area session was ended, in one read. */
-  areaState(now = Date.now()): (CardView & { areaSessionsEndedAt: number | null }) | null {
+  /** The card as the personal area shows it, with the moment every area session was ended (and the one kept), in one read. */
+  areaState(now = Date.now()): (CardView & { areaSessionsEndedAt: number | null; areaSessionKept: string | null }) | null {
     const view = this.view(now);
-    return view ? { ...view, areaSessionsEndedAt: this.area.sessions.endedAt() } : null;
+    return view ? { ...view, areaSessionsEndedAt: this.area.sessions.endedAt(), areaSessionKept: this.area.sessions.kept() } : null;
   }
 
-  /** Every personal-area session of this identity opened up to `now` stops working at its next request. */
-  endAreaSessions(now = Date.now()): void {
-    this.area.sessions.end(now);
+  /**
+   * Every personal-area session of this identity whose login authenticated up to `now` stops working at
+   * its next request, but the one whose hash is `keep` (account/area/session areaSessionHash).
+   */
+  endAreaSessions(now = Date.now(), keep: string | null = null): void {
+    this.ctx.storage.transactionSync(() => this.area.sessions.end(now, keep));
   }
 
   /**
@@ -474,6 +480,8 @@ export class Card extends DurableObject<Env> {
     if (!old) return false;
     this.ctx.storage.transactionSync(() => {
       this.sql.exec('UPDATE credentials SET password_hash = ? WHERE id = 1', newHash);
+      // R-ACC-2: a login past the old password must not end in a grant after this (admitGrant).
+      this.choices.markCredentialsChanged(now);
       this.area.history.push(String(old.password_hash), now);
       this.log.append('password_changed', {}, now);
     });
@@ -483,9 +491,13 @@ export class Card extends DurableObject<Env> {
   /**
    * The verified email of existing credentials (the `email:` username, R-ACT-7), replaced or added
    * once its OTP was right; the directory key is the caller's, moved before this is called. Returns
-   * the address it replaced (null: there was none), or false without credentials.
+   * the address it replaced (null: there was none), or false without credentials or for a card out of
+   * service (R-CARD-3: a blocked card's holder changes nothing through it).
    */
   setVerifiedEmail(email: string, now = Date.now()): { previous: string | null } | false {
+    const row = this.row();
+    const record = this.record(row);
+    if (!row || !record || !isInService(this.effectiveStatus(row, record, now))) return false;
     const old = this.sql.exec('SELECT verified_email FROM credentials WHERE id = 1').toArray()[0];
     if (!old) return false;
     this.ctx.storage.transactionSync(() => {
@@ -524,10 +536,10 @@ export class Card extends DurableObject<Env> {
    * the level proven (core/identity-grants grantRefusal). `evicted`: grants the list's bound pushed
    * out, which the caller revokes.
    */
-  admitGrant(outcome: { fiscalCode: string; level: Level }, grant: ListedGrant, now = Date.now()): { refusal: GrantRefusal | null; evicted: string[] } {
+  admitGrant(proven: ProvenLogin, grant: ListedGrant, now = Date.now()): { refusal: GrantRefusal | null; evicted: string[] } {
     const card = this.view(now);
     if (!card) return { refusal: 'blocked', evicted: [] };
-    const refusal = grantRefusal(card, outcome, new Date(now));
+    const refusal = grantRefusal(card, proven, new Date(now));
     if (refusal) return { refusal, evicted: [] };
     return { refusal: null, evicted: this.revocation.grants.add(grant, now) };
   }
@@ -553,6 +565,7 @@ export class Card extends DurableObject<Env> {
       const cred = this.sql.exec('DELETE FROM credentials WHERE id = 1 RETURNING verified_email').toArray()[0];
       if (!cred) return false;
       this.choices.markCredentialsRevoked(now);
+      this.choices.markCredentialsChanged(now);
       this.log.append('credentials_revoked', {}, now);
       return { verifiedEmail: cred.verified_email === null ? null : String(cred.verified_email) };
     });
@@ -640,6 +653,16 @@ export class Card extends DurableObject<Env> {
   }
 
   /**
+   * R-PUK-2, a request's start at this identity's current card, in one call: may this card's PUK be
+   * recovered, and — for the App (`countStart`) — one more of the day's requests, counted whether the
+   * typed serial was this card's or not (a decoy counts alike: core/recovery-flows DecoyCaps).
+   */
+  startPukRecovery(countStart: boolean, now = Date.now()): { recoverable: boolean; allowed: boolean } {
+    const allowed = countStart ? this.pukRecovery.countStart(PUK_APP_DAILY_STARTS, now) : true;
+    return { recoverable: this.pukRecoverable(now), allowed };
+  }
+
+  /**
    * R-PUK-2: the request, once its code was right. A card out of service gets nothing (null); a
    * request already running is answered as it stands and restarts nothing. A new one wakes the alarm
    * at its release.
@@ -688,9 +711,10 @@ export class Card extends DurableObject<Env> {
   }
 
   /**
-   * R-PUK-2, 48 hours after the request: a new link (its secret only hashed here), the notice that
-   * carries it, then the request marked announced. If the notice fails the alarm throws and is
-   * retried; the retry draws a new link. A card blocked meanwhile releases nothing.
+   * R-PUK-2, 48 hours after the request: a new link (its secret only hashed here) and the notice that
+   * carries it; the request is released only once the provider took the notice. A failed notice is
+   * tried again later with a new link (card-puk-recovery-table noticeFailed), never lost: the link
+   * is in that notice and nowhere else. A card blocked meanwhile releases nothing.
    */
   private async releasePuk(now: number): Promise<void> {
     const due = this.pukRecovery.wakeAt();
@@ -701,11 +725,20 @@ export class Card extends DurableObject<Env> {
       return;
     }
     const secret = randomId();
-    const released = this.pukRecovery.release(await sha256Base64Url(secret), now);
+    const linkHash = await sha256Base64Url(secret);
+    const released = this.pukRecovery.release(linkHash, now);
     if (!released) return;
-    this.log.append('puk_recovery_released', {}, now);
     const link = `${released.origin}${PUK_LINK_PATH}/${pukLinkToken(this.ctx.id.toString(), secret)}`;
-    await notifyHolder(this.env, record.serial, { kind: 'puk_recovery_released', link });
-    this.pukRecovery.announced(now);
+    const cred = this.sql.exec('SELECT verified_email FROM credentials WHERE id = 1').toArray()[0];
+    const contact = holderContact({ phone: record.phone, verifiedEmail: cred?.verified_email == null ? null : String(cred.verified_email) });
+    try {
+      if (!contact) throw new Error('no contact on record');
+      await sendNotice(this.env, contact, { kind: 'puk_recovery_released', link });
+    } catch (err) {
+      console.error('PUK release notice not sent', err instanceof Error ? err.name : 'error');
+      this.pukRecovery.noticeFailed(released.releaseAt, Date.now());
+      return;
+    }
+    if (this.pukRecovery.announced(linkHash, Date.now())) this.log.append('puk_recovery_released', {}, now);
   }
 }

@@ -41,7 +41,7 @@ export const otherMode = (mode: L2Mode): L2Mode => (mode === 'app' ? 'sms' : 'ap
 
 /** The outcome a profile page reports after a change (`?esito=`), from a fixed list: nothing else is shown. */
 export const PROFILE_OUTCOMES = {
-  password: 'La password è stata modificata.',
+  password: 'La password è stata modificata. Per sicurezza abbiamo chiuso le altre sessioni e gli accessi ai servizi.',
   modalita: 'La modalità di utilizzo delle credenziali è stata modificata.',
   email: 'L’indirizzo email è stato verificato e salvato.',
 } as const;

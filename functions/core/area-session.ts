@@ -2,6 +2,7 @@ import { type FlowKind, defineFlow } from './flows';
 import { FISCAL_NUMBER } from './oidc-claims';
 import { isValidFiscalCode } from './fiscal-code';
 import { isSerial } from './serial';
+import { type CardStatus, isInService } from './card';
 
 /**
  * The personal area's session (issue 13 §1): a flow of its own kind, opened by a level 2 login in
@@ -57,17 +58,24 @@ export function areaIdentityOf(claims: Record<string, unknown>): AreaSessionData
 export interface AreaCardStanding {
   serial: string;
   fiscalCode: string;
+  /** The card's status with expiry applied (Card.view). */
+  status: CardStatus;
   /** When every area session of the identity was ended (Card.endAreaSessions); null when never. */
   areaSessionsEndedAt: number | null;
+  /** The one session that end kept (the one that changed the password), by its hash (areaSessionHash); null when none. */
+  areaSessionKept: string | null;
 }
 
 /**
- * A session stands while the Card it names is the same identity the login proved (serial and codice
- * fiscale both) and no end of every session of that identity (revocation, password recovery) came
- * after it was opened. A session opened in the same millisecond as the end is refused too: the end
- * is meant for every session that exists when it is written.
+ * A session stands while the Card it names is in service (R-CARD-3, R-CARD-7: a blocked, expired or
+ * superseded card has nobody to show its area to) and is the same identity the login proved (serial
+ * and codice fiscale both), and no end of every session of that identity (revocation, password
+ * recovery, a password change elsewhere) came at or after the login authenticated — the login's
+ * `auth_time`, not the session's opening: a login verified just before a revocation opens its
+ * session after it, and must not stand. `auth_time` has whole seconds, so a login in the same second
+ * as an end is refused too (the citizen logs in again). The session an end kept stands.
  */
-export function areaSessionStands(session: { serial: string; fiscalCode: string; openedAt: number }, card: AreaCardStanding | null): boolean {
-  if (!card || card.serial !== session.serial || card.fiscalCode !== session.fiscalCode) return false;
-  return card.areaSessionsEndedAt === null || session.openedAt > card.areaSessionsEndedAt;
+export function areaSessionStands(session: { serial: string; fiscalCode: string; authTime: number; keptAs: string }, card: AreaCardStanding | null): boolean {
+  if (!card || !isInService(card.status) || card.serial !== session.serial || card.fiscalCode !== session.fiscalCode) return false;
+  return card.areaSessionsEndedAt === null || session.authTime > card.areaSessionsEndedAt || card.areaSessionKept === session.keptAs;
 }

@@ -16,6 +16,12 @@ import type { CardStanding } from './card-standing';
  */
 export const GRANTS_PER_IDENTITY_MAX = 64;
 
+/**
+ * At most this many of them per relying party: one RP logging the citizen in again and again pushes
+ * out its own oldest grants, never another RP's (which the overall bound alone would do).
+ */
+export const GRANTS_PER_CLIENT_MAX = 16;
+
 /** How many FlowSession calls a revocation makes at once: in parallel, but bounded. */
 export const GRANT_REVOCATION_CONCURRENCY = 8;
 
@@ -42,30 +48,44 @@ export const REFRESH_NOTICE_INTERVAL_MS = 24 * 3600_000;
 
 /**
  * The holder's own choices in the personal area (R-ACC-4), as the Card reports them: the level 1/2
- * credentials revoked (and not activated again since), the card's level 3 suspended.
+ * credentials revoked (and not activated again since), the card's level 3 suspended, and the last
+ * change of the level 1/2 credentials — a new password (R-ACC-2), a revocation, an activation
+ * (R-ACT-9) — which no password checked before it may outlive.
  */
 export interface HolderChoices {
   credentialsRevokedAt: number | null;
+  credentialsChangedAt: number | null;
   level3Suspended: boolean;
 }
 
-/** Why a login that got this far may not end in a grant. */
-export type GrantRefusal = Refusal | 'level3_suspended' | 'credentials_revoked' | 'other_holder';
+/** Why a login that got this far may not end in a grant, or a grant may no longer be used. */
+export type GrantRefusal = Refusal | 'level3_suspended' | 'credentials_revoked' | 'credentials_changed' | 'other_holder';
 
 /**
- * The last check before a grant is recorded (C-21, R-LVL-4, R-CARD-3, R-ACC-4): the card may still log
- * in at the level proven; a level 3 login needs the card's level 3 not suspended, a level 1 or 2 login
- * credentials not revoked since (a password typed just before "Revoca livello 1 e livello 2": the
- * login raced the revocation and loses).
+ * What a login proved, as the card's last check needs it: who, at which level, and when it first
+ * relied on the level 1/2 credentials (the password's check; for a login without one, the factor's).
  */
-export function grantRefusal(
-  card: CardStanding & HolderChoices & { fiscalCode: string },
-  outcome: { fiscalCode: string; level: Level },
-  now: Date,
-): GrantRefusal | null {
-  if (card.fiscalCode !== outcome.fiscalCode) return 'other_holder';
-  const refusal = loginRefusal(card, outcome.level, now);
+export interface ProvenLogin {
+  fiscalCode: string;
+  level: Level;
+  credentialsCheckedAt: number;
+}
+
+/**
+ * The last check before a grant is recorded (C-21, R-LVL-4, R-CARD-3, R-ACC-4, R-ACC-2), and again at
+ * every refresh and userinfo (oidc/holder): the card may still log in at the level proven; a level 3
+ * login needs the card's level 3 not suspended; a level 1 or 2 login needs credentials neither revoked
+ * nor changed at or after its password was checked — a login past the old password when the holder
+ * recovers it, revokes it or activates again raced the holder and loses. A level 3 login is not
+ * refused by a change of the password: it proved the card and its PIN, which no password change
+ * touches (a revocation leaves level 3 working too); the holder's way to stop it is "Sospendi livello 3".
+ */
+export function grantRefusal(card: CardStanding & HolderChoices & { fiscalCode: string }, proven: ProvenLogin, now: Date): GrantRefusal | null {
+  if (card.fiscalCode !== proven.fiscalCode) return 'other_holder';
+  const refusal = loginRefusal(card, proven.level, now);
   if (refusal) return refusal;
-  if (outcome.level === 3) return card.level3Suspended ? 'level3_suspended' : null;
-  return card.credentialsRevokedAt === null ? null : 'credentials_revoked';
+  if (proven.level === 3) return card.level3Suspended ? 'level3_suspended' : null;
+  if (card.credentialsRevokedAt !== null) return 'credentials_revoked';
+  // At the same millisecond too: the change is meant for every check that exists when it is written.
+  return card.credentialsChangedAt !== null && proven.credentialsCheckedAt <= card.credentialsChangedAt ? 'credentials_changed' : null;
 }

@@ -34,6 +34,11 @@ export interface LoginState {
   fiscalCode: string;
   /** Set once the requested level has been proven (password, then the second factor if any). */
   proven?: { level: Level; method: LoginMethod; authTime: number };
+  /**
+   * R-ACC-2: when the password was checked, taken before the Card's hash was read; a new password,
+   * revocation or activation from then on refuses the grant (core/identity-grants grantRefusal).
+   */
+  passwordCheckedAt?: number;
   /** Why the login cannot go on: the card (R-CARD-3, R-CARD-4), or the citizen said no in the App (R-LOG-2). */
   refusal?: Refusal | 'app_denied';
   /** The number the SMS codes go to, as the OTP page shows it. */
@@ -160,8 +165,9 @@ export function afterPassword(
   certifiedDevice: boolean,
   maskPhone: (phone: string) => string,
   now: number,
+  passwordCheckedAt = now,
 ): LoginAdvance | { stay: true } {
-  const base = identityOf(serial, card);
+  const base = { ...identityOf(serial, card), passwordCheckedAt };
   const refusal = loginRefusal(card, requested, new Date(now));
   if (refusal) return { to: 'refused', login: { ...base, refusal } };
   const second = secondFactorFor(requested, card.credentials?.mode ?? 'sms', certifiedDevice);

@@ -27,6 +27,12 @@ export interface LoginOutcome {
   method: LoginMethod;
   /** Epoch milliseconds of the authentication. */
   authTime: number;
+  /**
+   * Epoch milliseconds at which the login first relied on the level 1/2 credentials: when its password
+   * was checked (a login without one: authTime). A change of the credentials at or after it refuses
+   * the grant (R-ACC-2, core/identity-grants grantRefusal).
+   */
+  credentialsCheckedAt?: number;
 }
 
 export type LoginDenial = 'access_denied' | 'login_required';

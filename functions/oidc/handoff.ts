@@ -144,9 +144,11 @@ export async function completeLogin(env: Env, flow: OpenLoginFlow, outcome: Logi
   // the Card (R-ACC-4): a revocation that reads the list before this call has already removed what
   // this check needs, and one that reads it after finds the grant. Checked first, a grant opened just
   // after a revocation had read the list would escape it. A refused grant goes with its flow (deny).
+  // The same holds for a new password (R-ACC-2): the Card refuses a login whose password was checked
+  // at or before the change, so the recovery's endings need not find it.
   const grantId = grantIdOf(env, flowId);
   const admitted = await cardObject(env, outcome.serial).admitGrant(
-    { fiscalCode: outcome.fiscalCode, level: outcome.level },
+    { fiscalCode: outcome.fiscalCode, level: outcome.level, credentialsCheckedAt: outcome.credentialsCheckedAt ?? outcome.authTime },
     { grantId, clientId: data.clientId, listedUntil: listedUntil(codeExpiresAt, data.scope) },
     now,
   );

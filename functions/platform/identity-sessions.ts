@@ -18,18 +18,18 @@ export async function revokeGrants(env: Env, grantIds: readonly string[]): Promi
 }
 
 /**
- * Ends every session of the identity of `serial` (R-ACC-4 revocation, R-ACC-2 password recovery):
- * every personal-area session (unless `keepAreaSession`: the caller is the area and keeps its own
- * session going, e.g. after a password change) and every grant of every relying party listed on the
- * Card (durable-objects/card-grants-table). A login's grant is listed in the Card before its code
- * leaves (oidc/handoff completeLogin), so it is either among the grants read here or listed after
- * them — and then the caller's change, made first, must be what refuses it: a revocation does
- * (no credentials, core/identity-grants grantRefusal); a new password does not refuse a login that
- * typed the old one a moment before.
+ * Ends every session of the identity of `serial` (R-ACC-4 revocation, R-ACC-2 password recovery and
+ * change): every personal-area session but the one named by `keepAreaSession` (its hash,
+ * account/area/session areaSessionHash: the area keeps the session that changed the password) and
+ * every grant of every relying party listed on the Card (durable-objects/card-grants-table). A
+ * login's grant is listed in the Card before its code leaves (oidc/handoff completeLogin), so it is
+ * either among the grants read here or listed after them — and then the caller's change, made first,
+ * must be what refuses it: a revocation or a new password does (the Card's credentialsChangedAt,
+ * core/identity-grants grantRefusal), for every login whose password was checked before it.
  */
-export async function endIdentitySessions(env: Env, serial: string, options: { now: number; keepAreaSession?: boolean }): Promise<void> {
+export async function endIdentitySessions(env: Env, serial: string, options: { now: number; keepAreaSession?: string }): Promise<void> {
   const card = cardObject(env, serial);
-  const [grants] = await Promise.all([card.liveGrants(options.now), options.keepAreaSession ? undefined : card.endAreaSessions(options.now)]);
+  const [grants] = await Promise.all([card.liveGrants(options.now), card.endAreaSessions(options.now, options.keepAreaSession ?? null)]);
   await revokeGrants(
     env,
     grants.map((g) => g.grantId),
@@ -37,17 +37,25 @@ export async function endIdentitySessions(env: Env, serial: string, options: { n
 }
 
 /**
- * After a refresh (C-37, CIE profile): the grant stays listed for the new refresh token's life, and
- * the holder is told which service renewed its access (notice `refresh_token_used`; the first refresh
- * of a grant, then at most once a day). Run after the answer (waitUntil) and never failing: the token
- * endpoint has already answered. Were the listing's write lost, the grant would leave the list at the
- * previous refresh token's end, 30 days on.
+ * A refresh (C-37) keeps its grant listed on the Card for the new refresh token's life, before the
+ * token endpoint answers: a listing lost after the answer would let the grant leave the list while its
+ * new refresh token lives, out of reach of every revocation. `listed: false` — the Card lists the grant
+ * no more — is for the caller to refuse the refresh and revoke the grant. `notify`: the holder is to
+ * hear of it (noticeRefresh).
  */
-export async function afterRefresh(env: Env, refreshed: { serial: string; grantId: string; rpName: string }, now: number): Promise<void> {
+export function keepGrantListed(env: Env, refreshed: { serial: string; grantId: string }, now: number): Promise<{ listed: boolean; notify: boolean }> {
+  return cardObject(env, refreshed.serial).grantRefreshed(refreshed.grantId, listedUntilAfterRefresh(now), now);
+}
+
+/**
+ * The holder is told which service renewed its access (CIE profile, notice `refresh_token_used`; the
+ * first refresh of a grant, then at most once a day: keepGrantListed's `notify`). Run after the
+ * answer (waitUntil) and never failing: the token endpoint has already answered.
+ */
+export async function noticeRefresh(env: Env, refreshed: { serial: string; rpName: string }): Promise<void> {
   try {
-    const { notify } = await cardObject(env, refreshed.serial).grantRefreshed(refreshed.grantId, listedUntilAfterRefresh(now), now);
-    if (notify) await notifyHolder(env, refreshed.serial, { kind: 'refresh_token_used', rpName: refreshed.rpName });
+    await notifyHolder(env, refreshed.serial, { kind: 'refresh_token_used', rpName: refreshed.rpName });
   } catch (err) {
-    console.error('after refresh', err instanceof Error ? err.name : 'error');
+    console.error('refresh notice', err instanceof Error ? err.name : 'error');
   }
 }

@@ -100,6 +100,8 @@ describe('the personal area in Chromium', () => {
     await press('Modifica Password');
     await heading('Gestione CieID');
     expect(await page.getByRole('status').first().innerText()).toContain('La password è stata modificata.');
+    // R-ACC-2: the other sessions end, this one stands, and the page says so.
+    expect(await page.getByRole('status').first().innerText()).toContain('abbiamo chiuso le altre sessioni');
     await look(page, 'area-08-password-modificata');
 
     await follow("Passa all'App CieID");

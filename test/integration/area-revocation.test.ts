@@ -213,8 +213,13 @@ describe('the list of grants stays bounded without losing one (R-ACC-4)', () => 
     const card = cardObject(env, h.serial);
     const later = Date.now() + 24 * 3600_000;
     const hex = () => Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
+    // Other RPs' grants, each RP within its own bound: only the identity's bound is at play here.
     for (let i = 1; i < GRANTS_PER_IDENTITY_MAX; i++) {
-      await card.admitGrant({ fiscalCode: h.citizen.fiscalCode, level: 2 }, { grantId: hex(), clientId: rp.clientId, listedUntil: later }, Date.now());
+      await card.admitGrant(
+        { fiscalCode: h.citizen.fiscalCode, level: 2, credentialsCheckedAt: Date.now() },
+        { grantId: hex(), clientId: `https://altro-${i}.example.it`, listedUntil: later },
+        Date.now(),
+      );
     }
     expect(await introspect(rp, first.access_token)).toBe(true);
     const second = (await tokensFor(rp, { card: h })).tokens;

@@ -16,8 +16,8 @@ export const OFFLINE = { scope: 'openid profile offline_access', prompt: 'consen
  * A browser already in the personal area of `h`, its session opened as the area's login opens it
  * (functions/account/area/session.ts openAreaSession): the login itself is tested with the area.
  */
-export async function inArea(h: { serial: string; citizen: { fiscalCode: string } }): Promise<Browser> {
-  const session = await openAreaSession(env, { serial: h.serial, fiscalCode: h.citizen.fiscalCode, authTime: Date.now() });
+export async function inArea(h: { serial: string; citizen: { fiscalCode: string } }, authTime = Date.now()): Promise<Browser> {
+  const session = await openAreaSession(env, { serial: h.serial, fiscalCode: h.citizen.fiscalCode, authTime });
   if (!session) throw new Error('no area session');
   const browser = new Browser();
   browser.cookies.set(AREA_COOKIE, session.id);

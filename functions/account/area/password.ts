@@ -5,19 +5,22 @@ import { PASSWORD_HISTORY_DEPTH } from '../../core/password-history';
 import { passwordViolations } from '../../core/password-policy';
 import { throttleMessage } from '../../core/password-throttle';
 import { notifyHolder } from '../../platform/notices';
+import { endIdentitySessions } from '../../platform/identity-sessions';
 import { cardObject } from '../../platform/objects';
 import { hashPassword, verifyPassword } from '../../platform/password-hash';
 import { PASSWORD_FIELD_MAX, checkCardPassword } from '../../platform/password-check';
 import { redirect } from '../../platform/http';
 import { requireSecrets } from '../../platform/secrets';
 import { AREA_PATHS } from './layout';
-import { type AreaSession, areaPost, requireAreaSession } from './session';
+import { type AreaSession, areaPost, areaSessionHash, requireAreaSession } from './session';
 import { type PasswordFormField, passwordPage } from './views/password';
 
 /**
  * "Modifica Password" (R-ACC-2, R-ACT-5): the current password re-authenticates, throttled as a login
  * (R-LOG-8); the new one follows the activation's policy and is none of the last
- * PASSWORD_HISTORY_DEPTH; the Card replaces the hash and keeps the old one (Card.setPassword).
+ * PASSWORD_HISTORY_DEPTH; the Card replaces the hash and keeps the old one (Card.setPassword). Then
+ * every other session of the identity ends — the other area sessions, every relying party's tokens —
+ * and this one stands: a citizen changing a leaked password shuts out whoever used it.
  */
 
 export const WRONG_CURRENT_PASSWORD = 'La password attuale non è corretta.';
@@ -65,6 +68,7 @@ export async function changePassword(request: IRequest, env: Env): Promise<Respo
   const card = cardObject(env, session.serial);
   if (await isRecent(pepper, next, await card.recentPasswordHashes())) return refuse([REPEATED_PASSWORD], ['nuova']);
   if (!(await card.setPassword(await hashPassword(pepper, next)))) throw conflict('Le credenziali non sono più attive: la password non è stata modificata.');
+  await endIdentitySessions(env, session.serial, { now: Date.now(), keepAreaSession: await areaSessionHash(session) });
   await notifyHolder(env, session.serial, { kind: 'password_changed' });
   return redirect(`${AREA_PATHS.profile}?esito=password`);
 }

@@ -7,12 +7,13 @@ import { CSRF_FIELD, csrfTokenMatches, isForeignOrigin } from '../../platform/cs
 import { type Flow, endFlow, flowStubOf, moveFlow, readFlow, startFlow } from '../../platform/flows';
 import { readForm } from '../../platform/http';
 import { cardObject } from '../../platform/objects';
+import { sha256Base64Url } from '../../platform/recovery-links';
 
 /**
  * The personal area's session (docs/account.md): a `__Host-` cookie holding the id of an
  * `area-session` flow (core/area-session), opened by the area's own CieID login. Every area request
- * reads the flow and the Card it names; the session stands only while the Card is that identity and
- * has not ended every session since (Card.endAreaSessions).
+ * reads the flow and the Card it names; the session stands only while the Card is in service, is that
+ * identity and has not ended every session since its login authenticated (Card.endAreaSessions).
  */
 export interface AreaSession {
   /** The flow id (the cookie's value). */
@@ -21,8 +22,8 @@ export interface AreaSession {
   fiscalCode: string;
   /** The token every area form posts (platform/csrf). */
   csrf: string;
-  /** When the login opened it (Unix ms). */
-  openedAt: number;
+  /** When the login that opened it authenticated (its ID token's `auth_time`, Unix ms). */
+  authTime: number;
 }
 
 /** The landing page, and where an area request without a session is sent. */
@@ -45,8 +46,14 @@ const sessionOf = (flow: AreaFlow): AreaSession => ({
   serial: flow.data.serial,
   fiscalCode: flow.data.fiscalCode,
   csrf: flow.csrf,
-  openedAt: flow.createdAt,
+  authTime: flow.data.authTime,
 });
+
+/**
+ * How an end of every session names the one it keeps (Card.endAreaSessions): a hash of the session's
+ * id, since the id is the cookie's value and the Card keeps nothing that would work as one.
+ */
+export const areaSessionHash = (session: Pick<AreaSession, 'id'>): Promise<string> => sha256Base64Url(`area-session:${session.id}`);
 
 /** Opens a session for the identity a login proved; null only if the random id was taken. */
 export async function openAreaSession(env: Env, identity: AreaSessionData, now = Date.now()): Promise<AreaSession | null> {
@@ -71,7 +78,7 @@ export async function readAreaSession(request: Request, env: Env, now = Date.now
   const session = sessionOf(flow);
   const stale = flow.expiresAt - now < AREA_SESSION_FLOW.idleMs - REFRESH_AFTER_MS;
   const [card] = await Promise.all([cardObject(env, session.serial).areaState(now), stale ? moveFlow(flow, 'open') : null]);
-  if (!card || !areaSessionStands(session, card)) {
+  if (!card || !areaSessionStands({ ...session, keptAs: await areaSessionHash(session) }, card)) {
     await endFlow(flow);
     return null;
   }

@@ -35,6 +35,8 @@ export async function postConsent(request: IRequest, env: Env): Promise<Response
     level: login.proven.level,
     method: login.proven.method,
     authTime: login.proven.authTime,
+    // A login proven without a password (the App's QR code) relied on the credentials when proven.
+    credentialsCheckedAt: login.passwordCheckedAt ?? login.proven.authTime,
   });
   await logAccess(env, login.serial, req, login.proven.method, 'granted');
   return response;

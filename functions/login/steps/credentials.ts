@@ -38,6 +38,9 @@ export async function postCredentials(request: IRequest, env: Env): Promise<Resp
     return again({ username: keep, error: WRONG_CREDENTIALS }, 400);
   }
 
+  // R-ACC-2: taken before the Card's hash is read, so a password set while this one is checked
+  // counts as set after it, and the login's grant is refused (core/identity-grants grantRefusal).
+  const checkedAt = Date.now();
   // A refused attempt on an existing identity is logged by the check itself, inside the Card's own
   // call (R-LOG-8: a call of its own here made a wrong password slower than an unknown username).
   const check = await checkPassword(env, username, password, { rp: req.clientId, rpName: req.clientName, level: req.acr, method: 'password' });
@@ -52,7 +55,7 @@ export async function postCredentials(request: IRequest, env: Env): Promise<Resp
   const { serial, card } = check;
   const now = Date.now();
   const certified = needsDeviceCount(card, req.acr, now) && (await cardObject(env, serial).liveDevices()) > 0;
-  const next = afterPassword(serial, card, req.acr, certified, maskPhone, now);
+  const next = afterPassword(serial, card, req.acr, certified, maskPhone, now, checkedAt);
   if ('stay' in next) return redirect(loginPath(flowId));
   if (next.to === 'refused') await logAccess(env, serial, req, 'password', 'card_refused', next.login?.refusal);
   if (next.to === 'app') return startPush(env, flow, next);

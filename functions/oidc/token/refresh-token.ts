@@ -1,6 +1,6 @@
 import { InvalidGrant, InvalidRequest } from '../errors';
 import { usableHolder } from '../holder';
-import { afterRefresh } from '../../platform/identity-sessions';
+import { keepGrantListed, noticeRefresh } from '../../platform/identity-sessions';
 import { readOwnToken } from '../own-tokens';
 import type { TokenRequest } from './context';
 import { plannedTokens, tokenResponse } from './respond';
@@ -27,7 +27,13 @@ export async function refreshTokenGrant(req: TokenRequest): Promise<Response> {
     await token.grant.revokeGrant();
     throw new InvalidGrant('the card can no longer be used to log in');
   }
+  // R-ACC-4: the grant stays within reach of a revocation for the new token's life, or gets no new token.
+  const listing = await keepGrantListed(req.env, { serial: decision.grant.serial, grantId: token.payload.gid }, req.now);
+  if (!listing.listed) {
+    await token.grant.revokeGrant();
+    throw new InvalidGrant('the grant is no longer known to the card');
+  }
   // The holder hears of it (CIE profile); after the answer, so the relying party never waits for it.
-  req.ctx.waitUntil(afterRefresh(req.env, { serial: decision.grant.serial, grantId: token.payload.gid, rpName: req.client.client_name }, req.now));
+  if (listing.notify) req.ctx.waitUntil(noticeRefresh(req.env, { serial: decision.grant.serial, rpName: req.client.client_name }));
   return tokenResponse(req, decision.grant, token.payload.gid, holder, planned, { withIdToken: false });
 }

@@ -40,9 +40,9 @@ describe('the personal area session (issue 13 §1)', () => {
     }
   });
 
-  it('stands only for the same serial and codice fiscale, and only if opened after the last end of every session', () => {
-    const session = { serial: 'CA12345AB', fiscalCode: CF, openedAt: 1000 };
-    const card = { serial: 'CA12345AB', fiscalCode: CF, areaSessionsEndedAt: null };
+  it('R-ACC-4: stands only for the same serial and codice fiscale, and only if its login authenticated after the last end of every session', () => {
+    const session = { serial: 'CA12345AB', fiscalCode: CF, authTime: 1000, keptAs: 'k1' };
+    const card = { serial: 'CA12345AB', fiscalCode: CF, status: 'active' as const, areaSessionsEndedAt: null, areaSessionKept: null };
     expect(areaSessionStands(session, card)).toBe(true);
     expect(areaSessionStands(session, { ...card, areaSessionsEndedAt: 999 })).toBe(true);
     expect(areaSessionStands(session, { ...card, areaSessionsEndedAt: 1000 })).toBe(false);
@@ -50,5 +50,19 @@ describe('the personal area session (issue 13 §1)', () => {
     expect(areaSessionStands(session, { ...card, fiscalCode: 'VRDLGU80A01H501U' })).toBe(false);
     expect(areaSessionStands(session, { ...card, serial: 'CA54321BA' })).toBe(false);
     expect(areaSessionStands(session, null)).toBe(false);
+  });
+
+  it('R-ACC-2: the one session an end kept (the one that changed the password) stands; the others do not', () => {
+    const card = { serial: 'CA12345AB', fiscalCode: CF, status: 'active' as const, areaSessionsEndedAt: 5000, areaSessionKept: 'k1' };
+    expect(areaSessionStands({ serial: 'CA12345AB', fiscalCode: CF, authTime: 1000, keptAs: 'k1' }, card)).toBe(true);
+    expect(areaSessionStands({ serial: 'CA12345AB', fiscalCode: CF, authTime: 1000, keptAs: 'k2' }, card)).toBe(false);
+  });
+
+  it('R-CARD-3, R-CARD-7: stands only while the card is in service (blocked, expired, superseded end it)', () => {
+    const session = { serial: 'CA12345AB', fiscalCode: CF, authTime: 1000, keptAs: 'k1' };
+    const card = { serial: 'CA12345AB', fiscalCode: CF, areaSessionsEndedAt: null, areaSessionKept: null };
+    for (const status of ['issued', 'active'] as const) expect(areaSessionStands(session, { ...card, status })).toBe(true);
+    for (const status of ['blocked', 'puk_blocked', 'expired', 'superseded'] as const)
+      expect(areaSessionStands(session, { ...card, status }), status).toBe(false);
   });
 });

@@ -8,10 +8,11 @@ const card = (over: Record<string, unknown> = {}) => ({
   birthDate: '1980-01-10',
   fiscalCode: 'RSSMRA80A10H501X',
   credentialsRevokedAt: null,
+  credentialsChangedAt: null,
   level3Suspended: false,
   ...over,
 });
-const as = (level: 1 | 2 | 3) => ({ fiscalCode: 'RSSMRA80A10H501X', level });
+const as = (level: 1 | 2 | 3, credentialsCheckedAt = now.getTime()) => ({ fiscalCode: 'RSSMRA80A10H501X', level, credentialsCheckedAt });
 
 describe("R-ACC-4: how long a grant stays on the identity's list", () => {
   it("R-ACC-4: without offline_access, the code's end plus the access token's life; with it, plus the refresh token's", () => {
@@ -45,6 +46,19 @@ describe('R-ACC-4, R-LVL-4, R-CARD-3: the last check before a grant is listed', 
   it("R-CARD-3, R-CARD-4: the card's own refusals come first; another holder's outcome is refused", () => {
     expect(grantRefusal(card({ status: 'blocked', level3Suspended: true }), as(3), now)).toBe('blocked');
     expect(grantRefusal(card({ birthDate: '2012-01-10' }), as(3), now)).toBe('level3_minor');
-    expect(grantRefusal(card(), { fiscalCode: 'VRDLGU80A10H501X', level: 2 }, now)).toBe('other_holder');
+    expect(grantRefusal(card(), { fiscalCode: 'VRDLGU80A10H501X', level: 2, credentialsCheckedAt: now.getTime() }, now)).toBe('other_holder');
+  });
+
+  it('R-ACC-2: credentials changed (a new password, a revocation, a new activation) at or after the password was checked → no grant at level 1 or 2', () => {
+    const checked = now.getTime() - 60_000;
+    const changed = card({ credentialsChangedAt: checked + 1 });
+    expect(grantRefusal(changed, as(1, checked), now)).toBe('credentials_changed');
+    expect(grantRefusal(changed, as(2, checked), now)).toBe('credentials_changed');
+    expect(grantRefusal(card({ credentialsChangedAt: checked }), as(2, checked), now)).toBe('credentials_changed');
+    expect(grantRefusal(card({ credentialsChangedAt: checked - 1 }), as(2, checked), now)).toBeNull();
+  });
+
+  it('R-ACC-2: a level 3 login proved the card and its PIN, not the password: a password change does not refuse it', () => {
+    expect(grantRefusal(card({ credentialsChangedAt: now.getTime() }), as(3, now.getTime() - 60_000), now)).toBeNull();
   });
 });

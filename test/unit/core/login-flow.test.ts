@@ -159,6 +159,19 @@ describe('core/login-flow: after the password (R-LOG-1, R-LVL-2, R-CARD-3, R-CAR
     });
   });
 
+  it('R-ACC-2: the moment the password was checked goes with the login to consent, through the SMS code and the App, for the Card to compare with a change of the credentials', () => {
+    const checked = NOW - 5_000;
+    expect(afterPassword('CA00000AA', adult(), 1, false, mask, NOW, checked)).toMatchObject({ to: 'consent', login: { passwordCheckedAt: checked } });
+    const otp = afterPassword('CA00000AA', adult(), 2, false, mask, NOW, checked);
+    if ('stay' in otp || !otp.login) throw new Error('expected the SMS step');
+    expect(afterSmsCode(otp.login, NOW + 1000).login).toMatchObject({ passwordCheckedAt: checked, proven: { authTime: NOW + 1000 } });
+    const app = afterPassword('CA00000AA', adult({ credentials: { mode: 'app' } }), 2, true, mask, NOW, checked);
+    if ('stay' in app || !app.login) throw new Error('expected the App step');
+    expect(afterAppDecision(app.login, 'CA00000AA', adult(), 'approve', 2, NOW + 1000).login).toMatchObject({ passwordCheckedAt: checked });
+    // A QR login checked no password: the Card compares its proof's time instead (login/steps/consent).
+    expect(afterAppDecision(null, 'CA00000AA', adult(), 'approve', 2, NOW).login?.passwordCheckedAt).toBeUndefined();
+  });
+
   it('the device count is asked for only when the answer changes the way: level 2, App mode, card usable', () => {
     expect(needsDeviceCount(adult({ credentials: { mode: 'app' } }), 2, NOW)).toBe(true);
     expect(needsDeviceCount(adult({ credentials: { mode: 'app' } }), 1, NOW)).toBe(false);

@@ -63,4 +63,31 @@ describe('Card: the personal area', () => {
     await fresh.issue(await cardRecord(serial));
     expect(await fresh.setVerifiedEmail('tre@example.it')).toBe(false);
   });
+
+  it('R-CARD-3: setVerifiedEmail changes nothing on a card out of service', async () => {
+    const { stub } = await activeCard();
+    await stub.block('stolen');
+    expect(await stub.setVerifiedEmail('bloccata@example.it')).toBe(false);
+    expect((await stub.view())?.credentials?.verifiedEmail).toBeNull();
+  });
+
+  it('R-ACC-2: setPassword, revokeCredentials and activate each stamp credentialsChangedAt', async () => {
+    const { stub } = await activeCard();
+    const activatedAt = (await stub.view())!.credentialsChangedAt!;
+    expect(activatedAt).toEqual(expect.any(Number));
+    await stub.setPassword('hash-1', activatedAt + 10);
+    expect((await stub.view())?.credentialsChangedAt).toBe(activatedAt + 10);
+    await stub.revokeCredentials(activatedAt + 20);
+    expect((await stub.view())?.credentialsChangedAt).toBe(activatedAt + 20);
+    await stub.activate({ passwordHash: 'hash-2', mode: 'sms', verifiedEmail: null }, activatedAt + 30);
+    expect((await stub.view())?.credentialsChangedAt).toBe(activatedAt + 30);
+  });
+
+  it('R-ACC-2: an end of every area session may keep one, named by its hash; a later end keeps only its own', async () => {
+    const { stub } = await activeCard();
+    await stub.endAreaSessions(5000, 'kept-1');
+    expect(await stub.areaState()).toMatchObject({ areaSessionsEndedAt: 5000, areaSessionKept: 'kept-1' });
+    await stub.endAreaSessions(6000);
+    expect(await stub.areaState()).toMatchObject({ areaSessionsEndedAt: 6000, areaSessionKept: null });
+  });
 });

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { Card } from '../../../durable-objects/card';
-import { GRANTS_PER_IDENTITY_MAX, REFRESH_NOTICE_INTERVAL_MS } from '../../../functions/core/identity-grants';
+import { GRANTS_PER_CLIENT_MAX, GRANTS_PER_IDENTITY_MAX, REFRESH_NOTICE_INTERVAL_MS } from '../../../functions/core/identity-grants';
 import { drawSerial } from '../../../functions/core/serial';
 import { randomInt } from '../../../functions/platform/crypto';
 import { cardRecord } from '../../support/card-record';
@@ -29,14 +29,15 @@ const grant = (n: number, listedUntil: number) => ({
 });
 /** The access log through the stub (its detail is JSON, which the RPC types cannot say). */
 const eventsOf = async (stub: CardStub) => (await stub.events()) as unknown as { kind: string; detail: Record<string, unknown> }[];
-const level2 = { fiscalCode: FISCAL_CODE, level: 2 as const };
+/** A login whose password was checked after the test card's activation (R-ACC-2: one checked before is refused). */
+const level2 = { fiscalCode: FISCAL_CODE, level: 2 as const, credentialsCheckedAt: Date.now() + 24 * HOUR };
 
 describe('Card: the grants of the identity (R-ACC-4)', () => {
   it('R-ACC-4: admitGrant checks the card and lists the grant in the same call; a refused grant is not listed', async () => {
     const stub = await activeCard();
     const now = Date.now();
     expect(await stub.admitGrant(level2, grant(1, now + HOUR), now)).toEqual({ refusal: null, evicted: [] });
-    expect(await stub.admitGrant({ fiscalCode: 'VRDLGU80A10H501X', level: 2 }, grant(2, now + HOUR), now)).toEqual({ refusal: 'other_holder', evicted: [] });
+    expect(await stub.admitGrant({ ...level2, fiscalCode: 'VRDLGU80A10H501X' }, grant(2, now + HOUR), now)).toEqual({ refusal: 'other_holder', evicted: [] });
     expect((await stub.liveGrants(now)).map((g) => g.clientId)).toEqual(['https://rp-1.example.it']);
   });
 
@@ -58,6 +59,30 @@ describe('Card: the grants of the identity (R-ACC-4)', () => {
     const over = await stub.admitGrant(level2, grant(999, now + 1000 * HOUR), now);
     expect(over.evicted).toEqual([grant(0, 0).grantId]);
     expect(await stub.liveGrants(now)).toHaveLength(GRANTS_PER_IDENTITY_MAX);
+  });
+
+  it(`R-ACC-4: one relying party holds at most ${GRANTS_PER_CLIENT_MAX} of them: its own soonest-ending grant goes, never another RP's`, async () => {
+    const stub = await activeCard();
+    const now = Date.now();
+    const other = { ...grant(500, now + HOUR), clientId: 'https://altro.example.it' };
+    expect((await stub.admitGrant(level2, other, now)).evicted).toEqual([]);
+    const same = (n: number, until: number) => ({ ...grant(n, until), clientId: 'https://stesso.example.it' });
+    for (let i = 0; i < GRANTS_PER_CLIENT_MAX; i++) expect((await stub.admitGrant(level2, same(i, now + (i + 10) * HOUR), now)).evicted).toEqual([]);
+    const over = await stub.admitGrant(level2, same(999, now + 1000 * HOUR), now);
+    expect(over.evicted).toEqual([grant(0, 0).grantId]);
+    const live = (await stub.liveGrants(now)).map((g) => g.grantId);
+    expect(live).toHaveLength(GRANTS_PER_CLIENT_MAX + 1);
+    expect(live).toContain(other.grantId);
+  });
+
+  it('R-ACC-4: the grant just admitted is never the one pushed out, even when it ends soonest', async () => {
+    const stub = await activeCard();
+    const now = Date.now();
+    const same = (n: number, until: number) => ({ ...grant(n, until), clientId: 'https://stesso.example.it' });
+    for (let i = 0; i < GRANTS_PER_CLIENT_MAX; i++) await stub.admitGrant(level2, same(i, now + (i + 10) * HOUR), now);
+    const short = await stub.admitGrant(level2, same(999, now + HOUR), now);
+    expect(short.evicted).toEqual([grant(0, 0).grantId]);
+    expect((await stub.liveGrants(now)).map((g) => g.grantId)).toContain(grant(999, 0).grantId);
   });
 
   it('C-37: a refresh pushes a listed grant on; an unlisted one stays unlisted', async () => {

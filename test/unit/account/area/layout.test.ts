@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { areaPage } from '../../../../functions/account/area/layout';
 import { html } from '../../../../functions/platform/html';
 
-const session = { id: 'A'.repeat(43), serial: 'CA12345AB', fiscalCode: 'RSSMRA85H15H501D', csrf: 'token-123', openedAt: 0 };
+const session = { id: 'A'.repeat(43), serial: 'CA12345AB', fiscalCode: 'RSSMRA85H15H501D', csrf: 'token-123', authTime: 0 };
 
 describe('the personal area shell (areaPage)', () => {
   it('has the guide’s menu, the current item marked, the breadcrumb and "Esci" posting the session’s token', async () => {
