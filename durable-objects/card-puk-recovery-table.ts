@@ -1,11 +1,14 @@
-import { PUK_LINK_TTL_MS, type PukRequest, type PukRequestAnswer, pukRequestState, releaseAtFor } from '../functions/core/puk-recovery';
+import { PUK_LINK_TTL_MS, type PukRequest, type PukRequestAnswer, noticeRetryAt, pukRequestState, releaseAtFor } from '../functions/core/puk-recovery';
+import { capDay } from '../functions/core/otp';
 import { fromBase64Url } from '../functions/platform/encoding';
 
 /**
  * R-PUK-2 inside the Card: the card's one PUK request (core/puk-recovery), its 48 hours, the link that
- * announces it (only the hash of its secret) and the one view it allows. `announced_at` is set once
- * the notice went out, so an alarm that failed to send tries again; `origin` is where the request was
- * made, the site the link leads back to (an alarm has no request to read it from).
+ * announces it (only the hash of its secret) and the one view it allows. `released_at` and
+ * `announced_at` are set only once the provider took the notice: until then the link opens nothing,
+ * and a failed send is tried again at `notice_retry_at` with a new link. `origin` is where the request
+ * was made, the site the link leads back to (an alarm has no request to read it from). The App's
+ * requests a day are counted in `puk_recovery_starts` (one row, the current Italian day).
  */
 export class CardPukRecoveryTable {
   constructor(private readonly sql: SqlStorage) {
@@ -18,8 +21,28 @@ export class CardPukRecoveryTable {
       announced_at INTEGER,
       link_hash TEXT,
       link_expires_at INTEGER,
-      viewed_at INTEGER
+      viewed_at INTEGER,
+      notice_retry_at INTEGER
     )`);
+    // A table created before the notice's retries had no such column.
+    const columns = sql.exec('PRAGMA table_info(puk_recovery)').toArray();
+    if (!columns.some((c) => c.name === 'notice_retry_at')) sql.exec('ALTER TABLE puk_recovery ADD COLUMN notice_retry_at INTEGER');
+    sql.exec('CREATE TABLE IF NOT EXISTS puk_recovery_starts (day TEXT PRIMARY KEY, count INTEGER NOT NULL)');
+  }
+
+  /** One more App request today unless `cap` is reached (counted and enforced in one statement): true when counted. */
+  countStart(cap: number, now: number): boolean {
+    const day = capDay(now);
+    this.sql.exec('DELETE FROM puk_recovery_starts WHERE day <> ?', day);
+    return (
+      this.sql
+        .exec(
+          'INSERT INTO puk_recovery_starts (day, count) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET count = count + 1 WHERE count < ? RETURNING count',
+          day,
+          cap,
+        )
+        .toArray().length === 1
+    );
   }
 
   private row() {
@@ -47,8 +70,8 @@ export class CardPukRecoveryTable {
     if (state === 'released') return { outcome: 'released' };
     const releaseAt = releaseAtFor(now);
     this.sql.exec(
-      `INSERT OR REPLACE INTO puk_recovery (id, requested_at, release_at, origin, released_at, announced_at, link_hash, link_expires_at, viewed_at)
-       VALUES (1, ?, ?, ?, NULL, NULL, NULL, NULL, NULL)`,
+      `INSERT OR REPLACE INTO puk_recovery (id, requested_at, release_at, origin, released_at, announced_at, link_hash, link_expires_at, viewed_at, notice_retry_at)
+       VALUES (1, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL)`,
       now,
       releaseAt,
       origin,
@@ -56,33 +79,52 @@ export class CardPukRecoveryTable {
     return { outcome: 'requested', releaseAt };
   }
 
-  /** When the alarm is wanted for this table: the release of a request not yet announced. */
+  /** When the alarm is wanted for this table: the release of a request not yet announced, or the next try of its notice. */
   wakeAt(): number | null {
-    const r = this.sql.exec('SELECT release_at FROM puk_recovery WHERE id = 1 AND announced_at IS NULL AND viewed_at IS NULL').toArray()[0];
-    return r ? Number(r.release_at) : null;
+    const r = this.sql
+      .exec('SELECT COALESCE(notice_retry_at, release_at) AS at FROM puk_recovery WHERE id = 1 AND announced_at IS NULL AND viewed_at IS NULL')
+      .toArray()[0];
+    return r ? Number(r.at) : null;
   }
 
   /**
-   * At or after its release time, the request is released with a new link (whose hash this keeps):
-   * the origin to build the link on, or null when nothing is due. A retry after a failed notice
-   * draws a new link, and the earlier one stops working.
+   * At or after its release time, a new link for the request (whose hash this keeps): the origin to
+   * build it on and the release time, or null when nothing is due. The link opens nothing until
+   * `announced`; a try after a failed notice draws a new link, and the earlier one never opens.
    */
-  release(linkHash: string, now: number): { origin: string } | null {
+  release(linkHash: string, now: number): { origin: string; releaseAt: number } | null {
     const r = this.sql
       .exec(
-        `UPDATE puk_recovery SET released_at = COALESCE(released_at, ?), link_hash = ?, link_expires_at = ?
-         WHERE id = 1 AND release_at <= ? AND announced_at IS NULL AND viewed_at IS NULL RETURNING origin`,
-        now,
+        `UPDATE puk_recovery SET link_hash = ?, link_expires_at = ?
+         WHERE id = 1 AND release_at <= ? AND announced_at IS NULL AND viewed_at IS NULL RETURNING origin, release_at`,
         linkHash,
         now + PUK_LINK_TTL_MS,
         now,
       )
       .toArray()[0];
-    return r ? { origin: String(r.origin) } : null;
+    return r ? { origin: String(r.origin), releaseAt: Number(r.release_at) } : null;
   }
 
-  announced(now: number): void {
-    this.sql.exec('UPDATE puk_recovery SET announced_at = ? WHERE id = 1', now);
+  /** The provider took the notice with the link of `linkHash`: released from now. True when this call marked it. */
+  announced(linkHash: string, now: number): boolean {
+    return (
+      this.sql
+        .exec(
+          `UPDATE puk_recovery SET released_at = ?, announced_at = ?, notice_retry_at = NULL
+           WHERE id = 1 AND link_hash = ? AND announced_at IS NULL RETURNING id`,
+          now,
+          now,
+          linkHash,
+        )
+        .toArray().length === 1
+    );
+  }
+
+  /** The notice failed at `now`: tried again later (core/puk-recovery noticeRetryAt), or, a week past the release, dropped. */
+  noticeFailed(releaseAt: number, now: number): void {
+    const retryAt = noticeRetryAt(releaseAt, now);
+    if (retryAt === null) this.drop();
+    else this.sql.exec('UPDATE puk_recovery SET notice_retry_at = ?, link_hash = NULL WHERE id = 1 AND announced_at IS NULL', retryAt);
   }
 
   /** A request the card can no longer honour (blocked meanwhile): forgotten, nothing is released. */

@@ -3,6 +3,7 @@ import type { Env } from '../functions/env';
 import type { AttemptDecision } from '../functions/core/password-throttle';
 import { type FailureRecord, PasswordThrottleTable } from './password-throttle-table';
 import { ExpiringKeysTable } from './expiring-keys-table';
+import { type UnknownDailyCounter, UnknownDailyCountsTable } from './unknown-daily-counts-table';
 import type { RevocationReason, RevokedCertificate } from '../functions/core/card-auth';
 import type { RevocationList, StoredCrl } from '../functions/platform/directory';
 
@@ -15,6 +16,7 @@ export class DirectoryShard extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly unknownUsernames: PasswordThrottleTable;
   private readonly expiring: ExpiringKeysTable;
+  private unknownDaily?: UnknownDailyCountsTable;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -82,6 +84,20 @@ export class DirectoryShard extends DurableObject<Env> {
   unknownUsernameFailure(key: string, now = Date.now()): FailureRecord {
     this.unknownUsernames.prune(now);
     return this.unknownUsernames.recordFailure(key, now);
+  }
+
+  /** A decoy recovery's daily counts for a name nobody holds, beside its R-LOG-8 counter (unknown-daily-counts-table.ts). */
+  private get unknownDailyCounts(): UnknownDailyCountsTable {
+    this.unknownDaily ??= new UnknownDailyCountsTable(this.sql);
+    return this.unknownDaily;
+  }
+
+  unknownDailyCount(key: string, counter: UnknownDailyCounter, cap: number, now = Date.now()): boolean {
+    return this.unknownDailyCounts.count(key, counter, cap, now);
+  }
+
+  unknownDailyGiveBack(key: string, counter: UnknownDailyCounter, countedAt: number): void {
+    this.unknownDailyCounts.giveBack(key, counter, countedAt);
   }
 
   /**

@@ -256,15 +256,21 @@ export function toCsv(rows: readonly (readonly string[])[]): string {
 
 export const CSV_HEADER = ['Data e ora (Italia)', 'Data e ora (UTC)', 'Servizio', 'Livello', 'Metodo', 'Esito'] as const;
 
+/** Excel, where most Italians open a CSV, reads it as UTF-8 only after this mark (without it "è" shows as "Ã¨"). */
+export const CSV_BOM = '\uFEFF';
+
 /** The export of "Elenco accessi": the lines of the page, plus the instant in UTC for whoever needs it exact. */
 export function accessLogCsv(events: readonly StoredEvent[]): string {
-  return toCsv([
-    CSV_HEADER,
-    ...events.map((e) => {
-      const line = eventLine(e);
-      return [line.when, new Date(e.at).toISOString(), line.service, line.level, line.method, line.outcome];
-    }),
-  ]);
+  return (
+    CSV_BOM +
+    toCsv([
+      CSV_HEADER,
+      ...events.map((e) => {
+        const line = eventLine(e);
+        return [line.when, new Date(e.at).toISOString(), line.service, line.level, line.method, line.outcome];
+      }),
+    ])
+  );
 }
 
 /** The export's file name: the day of the export in Italy. */

@@ -9,6 +9,24 @@ export const PUK_RELEASE_DELAY_MS = 48 * 3600_000;
 /** How long the link of a released PUK stays good: a week to read a message, then a new request. */
 export const PUK_LINK_TTL_MS = 7 * 24 * 3600_000;
 
+/**
+ * A release whose notice the provider refused is tried again this much later (a new link each time),
+ * for as long as a link would have stayed good; then the request is dropped and may be made anew.
+ */
+export const PUK_NOTICE_RETRY_MS = 10 * 60_000;
+
+/** The next try of a failed release notice at `now`, or null once the request is a link's lifetime past its release. */
+export function noticeRetryAt(releaseAt: number, now: number): number | null {
+  return now < releaseAt + PUK_LINK_TTL_MS ? now + PUK_NOTICE_RETRY_MS : null;
+}
+
+/**
+ * The App's PUK requests a day per identity (the web's form has a captcha instead): each sends an SMS
+ * and spends the holder's daily sends (R-OTP-3), so a script that knows a codice fiscale and a serial
+ * is stopped after these. Counted alike for a decoy (core/recovery-flows DecoyCaps).
+ */
+export const PUK_APP_DAILY_STARTS = 3;
+
 /** A card's request as its table keeps it; the link's secret only as a hash. */
 export interface PukRequest {
   requestedAt: number;
@@ -19,8 +37,9 @@ export interface PukRequest {
 }
 
 /**
- * `waiting`: asked, the 48 hours not over; `released`: the link is out and still good; `none`: no
- * request, or the last one is over (viewed, or its link expired) — a new one may start.
+ * `waiting`: asked, the 48 hours not over (or over, the notice with the link not yet gone out);
+ * `released`: the link was sent and is still good; `none`: no request, or the last one is over
+ * (viewed, or its link expired) — a new one may start.
  */
 export type PukRequestState = 'none' | 'waiting' | 'released';
 

@@ -10,7 +10,18 @@ import type { OtpSubject } from './otp-send';
  */
 export interface RecoveryData {
   serial: string | null;
+  /** A decoy's daily caps (null in a real flow, whose caps are its card's): see DecoyCaps. */
+  decoyCaps: DecoyCaps | null;
 }
+
+/**
+ * Where a decoy counts what a real flow counts on its card (R-OTP-2's daily checks, the App's PUK
+ * requests), so that being capped says nothing about who exists: the card the name resolves to when
+ * there is one (a card that may not recover, a serial that is not the codice fiscale's card), else
+ * the unknown-name counters under the name's throttle key (`unknown-login:<keyed hash>`). Keyed by
+ * the identity, never by the pair: whether a serial is a codice fiscale's cannot show in a cap either.
+ */
+export type DecoyCaps = { serial: string } | { key: string };
 
 /** Ten minutes, as the other citizen flows: long enough to read an SMS and an email, short for a phone left behind. */
 const RECOVERY_IDLE_MS = 10 * 60_000;

@@ -1,5 +1,6 @@
 import type { Env } from '../env';
 import { isProduction } from '../env';
+import { CONTENT_SECURITY_POLICY, type SafeHtml, html } from './html';
 
 /** R-ACT-1's captcha: Cloudflare Turnstile in production; off only by explicit development config. */
 export async function captchaPasses(env: Env, token: string | undefined, ip: string | null): Promise<boolean> {
@@ -32,3 +33,25 @@ export const CAPTCHA_FIELD = 'cf-turnstile-response';
 
 /** The widget's script and frame come from Cloudflare: the one page that shows it widens the CSP for them. */
 export const CAPTCHA_ORIGIN = 'https://challenges.cloudflare.com';
+
+/** What a form says when the captcha did not pass. */
+export const CAPTCHA_FAILED = 'Verifica "Non sono un robot" non superata: riprova.';
+
+/** The Turnstile widget inside a form, or nothing when the captcha is off. */
+export function captchaWidget(siteKey: string | null): SafeHtml {
+  if (!siteKey) return html``;
+  return html`<div class="form-group mb-3"><p class="form-label">Risolvi il captcha</p><div class="cf-turnstile" data-sitekey="${siteKey}" data-language="it"></div></div>
+<script src="${CAPTCHA_ORIGIN}/turnstile/v0/api.js" async defer></script>`;
+}
+
+/** Only a page that shows the widget lets its script and frame in: the headers of such a page. */
+export function captchaHeaders(siteKey: string | null): Record<string, string> {
+  if (!siteKey) return {};
+  return {
+    'Content-Security-Policy': `${CONTENT_SECURITY_POLICY.replace("script-src 'self'", `script-src 'self' ${CAPTCHA_ORIGIN}`)}; frame-src ${CAPTCHA_ORIGIN}`,
+  };
+}
+
+/** A first form's captcha, as the activation's first form checks it (R-ACT-1): the token posted, the caller's IP. */
+export const formCaptchaPasses = (env: Env, request: Request, form: Map<string, string>): Promise<boolean> =>
+  captchaPasses(env, form.get(CAPTCHA_FIELD), request.headers.get('CF-Connecting-IP'));

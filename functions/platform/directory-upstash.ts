@@ -13,6 +13,8 @@ import {
   isLocked,
 } from '../core/password-throttle';
 import type { FailureRecord } from '../../durable-objects/password-throttle-table';
+import type { UnknownDailyCounter } from '../../durable-objects/unknown-daily-counts-table';
+import { capDay } from '../core/otp';
 import { type Directory, type RevocationList, type StoredCrl, directoryMisconfigured, resolveUsernameThrough } from './directory';
 
 /** Where the Upstash database answers (UPSTASH_REDIS_REST_URL) and its token (UPSTASH_REDIS_REST_TOKEN). */
@@ -70,6 +72,25 @@ local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return {0, current} end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return {1, ARGV[2]}`);
+
+/**
+ * A decoy recovery's daily count (Directory.unknownDailyCount): one more under KEYS[1] unless it holds
+ * ARGV[1] already; the key names its day, and lives ARGV[2] ms (past the day's end) after its last count.
+ */
+const DAILY_COUNT = new LuaScript(`
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[1]) then return 0 end
+redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`);
+
+/** One given back under KEYS[1] (the day's key), never below zero. */
+const DAILY_GIVE_BACK = new LuaScript(`
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
+return 0`);
+
+/** A day's count outlives any Italian day it can name. */
+const DAILY_COUNT_TTL_MS = 26 * 3600_000;
 
 /**
  * R-CARD-3, R-CARD-7, R-PUK-3: one more line, lines past their notAfter dropped, and the version moved
@@ -151,7 +172,8 @@ function throttleStateOf(raw: string | null): ThrottleState {
  * The directory on Upstash Redis (issue 15): the same keys as the shards (docs/state.md) — `cf:<CF>`,
  * `serial:<S>`, `phone:<E164>`, `email:<address>`, `client:<client_id>`, `nonce:[…]`, `jti:[…]`,
  * `unknown-login:<keyed hash>` (JSON counter, expiring FORGET_AFTER_MS + LOCK_MS after its last
- * failure) — plus the revocation list as `crl:lines` (hash serial → `{"revokedAt","reason"}`),
+ * failure) and `unknown-login:<keyed hash>:<counter>:<day>` (a decoy recovery's daily count) — plus
+ * the revocation list as `crl:lines` (hash serial → `{"revokedAt","reason"}`),
  * `crl:expiry` (sorted set serial by notAfter) and `crl:state` (hash: version, crl_version, built_at, der).
  *
  * Atomic where the interface promises it: uniqueness by `SET NX` (serial, client) and `SET NX GET`
@@ -293,6 +315,19 @@ export class UpstashDirectory implements Directory {
       raw = current || null;
     }
     return { recorded: false, retryAt: now };
+  }
+
+  /** `<unknown-login key>:<counter>:<Italian day>`: a new day starts from nothing, as a Card's caps do. */
+  private dailyKey(key: string, counter: UnknownDailyCounter, at: number) {
+    return `${key}:${counter}:${capDay(at)}`;
+  }
+
+  async unknownDailyCount(key: string, counter: UnknownDailyCounter, cap: number, now: number): Promise<boolean> {
+    return (await this.run<number>(DAILY_COUNT, [this.dailyKey(key, counter, now)], [cap, DAILY_COUNT_TTL_MS])) === 1;
+  }
+
+  async unknownDailyGiveBack(key: string, counter: UnknownDailyCounter, countedAt: number): Promise<void> {
+    await this.run<number>(DAILY_GIVE_BACK, [this.dailyKey(key, counter, countedAt)], []);
   }
 
   async revokeCertificate(entry: RevokedCertificate, now: number) {

@@ -5,6 +5,7 @@ import type { RegisteredClient } from '../core/oidc-client';
 import type { AttemptDecision } from '../core/password-throttle';
 import type { FailureRecord } from '../../durable-objects/password-throttle-table';
 import type { RevokedCertificate } from '../core/card-auth';
+import type { UnknownDailyCounter } from '../../durable-objects/unknown-daily-counts-table';
 import { UpstashDirectory, upstashConfigOf } from './directory-upstash';
 
 /** The card CA's revocation list (docs/level3.md): its lines, the version they are at, and the last CRL signed. */
@@ -33,7 +34,8 @@ export interface StoredCrl {
  * Keys (docs/state.md): `cf:<CF>` → current serial · `serial:<S>` → CF · `phone:<E164>` → CF ·
  * `email:<address>` → CF · `client:<client_id>` → registered RP (JSON) · with a lifetime:
  * `nonce:["<client_id>","<nonce>"]`, `jti:["<client_id>","<jti>"]` (single use until they expire) · R-LOG-8
- * failure counters `unknown-login:<keyed hash>` for usernames that name nobody (platform/username-throttle) ·
+ * failure counters `unknown-login:<keyed hash>` for usernames that name nobody (platform/username-throttle),
+ * and beside them the daily counts of a decoy recovery for that name (`otp-check`, `puk-start`) ·
  * the card CA's revocation list and its last signed CRL, in the shard of `crl` (its own tables, one place).
  */
 export interface Directory {
@@ -63,6 +65,13 @@ export interface Directory {
   unknownUsernameGate(key: string, now: number): Promise<AttemptDecision>;
   /** R-LOG-8: one more failure under `key`; expired counters of other keys may be dropped meanwhile. */
   unknownUsernameFailure(key: string, now: number): Promise<FailureRecord>;
+  /**
+   * R-OTP-2, R-PUK-2 for a name nobody holds (a decoy recovery): one more today under the throttle's
+   * `key`, unless `cap` is reached — true when counted. The same caps a Card keeps for an identity.
+   */
+  unknownDailyCount(key: string, counter: UnknownDailyCounter, cap: number, now: number): Promise<boolean>;
+  /** Gives back one counted on `countedAt`'s day (a check that compared nothing); never below zero. */
+  unknownDailyGiveBack(key: string, counter: UnknownDailyCounter, countedAt: number): Promise<void>;
   /**
    * R-CARD-3, R-CARD-7, R-PUK-3: puts a card's certificate on the revocation list; a card already on
    * it keeps its first line (the earliest revocation). Lines past their certificate's notAfter go.
@@ -200,6 +209,14 @@ export class DurableObjectDirectory implements Directory {
 
   async unknownUsernameFailure(key: string, now: number) {
     return this.shard(key).unknownUsernameFailure(key, now);
+  }
+
+  async unknownDailyCount(key: string, counter: UnknownDailyCounter, cap: number, now: number) {
+    return this.shard(key).unknownDailyCount(key, counter, cap, now);
+  }
+
+  async unknownDailyGiveBack(key: string, counter: UnknownDailyCounter, countedAt: number) {
+    await this.shard(key).unknownDailyGiveBack(key, counter, countedAt);
   }
 
   /** Revocations are rare and the CRL lists them all: one shard holds the whole list. */

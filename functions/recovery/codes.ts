@@ -1,12 +1,14 @@
 import type { Env } from '../env';
-import { OTP_CHECK_CAP_MESSAGE } from '../core/otp';
-import { type OtpSubject, otpChannel, otpHashInput, otpMessage, otpPurpose, otpRefusalMessage } from '../core/otp-send';
+import { OTP_CHECK_CAP_MESSAGE, OTP_DAILY_CHECK_CAP } from '../core/otp';
+import { type OtpSubject, otpChannel, otpHashInput, otpMessage, otpPurpose, otpRefusalMessage, otpRetryAfter } from '../core/otp-send';
+import type { DecoyCaps } from '../core/recovery-flows';
 import type { FlowMove } from '../core/flows';
 import { keyedHash, randomId } from '../platform/crypto';
 import { type OtpCheckResult, checkOtp, issueShownOtp } from '../platform/otp';
 import { notifierFor } from '../platform/notifier';
 import { type FlowStub, cardObject } from '../platform/objects';
 import { requireSecrets } from '../platform/secrets';
+import { unknownNameCounts } from '../platform/username-throttle';
 
 /**
  * The recoveries' codes (R-OTP-1, R-OTP-2, R-OTP-3) through platform/otp, with what a recovery needs
@@ -19,7 +21,7 @@ import { requireSecrets } from '../platform/secrets';
 export interface RecoveryCodeFlow {
   id: string;
   stub: FlowStub;
-  data: { serial: string | null };
+  data: { serial: string | null; decoyCaps?: DecoyCaps | null };
 }
 
 export type CodeIssue = { issued: true } | { issued: false; waitSeconds: number } | { issued: false; gone: true };
@@ -53,15 +55,32 @@ export async function issueCode(env: Env, ctx: ExecutionContext, flow: RecoveryC
 
 /**
  * R-OTP-1, R-OTP-2: the typed code against the flow's. A real flow counts the identity's daily
- * checks on its card (platform/otp checkOtp); a decoy compares against its unmatchable hash after a
- * read of its own flow in place of the card's count, so both make two calls.
+ * checks on its card (platform/otp checkOtp); a decoy counts its check where a real flow for what
+ * was typed would (core/recovery-flows DecoyCaps) on the same cap, before comparing against its
+ * unmatchable hash, and gives it back as checkOtp does when the flow was not open: the same two
+ * calls, and capped after the same number of checks.
  */
 export async function checkCode(env: Env, flow: RecoveryCodeFlow, subject: OtpSubject, code: string, then?: FlowMove): Promise<OtpCheckResult> {
   if (flow.data.serial !== null) return checkOtp(env, { id: flow.id, stub: flow.stub, serial: flow.data.serial }, subject, code, then);
   const purpose = otpPurpose(subject);
   const hash = await keyedHash(requireSecrets(env).dataKey, 'otp', otpHashInput(purpose, flow.id, code));
-  await flow.stub.read();
-  return flow.stub.checkOtp(purpose, hash);
+  const caps = decoyCheckCaps(env, flow.data.decoyCaps ?? null);
+  const countedAt = Date.now();
+  if (caps && !(await caps.count(countedAt))) return { outcome: 'capped', retryAfter: otpRetryAfter({ reason: 'cap' }, Date.now()) };
+  const check = await flow.stub.checkOtp(purpose, hash);
+  if (check.outcome === 'gone' && caps) await caps.giveBack(countedAt);
+  return check;
+}
+
+/** R-OTP-2's daily check count of a decoy: on the card its name resolves to, or on the unknown name's counter. */
+function decoyCheckCaps(env: Env, caps: DecoyCaps | null): { count(now: number): Promise<boolean>; giveBack(countedAt: number): Promise<void> } | null {
+  if (!caps) return null;
+  if ('serial' in caps) {
+    const card = cardObject(env, caps.serial);
+    return { count: async (now) => (await card.countOtpCheck(now)).allowed, giveBack: (countedAt) => card.uncountOtpCheck(countedAt) };
+  }
+  const counts = unknownNameCounts(env, caps.key);
+  return { count: (now) => counts.count('otp-check', OTP_DAILY_CHECK_CAP, now), giveBack: (countedAt) => counts.giveBack('otp-check', countedAt) };
 }
 
 /** The phone on record, once the day's cap allows one more send (R-OTP-3): where an SMS code goes. */

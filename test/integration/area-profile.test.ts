@@ -213,6 +213,18 @@ describe('personal area: the email (issue 13 §2)', () => {
     expect(notice!.text).toContain(`ora è ${address}`);
   });
 
+  it('adding an email is told by SMS to the phone on record too, not only to the address just added (a hijacked session must not be the only one to hear)', async () => {
+    const h = await holder();
+    const { browser } = await inArea(h);
+    const address = `aggiunta.${h.serial.toLowerCase()}@example.it`;
+    const codePage = await browser.submit(await browser.open('/area-personale/email'), 'Invia codice', { 'Nuovo indirizzo email': address });
+    await browser.submit(codePage, 'Conferma', { 'Codice di verifica OTP': await latestCode(address) });
+    const [sms] = await outbox(h.citizen.phone);
+    expect(sms!.channel).toBe('sms');
+    expect(sms!.text).toContain(`ora è ${address}`);
+    expect(sms!.code).toBeNull();
+  });
+
   it('changes it: the old username goes, the old and the new address are both told', async () => {
     const h = await holder();
     const { browser } = await inArea(h);
@@ -227,19 +239,28 @@ describe('personal area: the email (issue 13 §2)', () => {
     expect(await directoryFor(testEnv).resolveUsername(second)).toBe(h.serial);
     expect((await outbox(first))[0]!.text).toContain(`ora è ${second}`);
     expect((await outbox(second))[0]!.text).toContain(`ora è ${second}`);
+    expect((await outbox(h.citizen.phone))[0]!.text).toContain(`ora è ${second}`);
   });
 
-  it('refuses an address that is another identity’s username, without saying whose; and an invalid one', async () => {
+  it('an address that is another identity’s username gets its code like any other — the form says nothing — and is refused only at the code, without saying whose; an invalid one at once', async () => {
     const owner = await holder();
     const taken = `presa.${owner.serial.toLowerCase()}@example.it`;
     expect(await directoryFor(testEnv).claimEmail(taken, owner.citizen.fiscalCode)).toBe(true);
     const h = await holder();
     const { browser } = await inArea(h);
-    const refused = await browser.submit(await browser.open('/area-personale/email'), 'Invia codice', { 'Nuovo indirizzo email': taken });
+    const free = `libera.${h.serial.toLowerCase()}@example.it`;
+    const asked = await browser.submit(await browser.open('/area-personale/email'), 'Invia codice', { 'Nuovo indirizzo email': free });
+    const codePage = await browser.submit(await browser.open('/area-personale/email'), 'Invia codice', { 'Nuovo indirizzo email': taken });
+    // The same answer as for a free address: whose username an address is cannot be asked here.
+    expect([codePage.postStatus, codePage.status, codePage.heading]).toEqual([asked.postStatus, asked.status, asked.heading]);
+    expect(codePage.text.replace(taken, '<address>')).toBe(asked.text.replace(free, '<address>'));
+    // Only the mailbox's owner has the code, and only then is the address refused.
+    const refused = await browser.submit(codePage, 'Conferma', { 'Codice di verifica OTP': await latestCode(taken) });
     expect(refused.status).toBe(409);
     expect(refused.alert).toBe('Questo indirizzo email non può essere usato: scegline un altro.');
     expect(refused.text).not.toContain(owner.citizen.familyName);
-    expect(await outbox(taken)).toEqual([]);
+    expect(await directoryFor(testEnv).resolveUsername(taken)).toBe(owner.serial);
+    expect((await cardView(h.serial)).credentials?.verifiedEmail).toBeNull();
     const invalid = await browser.submit(await browser.open('/area-personale/email'), 'Invia codice', { 'Nuovo indirizzo email': 'non-un-indirizzo' });
     expect(invalid.status).toBe(400);
     expect(invalid.alert).toContain('Inserisci un indirizzo email valido.');

@@ -21,6 +21,7 @@ const ROLES: Record<string, string> = {
   'DIRECTORY.unknownUsernameGate': 'gate',
   'CARD.countOtpCheck': 'check count',
   'FLOW.read': 'check count',
+  'DIRECTORY.unknownDailyCount': 'check count',
   'FLOW.checkOtpThenAdvance': 'check',
   'FLOW.checkOtp': 'check',
 };

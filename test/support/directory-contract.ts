@@ -163,6 +163,19 @@ export function directoryContract(adapter: string, fresh: () => Directory): void
       expect(await d.unknownUsernameGate(key, NOW)).toEqual({ allowed: false, retryAt: NOW + 2000 });
     });
 
+    it("R-OTP-2: a decoy recovery's daily count holds its cap under many calls at once, per key and counter, gives back, and starts again the next day", async () => {
+      const d = fresh();
+      const key = `unknown-login:${crypto.randomUUID()}`;
+      const counted = await Promise.all(Array.from({ length: 30 }, () => d.unknownDailyCount(key, 'otp-check', 20, NOW)));
+      expect(counted.filter(Boolean)).toHaveLength(20);
+      expect(await d.unknownDailyCount(key, 'puk-start', 3, NOW)).toBe(true);
+      expect(await d.unknownDailyCount(`unknown-login:${crypto.randomUUID()}`, 'otp-check', 20, NOW)).toBe(true);
+      await d.unknownDailyGiveBack(key, 'otp-check', NOW);
+      expect(await d.unknownDailyCount(key, 'otp-check', 20, NOW)).toBe(true);
+      expect(await d.unknownDailyCount(key, 'otp-check', 20, NOW)).toBe(false);
+      expect(await d.unknownDailyCount(key, 'otp-check', 20, NOW + 24 * 3600_000)).toBe(true);
+    });
+
     it('R-CARD-3: the revocation list starts empty; each new card moves the version; the same card again keeps its first line', async () => {
       const d = fresh();
       expect(await d.revocationList(NOW)).toEqual({ version: 0, entries: [], crl: null });

@@ -3,12 +3,10 @@ import type { Env } from '../../env';
 import { HttpError, conflict } from '../../core/errors';
 import { EMAIL_CHANGE_FLOW, EMAIL_MESSAGES, emailRefusal } from '../../core/area-email';
 import { EMAIL_MAX, maskPhone, normalizeEmail } from '../../core/contacts';
-import { noticeText } from '../../core/notices';
 import { directoryFor } from '../../platform/directory';
 import { readFlow } from '../../platform/flows';
 import { redirect } from '../../platform/http';
 import { notifyHolder } from '../../platform/notices';
-import { notifierFor } from '../../platform/notifier';
 import { cardObject } from '../../platform/objects';
 import { checkCitizenOtp, openCitizenFlow } from '../../app/citizen-flow';
 import { endFlow } from '../../platform/flows';
@@ -18,9 +16,12 @@ import { emailCodePage, emailPage } from './views/email';
 
 /**
  * The credentials' email, added or changed from the personal area: a code to the new address
- * (platform/otp, within the identity's daily caps), then the `email:` username moves to it — an
- * address that is another identity's username is refused, without saying whose — and the holder is
- * told (`email_changed`) at the new address and at the old one, if any.
+ * (platform/otp, within the identity's daily caps), then the `email:` username moves to it. An
+ * address that is another identity's username is refused only at the code, which only its mailbox's
+ * owner has, and without saying whose: the form answers every address alike, so it cannot be asked
+ * whose username an address is. The holder is told (`email_changed`) at the new address, by SMS at
+ * the phone on record and at the old address, if any: a hijacked session that adds its own address
+ * must not be the only one to hear of it.
  */
 
 const currentEmail = (card: AreaCard) => card.credentials?.verifiedEmail ?? null;
@@ -28,12 +29,6 @@ const currentEmail = (card: AreaCard) => card.credentials?.verifiedEmail ?? null
 async function ownFlow(env: Env, session: AreaSession, flowId: unknown) {
   const flow = await readFlow(env, EMAIL_CHANGE_FLOW, String(flowId ?? ''));
   return flow && flow.data.serial === session.serial && flow.data.fiscalCode === session.fiscalCode ? flow : null;
-}
-
-/** An address some other identity uses as its username (the directory names its card). */
-async function takenByAnother(env: Env, session: AreaSession, email: string): Promise<boolean> {
-  const serial = await directoryFor(env).resolveUsername(email);
-  return serial !== null && serial !== session.serial;
 }
 
 /** GET /area-personale/email */
@@ -52,7 +47,6 @@ export async function startEmail(request: IRequest, env: Env): Promise<Response>
   const email = normalizeEmail(typed);
   const refusal = emailRefusal(email, current);
   if (refusal || !email) return emailPage(session, { current, value: typed, errors: [EMAIL_MESSAGES[refusal ?? 'invalid']] }, 400);
-  if (await takenByAnother(env, session, email)) return emailPage(session, { current, value: typed, errors: [EMAIL_MESSAGES.taken] }, 409);
   try {
     const data = { serial: session.serial, fiscalCode: session.fiscalCode, maskedPhone: maskPhone(card.phone), email };
     return redirect(`${AREA_PATHS.email}/${await openCitizenFlow(env, EMAIL_CHANGE_FLOW, data, email)}`);
@@ -104,8 +98,6 @@ export async function confirmEmail(request: IRequest, env: Env): Promise<Respons
     if (err.status === 410 || err.status === 409) return emailPage(session, { current, errors: [err.message] }, err.status);
     return emailCodePage(session, { flowId: flow.id, email, current, errors: [err.message] }, err.status);
   }
-  const notice = { kind: 'email_changed', email } as const;
-  await notifyHolder(env, session.serial, notice);
-  if (previous && previous !== email) await notifierFor(env).send({ to: previous, channel: 'email', text: noticeText(notice), code: null });
+  await notifyHolder(env, session.serial, { kind: 'email_changed', email }, { phone: true, email: previous });
   return redirect(`${AREA_PATHS.profile}?esito=email`);
 }

@@ -9,7 +9,7 @@ import { issuerOf } from '../../oidc/issuer';
 import { flowGone, requireFlow } from '../../platform/flows';
 import { json, readJsonObject } from '../../platform/http';
 import { unavailable } from '../../recovery/flow';
-import { finishPukRequest, startPukRecovery } from '../../recovery/puk';
+import { PUK_START_CAP_MESSAGE, finishPukRequest, startPukRecovery } from '../../recovery/puk';
 
 /**
  * "Recupera PUK" in the App (R-PUK-2), the web's request as JSON (recovery/puk.ts): the same decoy for
@@ -29,9 +29,11 @@ export async function startAppPukRecovery(request: IRequest, env: Env, ctx: Exec
       parsed.errors.join(' '),
       parsed.fields.map((field) => ({ field, message: 'non valido' })),
     );
-  const flow = await startPukRecovery(env, ctx, parsed.value.fiscalCode, parsed.value.serial);
-  if (!flow) throw unavailable();
-  return json({ flowId: flow.id, message: PUK_CODE_SENT });
+  // The App has no captcha: a day's requests per identity are counted instead, a decoy's alike (recovery/puk).
+  const started = await startPukRecovery(env, ctx, parsed.value.fiscalCode, parsed.value.serial, { countStart: true });
+  if (!started) throw unavailable();
+  if ('capped' in started) throw tooManyRequests(PUK_START_CAP_MESSAGE, started.capped);
+  return json({ flowId: started.flow.id, message: PUK_CODE_SENT });
 }
 
 /** POST /app/puk/:flowId {otp} → {status: requested | waiting | released, releaseAt?, message}. */

@@ -12,6 +12,7 @@ import { notifyHolder } from '../../platform/notices';
 import { cardObject } from '../../platform/objects';
 import { hashPassword, verifyPassword } from '../../platform/password-hash';
 import { redirect } from '../../platform/http';
+import { CAPTCHA_FAILED, captchaSiteKey, formCaptchaPasses } from '../../platform/captcha';
 import { requireSecrets } from '../../platform/secrets';
 import { CODE_RESENT, checkCode, codeRefusal, emailOnRecord, issueCode, phoneOnRecord, resendRefusal } from '../codes';
 import { clearFlowCookie, cookieFlow, endPreviousFlow, flowCookie, flowPost, preFlowCsrf, preFlowPost, unavailable, withCookies } from '../flow';
@@ -44,7 +45,7 @@ export async function showPasswordRecovery(request: IRequest, env: Env): Promise
   if (flow) return stepPage(flow);
   const login = loginFlowParam(new URL(request.url).searchParams.get('login'));
   const { token, cookie } = preFlowCsrf(request);
-  const page = usernamePage({ csrf: token, login, username: '', errors: [] });
+  const page = usernamePage({ csrf: token, login, username: '', errors: [], captchaSiteKey: captchaSiteKey(env) });
   return cookie ? withCookies(page, cookie) : page;
 }
 
@@ -56,15 +57,17 @@ export async function postUsername(request: IRequest, env: Env, ctx: ExecutionCo
   const { form, csrf } = await preFlowPost(request);
   const login = loginFlowParam(form.get('login'));
   const username = (form.get('username') ?? '').trim();
+  const again = { csrf, login, captchaSiteKey: captchaSiteKey(env) };
   if (!username || username.length > USERNAME_MAX) {
-    return usernamePage({ csrf, login, username: keepInput(form.get('username'), USERNAME_MAX), errors: [USERNAME_MISSING], invalid: true, status: 400 });
+    return usernamePage({ ...again, username: keepInput(form.get('username'), USERNAME_MAX), errors: [USERNAME_MISSING], invalid: true, status: 400 });
   }
+  // Each start sends the holder an SMS and spends their day's sends: not for scripts (as the activation's first form).
+  if (!(await formCaptchaPasses(env, request, form))) return usernamePage({ ...again, username, errors: [CAPTCHA_FAILED], status: 400 });
   const target = await recoveryTarget(env, username);
   if (!target.allowed) {
     const retryAfter = Math.max(1, Math.ceil((target.retryAt - Date.now()) / 1000));
     return usernamePage({
-      csrf,
-      login,
+      ...again,
       username,
       errors: [throttleMessage(target.retryAt, Date.now())],
       status: 429,
@@ -72,7 +75,7 @@ export async function postUsername(request: IRequest, env: Env, ctx: ExecutionCo
     });
   }
   await endPreviousFlow(request, env, KIND);
-  const flow = await startFlow(env, KIND, 'sms', { serial: target.serial, email: target.email, loginFlowId: login });
+  const flow = await startFlow(env, KIND, 'sms', { serial: target.serial, email: target.email, decoyCaps: target.decoyCaps, loginFlowId: login });
   if (!flow) throw unavailable();
   await issueCode(env, ctx, flow, recoverySubject('sms'), phoneOnRecord(env, flow.data.serial));
   return withCookies(redirect(PASSWORD_PATH), flowCookie(request, KIND, flow.id));

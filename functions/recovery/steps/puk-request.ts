@@ -4,9 +4,11 @@ import { ACTIVATION_FIELD_MAX, keepInput, parseIdentity, parseOtp } from '../../
 import { PUK_RECOVERY_FLOW, PUK_SUBJECT } from '../../core/recovery-flows';
 import { issuerOf } from '../../oidc/issuer';
 import { redirect } from '../../platform/http';
+import { CAPTCHA_FAILED, captchaSiteKey, formCaptchaPasses } from '../../platform/captcha';
 import { CODE_RESENT, type CodeRefusal, codeRefusal, issueCode, phoneOnRecord, resendRefusal } from '../codes';
 import { clearFlowCookie, cookieFlow, endPreviousFlow, flowCookie, flowPost, preFlowCsrf, preFlowPost, unavailable, withCookies } from '../flow';
-import { type PukFlow, finishPukRequest, startPukRecovery } from '../puk';
+import { PUK_START_CAP_MESSAGE, type PukFlow, finishPukRequest, startPukRecovery } from '../puk';
+import { tooManyRequests } from '../../core/errors';
 import { PUK_PATH, pukCodePage, pukFormPage, pukGonePage, pukRefusedPage, pukRequestedPage } from '../views/puk';
 
 const KIND = PUK_RECOVERY_FLOW;
@@ -16,7 +18,7 @@ export async function showPukRecovery(request: IRequest, env: Env): Promise<Resp
   const flow = await cookieFlow(request, env, KIND);
   if (flow) return pukCodePage({ csrf: flow.csrf, errors: [] });
   const { token, cookie } = preFlowCsrf(request);
-  const page = pukFormPage({ csrf: token, fiscalCode: '', serial: '', errors: [] });
+  const page = pukFormPage({ csrf: token, fiscalCode: '', serial: '', errors: [], captchaSiteKey: captchaSiteKey(env) });
   return cookie ? withCookies(page, cookie) : page;
 }
 
@@ -24,20 +26,22 @@ export async function showPukRecovery(request: IRequest, env: Env): Promise<Resp
 export async function postPukPair(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const { form, csrf } = await preFlowPost(request);
   const parsed = parseIdentity(form.get('fiscalCode'), form.get('serial'));
-  if (!parsed.ok) {
-    return pukFormPage({
-      csrf,
-      fiscalCode: keepInput(form.get('fiscalCode'), ACTIVATION_FIELD_MAX.fiscalCode),
-      serial: keepInput(form.get('serial'), ACTIVATION_FIELD_MAX.serial),
-      errors: parsed.errors,
-      invalid: parsed.fields,
-      status: 400,
-    });
-  }
+  const again = {
+    csrf,
+    fiscalCode: keepInput(form.get('fiscalCode'), ACTIVATION_FIELD_MAX.fiscalCode),
+    serial: keepInput(form.get('serial'), ACTIVATION_FIELD_MAX.serial),
+    captchaSiteKey: captchaSiteKey(env),
+    status: 400,
+  };
+  if (!parsed.ok) return pukFormPage({ ...again, errors: parsed.errors, invalid: parsed.fields });
+  // Each start sends the holder an SMS and spends their day's sends: not for scripts (as the activation's first form).
+  if (!(await formCaptchaPasses(env, request, form))) return pukFormPage({ ...again, errors: [CAPTCHA_FAILED] });
   await endPreviousFlow(request, env, KIND);
-  const flow = await startPukRecovery(env, ctx, parsed.value.fiscalCode, parsed.value.serial);
-  if (!flow) throw unavailable();
-  return withCookies(redirect(PUK_PATH), flowCookie(request, KIND, flow.id));
+  const started = await startPukRecovery(env, ctx, parsed.value.fiscalCode, parsed.value.serial);
+  if (!started) throw unavailable();
+  // The web's form counts no requests (its captcha stands for that): never capped here.
+  if ('capped' in started) throw tooManyRequests(PUK_START_CAP_MESSAGE, started.capped);
+  return withCookies(redirect(PUK_PATH), flowCookie(request, KIND, started.flow.id));
 }
 
 /** POST /recupero-puk/codice — the code; once right, the request (or the one already running) and when the PUK can be seen. */

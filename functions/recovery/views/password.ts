@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from '../../platform/html';
+import { captchaHeaders, captchaWidget } from '../../platform/captcha';
 import { PASSWORD_CRITERIA } from '../../core/password-policy';
 import { USERNAME_MAX } from '../../core/login-username';
 import { NEW_PASSWORD_FIELD_MAX, type NewPasswordField } from '../../core/recovery-input';
@@ -17,6 +18,8 @@ export interface UsernameView {
   username: string;
   errors: string[];
   invalid?: boolean;
+  /** Turnstile's site key when the captcha is on (platform/captcha). */
+  captchaSiteKey: string | null;
   status?: number;
   headers?: Record<string, string>;
 }
@@ -27,13 +30,14 @@ export function usernamePage(v: UsernameView): Response {
     section: PASSWORD_SECTION,
     heading: HEADING,
     status: v.status,
-    headers: v.headers,
+    headers: { ...captchaHeaders(v.captchaSiteKey), ...v.headers },
     body: html`${errorAlert(v.errors)}
 <p class="lead">Puoi scegliere una nuova password con un codice che ti inviamo via SMS al cellulare associato alle tue credenziali (e, se lo hai verificato, anche via email).</p>
 <form method="post" action="${PASSWORD_PATH}" novalidate>
 ${csrfField(v.csrf)}
 ${v.login ? html`<input type="hidden" name="login" value="${v.login}">` : ''}
 ${textField({ id: 'username', label: 'Numero CIE o Codice fiscale o Email', value: v.username, maxlength: USERNAME_MAX, autocomplete: 'username', invalid: v.invalid })}
+${captchaWidget(v.captchaSiteKey)}
 <button type="submit" class="btn btn-primary">Continua</button>
 </form>
 <h2 class="h5 mt-5">Non hai più il cellulare associato alle credenziali?</h2>

@@ -1,4 +1,5 @@
 import { html } from '../../platform/html';
+import { captchaHeaders, captchaWidget } from '../../platform/captcha';
 import { maskPhone } from '../../core/contacts';
 import { releaseSentence, spacedPuk } from '../../core/puk-recovery';
 import type { IdentityField } from '../../core/activation-input';
@@ -14,6 +15,8 @@ export interface PukFormView {
   serial: string;
   errors: string[];
   invalid?: readonly IdentityField[];
+  /** Turnstile's site key when the captcha is on (platform/captcha). */
+  captchaSiteKey: string | null;
   status?: number;
 }
 
@@ -23,6 +26,7 @@ export function pukFormPage(v: PukFormView): Response {
     section: PUK_SECTION,
     heading: 'Recupera PUK',
     status: v.status,
+    headers: captchaHeaders(v.captchaSiteKey),
     body: html`${errorAlert(v.errors)}
 <p class="lead">Per recuperare il PUK servono la Carta d'Identità Elettronica e il numero di cellulare comunicato al Comune quando l'hai richiesta.</p>
 <p>Per ragioni di sicurezza potrai vedere il PUK solo <strong>48 ore dopo la richiesta</strong>: ti avviseremo con un SMS o un'email con il link per visualizzarlo.</p>
@@ -30,6 +34,7 @@ export function pukFormPage(v: PukFormView): Response {
 ${csrfField(v.csrf)}
 ${textField({ id: 'fiscalCode', label: 'Codice Fiscale', value: v.fiscalCode, maxlength: 16, invalid: invalid('fiscalCode') })}
 ${textField({ id: 'serial', label: 'Numero di serie', value: v.serial, maxlength: 9, hint: 'Si trova sul fronte della carta, in alto a destra (es. CA00000AA).', invalid: invalid('serial') })}
+${captchaWidget(v.captchaSiteKey)}
 <button type="submit" class="btn btn-primary">Continua</button>
 </form>
 <p class="mt-4">In alternativa puoi rivolgerti all'ufficio anagrafe di qualsiasi Comune con un documento d'identità valido: riceverai nuovi codici PIN e PUK.</p>`,

@@ -6,6 +6,7 @@ import loginLevelsSource from '../../../functions/core/login-levels.ts?raw';
 import {
   ACCESS_LOG_PAGE_SIZE,
   CARD_REASON_LABELS,
+  CSV_BOM,
   CSV_HEADER,
   GENERIC_EVENT,
   METHOD_LABELS,
@@ -194,10 +195,17 @@ describe('core/access-log-view: the CSV export (RFC 4180, formula escaping)', ()
 
   it('R-LOG-9: the export has a header and one record per line, a hostile service name escaped', () => {
     const csv = accessLogCsv([access({ rp: 'x', rpName: '=cmd|"/c calc"!A1', level: 2, method: 'app', outcome: 'granted' })]);
-    const [header, row, end] = csv.split('\r\n');
+    const [header, row, end] = csv.slice(CSV_BOM.length).split('\r\n');
     expect(header).toBe(CSV_HEADER.join(','));
     expect(row).toBe(`"14/07/2026, 14:05",2026-07-14T12:05:09.000Z,"'=cmd|""/c calc""!A1",Livello 2,App CieID,Accesso consentito`);
     expect(end).toBe('');
+  });
+
+  it('R-LOG-9: the export starts with the UTF-8 byte order mark, so Excel shows "è" and not "Ã¨"', () => {
+    const csv = accessLogCsv([]);
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect([...new TextEncoder().encode(csv).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.slice(1)).toBe(`${CSV_HEADER.join(',')}\r\n`);
   });
 
   it('the file is named by the day in Italy', () => {

@@ -1,7 +1,8 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { Card } from '../../../durable-objects/card';
-import { PUK_RELEASE_DELAY_MS } from '../../../functions/core/puk-recovery';
+import { PUK_LINK_TTL_MS, PUK_NOTICE_RETRY_MS, PUK_RELEASE_DELAY_MS } from '../../../functions/core/puk-recovery';
+import type { Env } from '../../../functions/env';
 import { drawSerial } from '../../../functions/core/serial';
 import { randomInt } from '../../../functions/platform/crypto';
 import { sha256Base64Url } from '../../../functions/platform/recovery-links';
@@ -81,6 +82,59 @@ describe('Card: PUK recovery (R-PUK-2)', () => {
     await runDurableObjectAlarm(stub);
     expect(await stub.pukRequest()).toBeNull();
     expect(await runInDurableObject(stub, (_c: Card, state) => state.storage.getAlarm())).toBeNull();
+  });
+});
+
+describe('Card: a release whose notice fails (R-PUK-2)', () => {
+  /** The alarm as the runtime runs it, with the notifier of a production whose SMS provider refuses (nothing listens on the port). */
+  async function alarmWithFailingProvider(stub: CardStub): Promise<void> {
+    await runInDurableObject(stub, async (card: Card) => {
+      const held = card as unknown as { env: Env };
+      const original = held.env;
+      held.env = { ...original, ENVIRONMENT: 'production', NOTIFIER_URL: 'http://127.0.0.1:9/sms', NOTIFIER_TOKEN: 'test' } as Env;
+      try {
+        await card.alarm();
+      } finally {
+        held.env = original;
+      }
+    });
+  }
+
+  it('R-PUK-2: is not lost — nothing is released, the alarm tries again later with a new link, and the link that went out is the one that opens', async () => {
+    const { stub } = await issued();
+    await stub.requestPukRecovery(ORIGIN);
+    await runInDurableObject(stub, (_c: Card, state) => {
+      state.storage.sql.exec('UPDATE puk_recovery SET release_at = ? WHERE id = 1', Date.now() - 1);
+    });
+    const failedAt = Date.now();
+    await alarmWithFailingProvider(stub);
+    // Not released: asking again is told it waits, and the citizen is not sent to a link nobody received.
+    expect((await stub.pukRequest())!.releasedAt).toBeNull();
+    expect(await stub.requestPukRecovery(ORIGIN)).toMatchObject({ outcome: 'waiting' });
+    const retryAt = (await runInDurableObject(stub, (_c: Card, state) => state.storage.getAlarm()))!;
+    expect(retryAt).toBeGreaterThanOrEqual(failedAt + PUK_NOTICE_RETRY_MS);
+    // The provider is back at the retry: the link goes out, and it opens the PUK.
+    await runInDurableObject(stub, (_c: Card, state) => {
+      state.storage.sql.exec('UPDATE puk_recovery SET notice_retry_at = ? WHERE id = 1', Date.now() - 1);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const phone = await runInDurableObject(stub, (c: Card) => c.view()!.phone);
+    const text = (await env.OUTBOX.get(env.OUTBOX.idFromName(phone)).list())[0]!.text;
+    const secret = /\.([A-Za-z0-9_-]{43})$/.exec(text)![1]!;
+    expect((await stub.pukRequest())!.releasedAt).not.toBeNull();
+    expect(await stub.viewPuk(await sha256Base64Url(secret))).toBe(PUK);
+    expect(await runInDurableObject(stub, (_c: Card, state) => state.storage.getAlarm())).toBeNull();
+  });
+
+  it('R-PUK-2: a week of failures past the release drops the request, so a new one can be made', async () => {
+    const { stub } = await issued();
+    await stub.requestPukRecovery(ORIGIN);
+    await runInDurableObject(stub, (_c: Card, state) => {
+      state.storage.sql.exec('UPDATE puk_recovery SET release_at = ? WHERE id = 1', Date.now() - PUK_LINK_TTL_MS - 1);
+    });
+    await alarmWithFailingProvider(stub);
+    expect(await stub.pukRequest()).toBeNull();
+    expect(await stub.requestPukRecovery(ORIGIN)).toMatchObject({ outcome: 'requested' });
   });
 });
 
