@@ -10,18 +10,25 @@ import { capDay } from '../functions/core/otp';
  */
 export type UnknownDailyCounter = 'otp-check' | 'puk-start';
 
+/**
+ * Every count clears the other days' rows: written as two ranges, not `day <> ?`, so that SQLite
+ * searches the index on day instead of scanning a table that holds one row per name tried today.
+ */
+export const CLEAR_OTHER_DAYS = 'DELETE FROM unknown_daily_counts WHERE day < ? OR day > ?';
+
 export class UnknownDailyCountsTable {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS unknown_daily_counts (
       key TEXT NOT NULL, counter TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL,
       PRIMARY KEY (key, counter)
     )`);
+    sql.exec('CREATE INDEX IF NOT EXISTS unknown_daily_counts_day ON unknown_daily_counts (day)');
   }
 
   /** One more today under `key`, unless it is at `cap`: true when counted. Rows of other days go first. */
   count(key: string, counter: UnknownDailyCounter, cap: number, now: number): boolean {
     const day = capDay(now);
-    this.sql.exec('DELETE FROM unknown_daily_counts WHERE day <> ?', day);
+    this.sql.exec(CLEAR_OTHER_DAYS, day, day);
     const row = this.sql
       .exec(
         `INSERT INTO unknown_daily_counts (key, counter, day, count) VALUES (?, ?, ?, 1)

@@ -56,11 +56,34 @@ export function checkPathLength(statements: readonly EntityStatement[]): string 
   return null;
 }
 
-/** RFC 5280 §4.2.1.10 for a URI's host: `.example.it` any host below example.it, `example.it` that host only. */
+/**
+ * A host name as compared: lower case, Unicode labels as punycode (what new URL gives an entity id's
+ * host), one trailing dot dropped — `rp.evil.example.` is the same host as `rp.evil.example`, and an
+ * excluded constraint must not be slipped past by either spelling. Null when it is no host name.
+ */
+function comparableHost(name: string): string | null {
+  const bare = name.endsWith('.') ? name.slice(0, -1) : name;
+  // A path, port, credentials or query would be cut off by URL and the rest compared: no host name, then.
+  if (!bare || bare.length > 253 || /[/?#@\\\s]/.test(bare) || (bare.includes(':') && !bare.startsWith('['))) return null;
+  try {
+    const host = new URL(`https://${bare}`).hostname.toLowerCase();
+    return host.endsWith('.') ? null : host;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * RFC 5280 §4.2.1.10 for a URI's host: `.example.it` any host below example.it, `example.it` that host
+ * only. A constraint that is no host name matches nothing (so an excluded one excludes nothing and a
+ * permitted one permits nothing).
+ */
 export function hostMatches(host: string, constraint: string): boolean {
-  const h = host.toLowerCase();
-  const c = constraint.toLowerCase();
-  return c.startsWith('.') ? h.endsWith(c) && h.length > c.length : h === c;
+  const h = comparableHost(host);
+  const below = constraint.startsWith('.');
+  const c = comparableHost(below ? constraint.slice(1) : constraint);
+  if (h === null || c === null) return false;
+  return below ? h.endsWith(`.${c}`) : h === c;
 }
 
 const hostOf = (entityId: string): string | null => {
@@ -88,7 +111,8 @@ export function checkConstraints(statements: readonly EntityStatement[], entityT
     for (const below of statements.slice(0, j + 1)) {
       const host = hostOf(below.sub);
       const permitted = !names.permitted?.length || (host !== null && names.permitted.some((c) => hostMatches(host, c)));
-      const excluded = host !== null && (names.excluded ?? []).some((c) => hostMatches(host, c));
+      // A host that cannot be compared is taken as excluded: an exclusion must fail closed.
+      const excluded = names.excluded?.length ? host === null || names.excluded.some((c) => hostMatches(host, c)) : false;
       if (!permitted || excluded) return `${below.sub} is outside the naming constraints of ${statement.iss}`;
     }
   }

@@ -206,6 +206,8 @@ export function checkEntityId(value: unknown, allowLoopbackHttp: boolean): strin
     return 'entity id is not a URL';
   }
   if (url.search || value.includes('#') || url.username || url.password) return 'entity id must have no query, fragment or credentials';
+  // `rp.example.` is `rp.example` spelled another way: one entity, one spelling, for anchors and constraints alike.
+  if (url.hostname.endsWith('.')) return 'entity id host must not end with a dot';
   if (url.protocol === 'https:') return allowLoopbackHttp ? null : publicHostProblem(url);
   if (url.protocol === 'http:' && allowLoopbackHttp && isLoopbackHost(url.hostname)) return null;
   return 'entity id must be an https URL';

@@ -44,19 +44,23 @@ export async function resolve(request: Request, env: Env): Promise<Response> {
   if (!TYPES.has(type)) throw new OAuthError('invalid_request', `type must be one of ${[...TYPES].join(', ')}`);
   if (!trustAnchorsOf(env).has(anchor.replace(/\/+$/, ''))) throw new OAuthError('invalid_trust_anchor', 'anchor is not a trust anchor of this provider', 404);
 
-  // The same bound on resolutions at once as for client reads (platform/federation), checked before
-  // anything is remembered: a refusal for now is not kept as this subject's answer.
-  if (resolutionsFull()) throw new OAuthError('temporarily_unavailable', `trust chain not valid: ${TOO_MANY_RESOLUTIONS.reason}`);
   const key = JSON.stringify([sub, anchor, type]);
   const now = Date.now();
   const iat = Math.floor(now / 1000);
+  // /oidc/resolve's own share of the resolutions at once (platform/federation), checked only when a
+  // resolution must start, so kept answers are still served; a refusal for now is a rejected promise,
+  // which the cache does not keep as this subject's answer.
+  const start = (): Promise<ChainResolution> =>
+    resolutionsFull('resolve-endpoint')
+      ? Promise.reject(new OAuthError('temporarily_unavailable', `trust chain not valid: ${TOO_MANY_RESOLUTIONS.reason}`))
+      : resolveTrustChain(env, sub, type, now, { anchorId: anchor });
   let statement: string;
   try {
-    let resolution = await resolutions.get(key, now, () => resolveTrustChain(env, sub, type, now, anchor, true));
+    let resolution = await resolutions.get(key, now, start);
     // A kept answer whose chain has expired since is resolved afresh: never signed with exp ≤ iat.
     if (resolution.ok && resolution.chain.exp <= iat) {
       resolutions.delete(key);
-      resolution = await resolutions.get(key, now, () => resolveTrustChain(env, sub, type, now, anchor, true));
+      resolution = await resolutions.get(key, now, start);
     }
     if (!resolution.ok) {
       const { kind, reason } = resolution.failure;

@@ -14,8 +14,8 @@ export const FEDERATED_CLIENT_MAX_AGE_MS = 24 * 3600 * 1000;
 export const FAILED_RESOLUTION_MAX_AGE_MS = 30_000;
 export const FEDERATED_CLIENTS_KEPT = 1_024;
 /**
- * The bound on resolutions at once is platform/federation's, shared with /oidc/resolve; past it a new
- * entity id is refused for now and not remembered.
+ * The bound on resolutions at once is platform/federation's; /oidc/resolve may hold only its own
+ * share of it, so client reads keep the rest. Past it a new entity id is refused for now and not remembered.
  */
 export { MAX_RESOLUTIONS_IN_FLIGHT } from './federation';
 

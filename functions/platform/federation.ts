@@ -78,10 +78,21 @@ export const RESOLUTION_DEADLINE_MS = 8_000;
  * flood of distinct made-up ids cannot turn the provider into a fetcher of arbitrary URLs.
  */
 export const MAX_RESOLUTIONS_IN_FLIGHT = 32;
+/**
+ * Of those, at most this many for /oidc/resolve, counted apart: anyone may call it without a login
+ * to start, so slow made-up chains asked there must leave client reads (a citizen's authorize for a
+ * federated RP not yet cached) the rest of the bound.
+ */
+export const MAX_RESOLVE_ENDPOINT_IN_FLIGHT = 8;
 let inFlight = 0;
+let resolveEndpointInFlight = 0;
 
-/** Whether a new resolution would be refused now: callers check before they remember anything. */
-export const resolutionsFull = (): boolean => inFlight >= MAX_RESOLUTIONS_IN_FLIGHT;
+/** Who asks for a resolution: a client read, or /oidc/resolve with its own share. */
+export type Asker = 'client' | 'resolve-endpoint';
+
+/** Whether a new resolution for `asker` would be refused now: callers check before they remember anything. */
+export const resolutionsFull = (asker: Asker = 'client'): boolean =>
+  inFlight >= MAX_RESOLUTIONS_IN_FLIGHT || (asker === 'resolve-endpoint' && resolveEndpointInFlight >= MAX_RESOLVE_ENDPOINT_IN_FLIGHT);
 export const TOO_MANY_RESOLUTIONS: ResolutionFailure = { kind: 'unreachable', reason: 'too many trust chains being resolved, retry later' };
 
 /**
@@ -284,13 +295,15 @@ async function climb(
 /**
  * The federation keys of a trust mark issuer other than the anchor, believed only once its own chain
  * leads to that same anchor: a listed issuer's name alone does not vouch for whoever serves its URL.
+ * The keys are those its superior's statement gives it (§10.2), not those its configuration lists:
+ * only the one that signs the configuration is checked against them, any other it lists is its own word.
  */
 async function trustMarkIssuerKeys(walk: Walk, issuer: string, anchor: EntityStatement, id: string): Promise<PublicJwk[]> {
   try {
     const configuration = await entityConfigurationOf(walk, issuer);
     const climbed = await climb(walk, configuration.statement, configuration.jwt, [], new Set([sameEntity(issuer)]), 'federation_entity');
     if (climbed.anchor.iss !== anchor.iss) fail('chain', `its chain ends at ${climbed.anchor.iss}`);
-    return configuration.statement.jwks.keys;
+    return climbed.links[0]!.statement.jwks.keys;
   } catch (err) {
     if (!(err instanceof Failed)) throw err;
     return fail('policy', `trust mark ${id}: its issuer ${issuer} has no valid trust chain (${err.failure.reason})`);
@@ -371,25 +384,28 @@ async function checkTrustMarks(
 }
 
 /**
- * The trust chain of `entityId` to one of the configured anchors (or to `anchorId` only), its
- * metadata of `entityType` and trust marks checked (`allTrustMarks`: every mark the leaf carries,
- * as /oidc/resolve answers them; otherwise the required ones only). Never throws for what the network
- * answers. Counted against MAX_RESOLUTIONS_IN_FLIGHT, refused past it.
+ * The trust chain of `entityId` to one of the configured anchors, its metadata of `entityType` and
+ * its required trust marks checked. Asked by /oidc/resolve (`endpoint`): to its one anchor only,
+ * every mark the leaf carries checked (as it answers them), in its own share of the bound. Never
+ * throws for what the network answers. Counted against MAX_RESOLUTIONS_IN_FLIGHT (and
+ * MAX_RESOLVE_ENDPOINT_IN_FLIGHT), refused past it.
  */
 export async function resolveTrustChain(
   env: Env,
   entityId: string,
   entityType: string,
   now = Date.now(),
-  anchorId?: string,
-  allTrustMarks = false,
+  endpoint?: { anchorId: string },
 ): Promise<ChainResolution> {
-  if (resolutionsFull()) return { ok: false, failure: TOO_MANY_RESOLUTIONS };
+  const asker: Asker = endpoint ? 'resolve-endpoint' : 'client';
+  if (resolutionsFull(asker)) return { ok: false, failure: TOO_MANY_RESOLUTIONS };
   inFlight += 1;
+  if (endpoint) resolveEndpointInFlight += 1;
   try {
-    return await resolveUncounted(env, entityId, entityType, now, anchorId, allTrustMarks);
+    return await resolveUncounted(env, entityId, entityType, now, endpoint?.anchorId, endpoint !== undefined);
   } finally {
     inFlight -= 1;
+    if (endpoint) resolveEndpointInFlight -= 1;
   }
 }
 

@@ -2,7 +2,13 @@ import { env } from 'cloudflare:test';
 import { CompactSign, decodeJwt, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../../functions/env';
-import { MAX_RESOLUTIONS_IN_FLIGHT, RESOLUTION_DEADLINE_MS, UNANSWERED_REASON, resolveTrustChain } from '../../functions/platform/federation';
+import {
+  MAX_RESOLUTIONS_IN_FLIGHT,
+  MAX_RESOLVE_ENDPOINT_IN_FLIGHT,
+  RESOLUTION_DEADLINE_MS,
+  UNANSWERED_REASON,
+  resolveTrustChain,
+} from '../../functions/platform/federation';
 import { federatedClient, forgetFederatedClients } from '../../functions/platform/federation-cache';
 import type { TestRp } from '../support/rp';
 import { rpAnswer } from '../support/rp';
@@ -144,6 +150,29 @@ describe('keys: each statement verified by the keys its issuer’s superior vouc
     await expectAuthorizeRefusal(worker, rp, 'invalid_client', /statement of .*ta about .*rp: bad signature/);
   });
 
+  it('a trust mark signed by a key its issuer publishes but the Trust Anchor never vouched for: not kept by /oidc/resolve, refused when required', async () => {
+    const { ta, leaf, rp } = await taAndRp();
+    const issuer = await member('tm-issuer');
+    const extra = await federationKey();
+    await publishSuperior(ta, { trustMarkIssuers: { [markId(ta)]: [issuer.entityId] } });
+    await publishSuperior(issuer, { authorityHints: [ta.entityId], jwks: jwksOf(issuer.key, extra) });
+    await publishStatement(ta, leaf);
+    await publishStatement(ta, issuer);
+    const mark = await trustMark({ issuer: issuer.entityId, issuerKey: issuer.key, signWith: extra, subject: leaf.entityId, id: markId(ta) });
+    await publishRp(leaf, rp, { authorityHints: [ta.entityId], trustMarks: [mark] });
+    const worker = federatedWorker({ FEDERATION_TRUST_ANCHORS: trustAnchorsVar(ta) });
+    const res = await worker.call(resolveUrl(leaf.entityId, ta.entityId));
+    expect(res.status).toBe(200);
+    expect(decodeJwt(await res.text()).trust_marks).toBeUndefined();
+    const requiring = federatedWorker({ FEDERATION_TRUST_ANCHORS: trustAnchorsVar(ta), FEDERATION_REQUIRED_TRUST_MARKS: markId(ta) });
+    await expectAuthorizeRefusal(requiring, rp, 'unauthorized_client', `trust mark ${markId(ta)}: bad signature`);
+    // The key the Trust Anchor vouches for still signs a mark that is kept.
+    const vouched = await trustMark({ issuer: issuer.entityId, issuerKey: issuer.key, subject: leaf.entityId, id: markId(ta) });
+    await publishRp(leaf, rp, { authorityHints: [ta.entityId], trustMarks: [vouched] });
+    forgetFederatedClients();
+    expect((await authorizeThrough(requiring, rp)).res.status).toBe(303);
+  });
+
   it('the Trust Anchor’s statement signed by a key its configuration lists but that is not pinned: refused', async () => {
     const { ta, leaf, rp, worker } = await taAndRp();
     const unpinned = await federationKey();
@@ -265,23 +294,28 @@ describe('what third parties answer, bounded', () => {
 });
 
 describe('resolutions bounded in number and in time, whoever asks', () => {
-  it(`/oidc/resolve counts against the same ${MAX_RESOLUTIONS_IN_FLIGHT} resolutions at once as client reads: past them, temporarily_unavailable`, async () => {
-    const ta = await member('ta');
+  it(`/oidc/resolve has its own share of ${MAX_RESOLVE_ENDPOINT_IN_FLIGHT} of the ${MAX_RESOLUTIONS_IN_FLIGHT} resolutions at once: past it, temporarily_unavailable, while client reads still start and kept answers are still served`, async () => {
+    const { ta, leaf, rp, worker } = await taAndRp();
     await publishSuperior(ta);
-    const worker = federatedWorker({ FEDERATION_TRUST_ANCHORS: trustAnchorsVar(ta) });
-    const slow = await Promise.all(Array.from({ length: MAX_RESOLUTIONS_IN_FLIGHT }, (_, i) => member(`slow-${i}`)));
+    await publishStatement(ta, leaf);
+    await publishRp(leaf, rp, { authorityHints: [ta.entityId] });
+    expect((await worker.call(resolveUrl(leaf.entityId, ta.entityId))).status).toBe(200);
+    const slow = await Promise.all(Array.from({ length: MAX_RESOLVE_ENDPOINT_IN_FLIGHT }, (_, i) => member(`slow-${i}`)));
     await Promise.all(slow.map((m) => publish(configurationUrlOf(m), 'a.b.c', { delayMs: 1_500 })));
     const running = slow.map((m) => worker.call(resolveUrl(m.entityId, ta.entityId)));
     await new Promise((r) => setTimeout(r, 300));
-    const extra = await member('rp');
+    const extra = await member('extra');
     const refused = await worker.call(resolveUrl(extra.entityId, ta.entityId));
     expect(refused.status).toBe(400);
     const body = (await refused.json()) as { error: string; error_description: string };
     expect(body.error).toBe('temporarily_unavailable');
     expect(body.error_description).toContain('too many trust chains');
-    // A client read is refused too while /oidc/resolve holds every slot.
-    const read = await federatedClient({ ...(env as unknown as Env), FEDERATION_TRUST_ANCHORS: trustAnchorsVar(ta) }, extra.entityId);
-    expect(read?.ok === false && read.failure.reason).toContain('too many trust chains');
+    // The answer kept from before is served without a new resolution.
+    expect((await worker.call(resolveUrl(leaf.entityId, ta.entityId))).status).toBe(200);
+    // A client read starts its resolution although /oidc/resolve holds its whole share.
+    forgetFederatedClients();
+    const read = await federatedClient({ ...(env as unknown as Env), FEDERATION_TRUST_ANCHORS: trustAnchorsVar(ta) }, leaf.entityId);
+    expect(read?.ok).toBe(true);
     await Promise.all(running);
     const after = await worker.call(resolveUrl(extra.entityId, ta.entityId));
     expect(((await after.json()) as { error_description: string }).error_description).not.toContain('too many');

@@ -46,6 +46,27 @@ describe('trust chain constraints, each applied on its own (OpenID Federation 1.
     expect(hostMatches('badexample.it', '.example.it')).toBe(false);
   });
 
+  it('naming constraints see through a trailing dot and Unicode spelled as punycode, on either side', () => {
+    expect(hostMatches('rp.evil.example.', '.evil.example')).toBe(true);
+    expect(hostMatches('evil.example.', 'evil.example')).toBe(true);
+    expect(hostMatches('rp.evil.example', '.evil.example.')).toBe(true);
+    // new URL gives an entity id's Unicode host as punycode; a constraint written in Unicode still matches it.
+    expect(hostMatches(new URL('https://rp.comunè.example/').hostname, '.comunè.example')).toBe(true);
+    expect(hostMatches(new URL('https://comunè.example/').hostname, 'COMUNÈ.example')).toBe(true);
+    expect(hostMatches('rp.example.it', '.evil.example')).toBe(false);
+    expect(hostMatches('rp.evil.example', '.evil.example/x')).toBe(false);
+    expect(checkEntityId('https://rp.evil.example./oidc', false)).toContain('must not end with a dot');
+    expect(checkEntityId('http://localhost./x', true)).toContain('must not end with a dot');
+    const excludedEvil = [statement({ iss: TA, sub: 'https://rp.evil.example./oidc', constraints: { naming_constraints: { excluded: ['.evil.example'] } } })];
+    expect(checkConstraints(excludedEvil, 'openid_relying_party')).toContain('outside the naming constraints');
+    const permittedGood = [
+      statement({ iss: TA, sub: 'https://rp.xn--comun-8ra.example/oidc', constraints: { naming_constraints: { permitted: ['.comunè.example'] } } }),
+    ];
+    expect(checkConstraints(permittedGood, 'openid_relying_party')).toBeNull();
+    const unparsable = [statement({ iss: TA, sub: 'not a url', constraints: { naming_constraints: { excluded: ['.evil.example'] } } })];
+    expect(checkConstraints(unparsable, 'openid_relying_party')).toContain('outside the naming constraints');
+  });
+
   it('permitted: every entity id below the statement (its subject included) must match one; excluded: none may', () => {
     const leafUp = (constraints: EntityStatement['constraints']) => [statement({ iss: IA, sub: RP }), statement({ iss: TA, sub: IA, constraints })];
     expect(checkConstraints(leafUp({ naming_constraints: { permitted: ['.example.it'] } }), 'openid_relying_party')).toBeNull();
