@@ -59,22 +59,26 @@ export class CardGrantsTable {
   }
 
   /**
-   * A refresh pushed the grant's life on (C-37); a grant no longer listed stays unlisted. `notify`:
-   * whether the holder is to hear of it — the first refresh, then at most once a day. Read and stamped
-   * with no await in between, so of concurrent refreshes one is told to notify.
+   * A refresh keeps its grant listed for the new refresh token's life (C-37). A grant found unlisted is
+   * listed again, under the same bounds as a new one (add): the grants issued before this list existed
+   * and a listing whose write was lost would otherwise be out of reach of every revocation. An evicted
+   * grant listed again is no resurrection: its evictor revokes it in its FlowSession, which the refresh
+   * asks after this call. `notify`: whether the holder is to hear of it — the first refresh, then at
+   * most once a day. Read and stamped with no await in between, so of concurrent refreshes one is told
+   * to notify. `evicted`: as for add, for the caller to revoke.
    */
-  extend(grantId: string, listedUntil: number, now: number): { listed: boolean; notify: boolean } {
-    const row = this.sql.exec('SELECT noticed_at FROM grants WHERE grant_id = ?', grantId).toArray()[0];
-    if (!row) return { listed: false, notify: false };
-    const notify = row.noticed_at === null || now - Number(row.noticed_at) >= REFRESH_NOTICE_INTERVAL_MS;
+  keep(grant: ListedGrant, now: number): { notify: boolean; evicted: string[] } {
+    const row = this.sql.exec('SELECT noticed_at FROM grants WHERE grant_id = ?', grant.grantId).toArray()[0];
+    const evicted = row ? [] : this.add(grant, now);
+    const notify = !row || row.noticed_at === null || now - Number(row.noticed_at) >= REFRESH_NOTICE_INTERVAL_MS;
     this.sql.exec(
       'UPDATE grants SET listed_until = MAX(listed_until, ?), noticed_at = CASE WHEN ? THEN ? ELSE noticed_at END WHERE grant_id = ?',
-      listedUntil,
+      grant.listedUntil,
       notify ? 1 : 0,
       now,
-      grantId,
+      grant.grantId,
     );
-    return { listed: true, notify };
+    return { notify, evicted };
   }
 
   /** Every grant that may still hold a live token. Kept after a revocation: revoking twice is harmless, missing one is not. */

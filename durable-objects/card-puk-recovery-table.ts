@@ -120,11 +120,18 @@ export class CardPukRecoveryTable {
     );
   }
 
-  /** The notice failed at `now`: tried again later (core/puk-recovery noticeRetryAt), or, a week past the release, dropped. */
-  noticeFailed(releaseAt: number, now: number): void {
+  /**
+   * The notice failed at `now`: tried again later (core/puk-recovery noticeRetryAt), or, a week past the
+   * release, dropped — which the caller logs, as the holder asked and never got the link.
+   */
+  noticeFailed(releaseAt: number, now: number): 'retried' | 'dropped' {
     const retryAt = noticeRetryAt(releaseAt, now);
-    if (retryAt === null) this.drop();
-    else this.sql.exec('UPDATE puk_recovery SET notice_retry_at = ?, link_hash = NULL WHERE id = 1 AND announced_at IS NULL', retryAt);
+    if (retryAt === null) {
+      this.drop();
+      return 'dropped';
+    }
+    this.sql.exec('UPDATE puk_recovery SET notice_retry_at = ?, link_hash = NULL WHERE id = 1 AND announced_at IS NULL', retryAt);
+    return 'retried';
   }
 
   /** A request the card can no longer honour (blocked meanwhile): forgotten, nothing is released. */

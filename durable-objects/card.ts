@@ -544,9 +544,13 @@ export class Card extends DurableObject<Env> {
     return { refusal: null, evicted: this.revocation.grants.add(grant, now) };
   }
 
-  /** A refresh (C-37) keeps its grant listed for the new refresh token's life; `notify`: the holder is to hear of it (once a day at most). */
-  grantRefreshed(grantId: string, listedUntil: number, now = Date.now()): { listed: boolean; notify: boolean } {
-    return this.revocation.grants.extend(grantId, listedUntil, now);
+  /**
+   * A refresh (C-37) keeps its grant listed for the new refresh token's life, listing it again if it was
+   * not (card-grants-table keep); `notify`: the holder is to hear of it (once a day at most); `evicted`:
+   * grants the list's bound pushed out, which the caller revokes.
+   */
+  grantRefreshed(grant: ListedGrant, now = Date.now()): { notify: boolean; evicted: string[] } {
+    return this.revocation.grants.keep(grant, now);
   }
 
   /** Every grant of this identity that may still hold a live token, for platform/identity-sessions to revoke. */
@@ -736,7 +740,9 @@ export class Card extends DurableObject<Env> {
       await sendNotice(this.env, contact, { kind: 'puk_recovery_released', link });
     } catch (err) {
       console.error('PUK release notice not sent', err instanceof Error ? err.name : 'error');
-      this.pukRecovery.noticeFailed(released.releaseAt, Date.now());
+      if (this.pukRecovery.noticeFailed(released.releaseAt, Date.now()) === 'dropped') {
+        console.warn('PUK request dropped: its release notice failed for a link lifetime past the release');
+      }
       return;
     }
     if (this.pukRecovery.announced(linkHash, Date.now())) this.log.append('puk_recovery_released', {}, now);

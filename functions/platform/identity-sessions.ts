@@ -38,13 +38,19 @@ export async function endIdentitySessions(env: Env, serial: string, options: { n
 
 /**
  * A refresh (C-37) keeps its grant listed on the Card for the new refresh token's life, before the
- * token endpoint answers: a listing lost after the answer would let the grant leave the list while its
- * new refresh token lives, out of reach of every revocation. `listed: false` — the Card lists the grant
- * no more — is for the caller to refuse the refresh and revoke the grant. `notify`: the holder is to
- * hear of it (noticeRefresh).
+ * old refresh token is spent: a listing lost after the answer would let the grant leave the list while
+ * its new refresh token lives, out of reach of every revocation, and a Card failing after the old token
+ * was spent would turn the relying party's retry into a replay. A grant the Card does not list is
+ * listed again (durable-objects/card-grants-table keep), and what that pushes out of the list is
+ * revoked here, as at a login's admission. `notify`: the holder is to hear of it (noticeRefresh).
  */
-export function keepGrantListed(env: Env, refreshed: { serial: string; grantId: string }, now: number): Promise<{ listed: boolean; notify: boolean }> {
-  return cardObject(env, refreshed.serial).grantRefreshed(refreshed.grantId, listedUntilAfterRefresh(now), now);
+export async function keepGrantListed(env: Env, refreshed: { serial: string; grantId: string; clientId: string }, now: number): Promise<{ notify: boolean }> {
+  const kept = await cardObject(env, refreshed.serial).grantRefreshed(
+    { grantId: refreshed.grantId, clientId: refreshed.clientId, listedUntil: listedUntilAfterRefresh(now) },
+    now,
+  );
+  if (kept.evicted.length > 0) await revokeGrants(env, kept.evicted);
+  return { notify: kept.notify };
 }
 
 /**

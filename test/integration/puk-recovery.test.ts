@@ -7,7 +7,7 @@ import { call, registry } from '../support/worker';
 import { cardObject } from '../../functions/platform/objects';
 import { PUK_RELEASE_DELAY_MS, releaseSentence, spacedPuk } from '../../functions/core/puk-recovery';
 import { romeTime } from '../../functions/core/notices';
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 
 const PUK_COOKIE = 'cie_puk';
 const seen = (page: { status: number; postStatus: number | null; heading: string; text: string }) => ({
@@ -61,6 +61,19 @@ describe('PUK recovery (R-PUK-2)', () => {
     expect(done.heading).toBe('Hai già richiesto il PUK');
     expect(done.text).toContain(releaseSentence(first.releaseAt));
     expect(await cardObject(env, card.serial).pukRequest()).toEqual(first);
+  });
+
+  it('R-PUK-2: a second request past the release time, its link not yet sent, is told the link comes soon, never a past date', async () => {
+    const card = await issueCard();
+    await requestPuk(card);
+    const past = Date.now() - 3_600_000;
+    await runInDurableObject(cardObject(env, card.serial), (_i, state) => {
+      state.storage.sql.exec('UPDATE puk_recovery SET release_at = ? WHERE id = 1', past);
+    });
+    const { done } = await requestPuk(card);
+    expect(done.heading).toBe('Hai già richiesto il PUK');
+    expect(done.text).toContain('ti invieremo il link a breve');
+    expect(done.text).not.toContain(releaseSentence(past));
   });
 
   it('R-PUK-2: the alarm run before the 48 hours releases nothing and waits again', async () => {

@@ -60,8 +60,12 @@ ${codeForm({ ...v, action: `${PUK_PATH}/codice`, resend: `${PUK_PATH}/invia` })}
   });
 }
 
-/** After the code: the request as it stands — new, already waiting (restarts nothing), already released. */
-export function pukRequestedPage(answer: { outcome: 'requested' | 'waiting'; releaseAt: number } | { outcome: 'released' }): Response {
+/**
+ * After the code: the request as it stands — new, already waiting (restarts nothing), already released.
+ * A waiting request past its release time is one whose notice has not gone out yet (it is tried again):
+ * a date in the past would read as a mistake, so it is told the link comes soon.
+ */
+export function pukRequestedPage(answer: { outcome: 'requested' | 'waiting'; releaseAt: number } | { outcome: 'released' }, now = Date.now()): Response {
   if (answer.outcome === 'released') {
     return messagePage({
       section: PUK_SECTION,
@@ -76,12 +80,17 @@ export function pukRequestedPage(answer: { outcome: 'requested' | 'waiting'; rel
     section: PUK_SECTION,
     title: again ? 'Hai già richiesto il PUK' : 'Richiesta registrata',
     message: again
-      ? `La tua richiesta è già in corso e non ricomincia: ${releaseSentence(answer.releaseAt)}. Ti avviseremo con un SMS o un'email.`
+      ? `La tua richiesta è già in corso e non ricomincia: ${waitingSentence(answer.releaseAt, now)}`
       : `Per ragioni di sicurezza ${releaseSentence(answer.releaseAt)}: ti avviseremo con un SMS o un'email con il link per visualizzarlo.`,
     link: { href: '/', text: 'Torna alla home' },
     kind: again ? 'info' : 'success',
   });
 }
+
+const waitingSentence = (releaseAt: number, now: number): string =>
+  releaseAt <= now
+    ? "il PUK è pronto e ti invieremo il link a breve con un SMS o un'email."
+    : `${releaseSentence(releaseAt)}. Ti avviseremo con un SMS o un'email.`;
 
 export function pukGonePage(message: string, status = 410): Response {
   return messagePage({ section: PUK_SECTION, title: 'Procedura non più valida', message, link: { href: PUK_PATH, text: 'Ricomincia' }, status });

@@ -85,27 +85,51 @@ describe('Card: the grants of the identity (R-ACC-4)', () => {
     expect((await stub.liveGrants(now)).map((g) => g.grantId)).toContain(grant(999, 0).grantId);
   });
 
-  it('C-37: a refresh pushes a listed grant on; an unlisted one stays unlisted', async () => {
+  it('C-37: a refresh pushes a listed grant on, never back', async () => {
     const stub = await activeCard();
     const now = Date.now();
     await stub.admitGrant(level2, grant(1, now + HOUR), now);
-    expect((await stub.grantRefreshed(grant(1, 0).grantId, now + 5 * HOUR, now)).listed).toBe(true);
-    expect((await stub.grantRefreshed(grant(1, 0).grantId, now + 2 * HOUR, now)).listed).toBe(true);
-    expect((await stub.liveGrants(now))[0]!.listedUntil).toBe(now + 5 * HOUR);
-    expect(await stub.grantRefreshed(grant(7, 0).grantId, now + 5 * HOUR, now)).toEqual({ listed: false, notify: false });
-    expect(await stub.liveGrants(now)).toHaveLength(1);
+    expect(await stub.grantRefreshed(grant(1, now + 5 * HOUR), now)).toEqual({ notify: true, evicted: [] });
+    expect((await stub.grantRefreshed(grant(1, now + 2 * HOUR), now)).evicted).toEqual([]);
+    expect(await stub.liveGrants(now)).toEqual([grant(1, now + 5 * HOUR)]);
+  });
+
+  it('R-ACC-4: a refresh of a grant the Card does not list lists it again (issued before the list, or its write lost)', async () => {
+    const stub = await activeCard();
+    const now = Date.now();
+    expect(await stub.grantRefreshed(grant(7, now + 5 * HOUR), now)).toEqual({ notify: true, evicted: [] });
+    expect(await stub.liveGrants(now)).toEqual([grant(7, now + 5 * HOUR)]);
+    // Listed again, it is an ordinary row: the next refresh within the day is not told again.
+    expect((await stub.grantRefreshed(grant(7, now + 6 * HOUR), now + HOUR)).notify).toBe(false);
+  });
+
+  it(`R-ACC-4: listed again by a refresh, a grant is under the same bounds (${GRANTS_PER_CLIENT_MAX} per RP): the one pushed out is handed back`, async () => {
+    const stub = await activeCard();
+    const now = Date.now();
+    const same = (n: number, until: number) => ({ ...grant(n, until), clientId: 'https://stesso.example.it' });
+    for (let i = 0; i < GRANTS_PER_CLIENT_MAX; i++) await stub.admitGrant(level2, same(i, now + (i + 10) * HOUR), now);
+    expect(await stub.grantRefreshed(same(999, now + 1000 * HOUR), now)).toEqual({ notify: true, evicted: [grant(0, 0).grantId] });
+    expect(await stub.liveGrants(now)).toHaveLength(GRANTS_PER_CLIENT_MAX);
   });
 
   it("issue 13 §7: the holder hears of a grant's refreshes on the first, then at most once a day; of 10 concurrent refreshes, once", async () => {
     const stub = await activeCard();
     const now = Date.now();
     await stub.admitGrant(level2, grant(1, now + HOUR), now);
-    const id = grant(1, 0).grantId;
-    const first = await Promise.all(Array.from({ length: 10 }, () => stub.grantRefreshed(id, now + 30 * 24 * HOUR, now)));
+    const until = now + 30 * 24 * HOUR;
+    const first = await Promise.all(Array.from({ length: 10 }, () => stub.grantRefreshed(grant(1, until), now)));
     expect(first.filter((r) => r.notify)).toHaveLength(1);
-    expect((await stub.grantRefreshed(id, now + 30 * 24 * HOUR, now + 23 * HOUR)).notify).toBe(false);
-    expect((await stub.grantRefreshed(id, now + 30 * 24 * HOUR, now + REFRESH_NOTICE_INTERVAL_MS)).notify).toBe(true);
-    expect((await stub.grantRefreshed(id, now + 30 * 24 * HOUR, now + REFRESH_NOTICE_INTERVAL_MS + HOUR)).notify).toBe(false);
+    expect((await stub.grantRefreshed(grant(1, until), now + 23 * HOUR)).notify).toBe(false);
+    expect((await stub.grantRefreshed(grant(1, until), now + REFRESH_NOTICE_INTERVAL_MS)).notify).toBe(true);
+    expect((await stub.grantRefreshed(grant(1, until), now + REFRESH_NOTICE_INTERVAL_MS + HOUR)).notify).toBe(false);
+  });
+
+  it('issue 13 §7: of 10 concurrent refreshes of a grant not listed, one lists it and one notifies', async () => {
+    const stub = await activeCard();
+    const now = Date.now();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => stub.grantRefreshed(grant(3, now + HOUR), now)));
+    expect(answers.filter((r) => r.notify)).toHaveLength(1);
+    expect(await stub.liveGrants(now)).toHaveLength(1);
   });
 });
 
