@@ -8,19 +8,20 @@ import { codeForm } from './code';
 
 const TITLE = 'Modalità di utilizzo delle credenziali';
 
+/** Both steps of the switch are one page of Gestione CieID under the same title. */
+const modeStep = (session: AreaSession, status: number, body: ReturnType<typeof html>): Response =>
+  areaPage({ title: TITLE, current: null, parent: 'gestione', session, status, body });
+
 /** GET /area-personale/modalita — the switch asked for, confirmed with an SMS code (R-ACC-3). */
 export function modePage(
   session: AreaSession,
   v: { current: L2Mode; target: L2Mode; maskedPhone: string; errors?: readonly string[] },
   status = 200,
 ): Response {
-  return areaPage({
-    title: TITLE,
-    current: null,
-    parent: 'gestione',
+  return modeStep(
     session,
     status,
-    body: html`${errorAlert(v.errors ?? [])}
+    html`${errorAlert(v.errors ?? [])}
 <p>Modalità attuale: <strong>${MODE_LABEL[v.current]}</strong>.</p>
 <p>Per scegliere <strong>${MODE_LABEL[v.target]}</strong> conferma con il codice che invieremo via SMS al numero <strong>${v.maskedPhone}</strong>.</p>
 ${
@@ -36,7 +37,7 @@ ${csrfField(session.csrf)}
 <a class="btn btn-outline-secondary" href="${AREA_PATHS.profile}">Annulla</a>
 </div>
 </form>`,
-  });
+  );
 }
 
 /** The code page of a switch under way. */
@@ -45,13 +46,10 @@ export function modeCodePage(
   v: { flowId: string; target: L2Mode; maskedPhone: string; errors?: readonly string[] },
   status = 200,
 ): Response {
-  return areaPage({
-    title: TITLE,
-    current: null,
-    parent: 'gestione',
+  return modeStep(
     session,
     status,
-    body: html`<p>Stai scegliendo: <strong>${MODE_LABEL[v.target]}</strong>.</p>
+    html`<p>Stai scegliendo: <strong>${MODE_LABEL[v.target]}</strong>.</p>
 ${codeForm({ action: `${AREA_PATHS.mode}/${v.flowId}`, csrf: session.csrf, sentTo: v.maskedPhone, errors: v.errors ?? [], back: AREA_PATHS.profile })}`,
-  });
+  );
 }
