@@ -534,12 +534,18 @@ export class Card extends DurableObject<Env> {
    * The login's last check and its entry in this identity's list of grants, in one call (the one the
    * login already made to read the card): the grant is listed only if the card may still log in at
    * the level proven (core/identity-grants grantRefusal). `evicted`: grants the list's bound pushed
-   * out, which the caller revokes.
+   * out, which the caller revokes. With `log`, the login's line in "Elenco accessi" (R-LOG-9) is
+   * written in the same call, with the outcome decided here: granted, or the card's refusal.
    */
-  admitGrant(proven: ProvenLogin, grant: ListedGrant, now = Date.now()): { refusal: GrantRefusal | null; evicted: string[] } {
+  admitGrant(
+    proven: ProvenLogin,
+    grant: ListedGrant,
+    now = Date.now(),
+    log?: Omit<AccessLogEntry, 'at' | 'outcome' | 'reason'>,
+  ): { refusal: GrantRefusal | null; evicted: string[] } {
     const card = this.view(now);
-    if (!card) return { refusal: 'blocked', evicted: [] };
-    const refusal = grantRefusal(card, proven, new Date(now));
+    const refusal = card ? grantRefusal(card, proven, new Date(now)) : 'blocked';
+    if (log) this.logAccess({ ...log, at: now, ...(refusal ? { outcome: 'card_refused', reason: refusal } : { outcome: 'granted' }) });
     if (refusal) return { refusal, evicted: [] };
     return { refusal: null, evicted: this.revocation.grants.add(grant, now) };
   }

@@ -145,12 +145,14 @@ export async function completeLogin(env: Env, flow: OpenLoginFlow, outcome: Logi
   // this check needs, and one that reads it after finds the grant. Checked first, a grant opened just
   // after a revocation had read the list would escape it. A refused grant goes with its flow (deny).
   // The same holds for a new password (R-ACC-2): the Card refuses a login whose password was checked
-  // at or before the change, so the recovery's endings need not find it.
+  // at or before the change, so the recovery's endings need not find it. The same call writes the
+  // login's line in the holder's access log (R-LOG-9) with the outcome it decided.
   const grantId = grantIdOf(env, flowId);
   const admitted = await cardObject(env, outcome.serial).admitGrant(
     { fiscalCode: outcome.fiscalCode, level: outcome.level, credentialsCheckedAt: outcome.credentialsCheckedAt ?? outcome.authTime },
     { grantId, clientId: data.clientId, listedUntil: listedUntil(codeExpiresAt, data.scope) },
     now,
+    { rp: data.clientId, rpName: data.clientName, level: data.acr, method: outcome.method },
   );
   if (admitted.evicted.length > 0) await revokeGrants(env, admitted.evicted);
   if (admitted.refusal) return deny(stub, data, new AccessDenied(`the card cannot be used (${admitted.refusal})`));

@@ -4,6 +4,7 @@ import { cardSql } from '../support/activation-state';
 import { OTP_LABEL, accessLog, env, holder, openLogin, rpRedirect, signIn } from '../support/login-client';
 import { cardObject } from '../../functions/platform/objects';
 import { LOCK_AFTER_FAILURES } from '../../functions/core/password-throttle';
+import { hashPassword } from '../../functions/platform/password-hash';
 
 const RP = { clientName: 'INPS' };
 
@@ -19,6 +20,18 @@ describe('login access log (R-LOG-9)', () => {
     expect(log).toHaveLength(1);
     expect(log[0]).toEqual({ at: expect.any(Number), rp: login.request.clientId, rpName: 'INPS', level: 2, method: 'sms', outcome: 'granted' });
     expect(log[0]!.at).toBeGreaterThanOrEqual(before);
+  });
+
+  it('R-LOG-9, R-ACC-2: a login the Card refuses at consent (the password changed meanwhile) is logged as refused, not granted', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 1, ...RP });
+    const consent = await signIn(login, h.citizen.fiscalCode, h.password);
+    await cardObject(env, h.serial).setPassword(await hashPassword(env.PEPPER!, 'Girasole#2025y'));
+    expect(rpRedirect(await login.browser.submit(consent, 'Prosegui')).get('error')).toBe('access_denied');
+    const log = await accessLog(h.serial);
+    expect(log.map((e) => [e.outcome, e.reason, e.method, e.level, e.rp])).toEqual([
+      ['card_refused', 'credentials_changed', 'password', 1, login.request.clientId],
+    ]);
   });
 
   it('R-LOG-9: wrong password, wrong code and cancellation are each logged', async () => {

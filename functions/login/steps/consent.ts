@@ -29,7 +29,8 @@ export async function postConsent(request: IRequest, env: Env): Promise<Response
     return redirect(loginPath(flow.id));
   }
 
-  const response = await completeLogin(env, flow.handoff, {
+  // completeLogin writes the access log's line (R-LOG-9) in the Card call that admits the grant.
+  return completeLogin(env, flow.handoff, {
     serial: login.serial,
     fiscalCode: login.fiscalCode,
     level: login.proven.level,
@@ -38,6 +39,4 @@ export async function postConsent(request: IRequest, env: Env): Promise<Response
     // A login proven without a password (the App's QR code) relied on the credentials when proven.
     credentialsCheckedAt: login.passwordCheckedAt ?? login.proven.authTime,
   });
-  await logAccess(env, login.serial, req, login.proven.method, 'granted');
-  return response;
 }
