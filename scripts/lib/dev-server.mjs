@@ -73,9 +73,9 @@ export async function waitForHealth(baseUrl, child, { timeoutMs = 90_000, descri
  * `scripts/dev.mjs` in its own process group: wrangler starts workerd and esbuild as its children,
  * and signalling only dev.mjs could leave them running. `args` go to `wrangler dev` (e.g. --inspector-port).
  */
-export function spawnDevServer({ port, registryToken, stateDir, env = {}, args = [] }) {
-  return spawn(process.execPath, [join(root, 'scripts', 'dev.mjs'), ...args], {
-    cwd: root,
+export function spawnDevServer({ port, registryToken, stateDir, env = {}, args = [], cwd = root }) {
+  return spawn(process.execPath, [join(cwd, 'scripts', 'dev.mjs'), ...args], {
+    cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env, PORT: String(port), REGISTRY_TOKEN: registryToken, STATE_DIR: stateDir },
@@ -85,12 +85,13 @@ export function spawnDevServer({ port, registryToken, stateDir, env = {}, args =
 /**
  * Our service on `runtime`, in a process group of its own: on workerd, scripts/serve-workerd.mjs
  * (its Node process builds the bundle, then only waits for the one workerd process that serves);
- * on wrangler, scripts/dev.mjs with `wranglerArgs` for `wrangler dev`.
+ * on wrangler, scripts/dev.mjs with `wranglerArgs` for `wrangler dev`. `cwd` is the checkout whose
+ * own scripts and bundle are served (bench:pair runs an older commit's beside this tree).
  */
-export function spawnServer({ runtime = 'workerd', port, registryToken, stateDir, env = {}, wranglerArgs = [] }) {
-  if (checkRuntime(runtime) === 'wrangler') return spawnDevServer({ port, registryToken, stateDir, env, args: wranglerArgs });
-  return spawn(process.execPath, [join(root, 'scripts', 'serve-workerd.mjs')], {
-    cwd: root,
+export function spawnServer({ runtime = 'workerd', port, registryToken, stateDir, env = {}, wranglerArgs = [], cwd = root }) {
+  if (checkRuntime(runtime) === 'wrangler') return spawnDevServer({ port, registryToken, stateDir, env, args: wranglerArgs, cwd });
+  return spawn(process.execPath, [join(cwd, 'scripts', 'serve-workerd.mjs')], {
+    cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env, PORT: String(port), REGISTRY_TOKEN: registryToken, STATE_DIR: stateDir },
@@ -116,7 +117,9 @@ export async function startServer({
   wranglerArgs = [],
   onSpawn = () => {},
   timeoutMs = 120_000,
+  cwd = root,
 }) {
+  if (inspectorPort && cwd !== root) throw new Error('inspectorPort is for this checkout only');
   const out = createWriteStream(log, { flags: 'a' });
   const begin = (child) => {
     child.stdout.pipe(out, { end: false });
@@ -126,7 +129,7 @@ export async function startServer({
   };
   const baseUrl = `http://127.0.0.1:${port}`;
   const inspect = inspectorPort && runtime === 'wrangler' ? ['--inspector-port', String(inspectorPort)] : [];
-  let child = begin(spawnServer({ runtime, port, registryToken, stateDir, env, wranglerArgs: [...wranglerArgs, ...inspect] }));
+  let child = begin(spawnServer({ runtime, port, registryToken, stateDir, env, wranglerArgs: [...wranglerArgs, ...inspect], cwd }));
   await waitForHealth(baseUrl, child, { timeoutMs, describe: () => tail(log) });
   if (runtime === 'workerd' && inspectorPort) {
     const config = readFileSync(join(WORKERD_DIR, 'config.capnp'), 'utf8');
