@@ -5,7 +5,8 @@ export type OtpIssue = { issued: true } | { issued: false; waitSeconds: number }
 
 /** `closed`: this check was the fifth wrong code; the FlowSession closes its flow on it (R-OTP-2). */
 export type CodeCheck =
-  | { outcome: 'ok'; purpose: string }
+  /** `moved`: with a move to make on a right code (FlowSession.checkOtpThenAdvance), whether it was made. */
+  | { outcome: 'ok'; purpose: string; moved?: boolean }
   | { outcome: 'wrong'; remaining: number }
   | { outcome: 'expired' }
   | { outcome: 'closed' }

@@ -171,8 +171,8 @@ export class FlowSession extends DurableObject<Env> {
    */
   async checkOtpThenAdvance(purpose: string, hash: string, move: FlowMove, now = Date.now()): Promise<OtpCheck> {
     const check = this.checkOtp(purpose, hash, now);
-    if (check.outcome === 'ok') await this.advance(move.from, move.to, move.patch, now);
-    return check;
+    if (check.outcome !== 'ok') return check;
+    return { ...check, moved: (await this.advance(move.from, move.to, move.patch, now)) !== null };
   }
 
   /**

@@ -58,6 +58,15 @@ export function advanceLogin(flow: LoginFlow, advance: LoginAdvance): Promise<Op
   return moveFlow(flow.handoff, advance.to, loginPatch(advance));
 }
 
+/**
+ * The flow as a move made from this request's read leaves it, without reading it again (what
+ * moveFlow returns, for the moves platform/otp makes as a side effect).
+ */
+export function movedLogin(flow: LoginFlow, advance: LoginAdvance): LoginFlow {
+  const data = { ...flow.handoff.data, ...loginPatch(advance) };
+  return { ...flow, step: advance.to, login: data.login ?? null, l3: data.l3 ?? null, handoff: { ...flow.handoff, step: advance.to, data } };
+}
+
 /** The same move, for a call that makes it as a side effect (platform/otp's `enter` and `then`). */
 export const loginMove = (flow: LoginFlow, advance: LoginAdvance): FlowMove => moveOf(flow.handoff, advance.to, loginPatch(advance));
 

@@ -1,15 +1,14 @@
 import { type Adapter, credentials, hasButton, hasField } from './adapter.ts';
 
 /**
- * Ours at level 1 (docs/login-pages.md): the credentials page, the password (303 back to the flow's
- * page, now the consent step), the consent page and its "Prosegui", which answers the redirect to
- * the RP.
+ * Ours at level 1 (docs/login-pages.md): the credentials page, the password (answered with the
+ * consent page itself: the flow's next page, not a redirect to it) and the consent's "Prosegui",
+ * which answers the redirect to the RP.
  */
 export const cieid: Adapter = {
   hops: [
     { step: 'login_page', kind: 'follow', expect: 200 },
-    { step: 'password', kind: 'submit', form: hasField('password'), values: credentials, expect: 303 },
-    { step: 'consent_page', kind: 'follow', expect: 200 },
+    { step: 'password', kind: 'submit', form: hasField('password'), values: credentials, expect: 200 },
     { step: 'consent', kind: 'submit', form: hasButton('Prosegui'), expect: 302 },
   ],
 };

@@ -20,7 +20,8 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const h = await holder();
     const login = await openLogin({ acr: 1 });
     const page = await signIn(login, h.citizen.fiscalCode, h.password);
-    expect(page.postStatus).toBe(303);
+    // The password's answer is the consent page itself, not a redirect to it (issue 15).
+    expect(page.postStatus).toBe(200);
     expect(page.text).toContain('I seguenti dati stanno per essere inviati a:');
     expect(await outboxCount(h.citizen.phone)).toBe(0);
   });
@@ -41,7 +42,7 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const code = await latestCode(h.citizen.phone);
     expect(code).toMatch(/^[0-9]{4}$/);
     const consent = await login.browser.submit(otpPage, 'Prosegui', { [OTP_LABEL]: code });
-    expect(consent.postStatus).toBe(303);
+    expect(consent.postStatus).toBe(200);
     expect(consent.text).toContain('I seguenti dati stanno per essere inviati a: INPS');
     const done = await login.browser.submit(consent, 'Prosegui');
     const params = rpRedirect(done);
@@ -74,11 +75,30 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const login = await openLogin({ acr: 2 });
     const body = new URLSearchParams({ csrf: login.page.csrf, username: h.citizen.fiscalCode, password: h.password });
     const pages = await Promise.all([1, 2].map(() => login.browser.post(`/login/${login.flowId}/credenziali`, body)));
-    for (const page of pages) {
-      expect(page.postStatus).toBe(303);
-      expect(page.field(OTP_LABEL).name).toBe('otp');
-    }
+    // The submit that moved the flow answers with the code page; the other is sent to it.
+    expect(pages.map((p) => p.postStatus).sort()).toEqual([200, 303]);
+    for (const page of pages) expect(page.field(OTP_LABEL).name).toBe('otp');
     expect(await outboxCount(h.citizen.phone)).toBe(1);
+  });
+
+  it('R-OTP-3: a reload of the page a post answered with re-posts the form: it finds the flow moved on, goes to the current page, and sends nothing', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    const credentials = new URLSearchParams({ csrf: login.page.csrf, username: h.citizen.fiscalCode, password: h.password });
+    const otpPage = await login.browser.post(`/login/${login.flowId}/credenziali`, credentials);
+    expect([otpPage.postStatus, otpPage.field(OTP_LABEL).name]).toEqual([200, 'otp']);
+    const again = await login.browser.post(`/login/${login.flowId}/credenziali`, credentials);
+    expect([again.postStatus, again.status, again.field(OTP_LABEL).name]).toEqual([303, 200, 'otp']);
+    expect(await outboxCount(h.citizen.phone)).toBe(1);
+
+    const code = new URLSearchParams({ csrf: login.page.csrf, otp: await latestCode(h.citizen.phone) });
+    const consent = await login.browser.post(`/login/${login.flowId}/otp`, code);
+    expect(consent.postStatus).toBe(200);
+    expect(consent.text).toContain('I seguenti dati stanno per essere inviati a');
+    const reloaded = await login.browser.post(`/login/${login.flowId}/otp`, code);
+    expect(reloaded.postStatus).toBe(303);
+    expect(reloaded.text).toContain('I seguenti dati stanno per essere inviati a');
+    expect(await otpChecksToday(h.serial)).toBe(1);
   });
 
   it('R-LOG-2: an identity in App mode with no certified device gets the SMS code', async () => {
@@ -213,7 +233,7 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     const fresh = await openLogin({ acr: 2 });
     const otpPage = await signIn(fresh, h.citizen.fiscalCode, h.password);
     const consent = await fresh.browser.submit(otpPage, 'Prosegui', { [OTP_LABEL]: await latestCode(h.citizen.phone) });
-    expect(consent.postStatus).toBe(303);
+    expect(consent.postStatus).toBe(200);
     expect(consent.text).toContain('I seguenti dati stanno per essere inviati a');
   });
 

@@ -22,7 +22,8 @@ async function push(env: Env, flow: LoginFlow, login: LoginState, notice?: strin
     await logAccess(env, login.serial, flow.request, 'app', 'throttled', 'approvals');
     return appWaitPage({ ...view, error: approvalWaitMessage(opened.waitSeconds) }, 429, { 'Retry-After': String(opened.waitSeconds) });
   }
-  return notice ? appWaitPage({ ...view, notice }) : redirect(loginPath(flow.id));
+  // The page at once rather than a redirect to it (steps/show.ts nextPage).
+  return appWaitPage(notice ? { ...view, notice } : view);
 }
 
 /** R-LOG-2, App branch: after the password, the flow waits for the App and a push is sent. */

@@ -14,6 +14,7 @@ import { startSms } from './otp';
 import { PASSWORD_FIELD_MAX, checkPassword } from '../../platform/password-check';
 import { type CredentialsView, credentialsPage } from '../views/credentials';
 import { issueLoginQr } from '../qr';
+import { nextPage } from './show';
 
 const MISSING_CREDENTIALS = "Inserisci il numero CIE, il codice fiscale o l'email, e la password.";
 
@@ -60,7 +61,6 @@ export async function postCredentials(request: IRequest, env: Env): Promise<Resp
   if (next.to === 'refused') await logAccess(env, serial, req, 'password', 'card_refused', next.login?.refusal);
   if (next.to === 'app') return startPush(env, flow, next);
   if (next.to === 'otp') return startSms(env, flow, next);
-  // A double submit or a second tab may have moved the flow on: either way the current page follows.
-  await advanceLogin(flow, next);
-  return redirect(loginPath(flowId));
+  // A double submit or a second tab may have moved the flow on: then the current page follows.
+  return (await advanceLogin(flow, next)) ? nextPage(env, flow, next) : redirect(loginPath(flowId));
 }

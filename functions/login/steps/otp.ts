@@ -9,6 +9,7 @@ import { redirect } from '../../platform/http';
 import { logAccess } from '../access-log';
 import { type LoginFlow, type LoginState, flowGone, loginMove, loginPath, loginPost } from '../flow';
 import { type OtpView, otpPage } from '../views/otp';
+import { nextPage } from './show';
 
 /** R-LOG-2: the code names the service the citizen is logging in to. */
 const subjectOf = (flow: LoginFlow): OtpSubject => ({ for: 'login', serviceName: flow.request.clientName });
@@ -32,15 +33,16 @@ export async function postOtp(request: IRequest, env: Env): Promise<Response> {
   if (!isOtpShape(code)) {
     return otpPage({ ...view, error: `Il codice di verifica è di ${OTP_DIGITS} cifre.` }, 400);
   }
-  // A right code moves the flow to consent in the same call. A double submit or a second tab may
-  // have moved it on already: either way the current page follows.
-  const check = await checkOtp(env, otpFlow(flow, login), subjectOf(flow), code, loginMove(flow, afterSmsCode(login, Date.now())));
+  // A right code moves the flow on in the same call and the answer is the page it moved to; if a
+  // double submit or a second tab moved it first, the current page follows.
+  const next = afterSmsCode(login, Date.now());
+  const check = await checkOtp(env, otpFlow(flow, login), subjectOf(flow), code, loginMove(flow, next));
   switch (check.outcome) {
     case 'capped':
       await logAccess(env, login.serial, req, 'sms', 'wrong_otp', 'daily_cap');
       return otpPage({ ...view, error: OTP_CHECK_CAP_MESSAGE }, 429, { 'Retry-After': String(check.retryAfter) });
     case 'ok':
-      return redirect(loginPath(flowId));
+      return check.moved ? nextPage(env, flow, next) : redirect(loginPath(flowId));
     case 'wrong':
       await logAccess(env, login.serial, req, 'sms', 'wrong_otp');
       return otpPage({ ...view, error: `Codice errato. Tentativi rimasti: ${check.remaining}.` }, 400);
@@ -79,7 +81,8 @@ export async function startSms(env: Env, flow: LoginFlow, next: LoginAdvance): P
   const { id: flowId, csrf, request: req } = flow;
   const login = next.login!;
   const sent = await sendOtp(env, otpFlow(flow, login), subjectOf(flow), { enter: loginMove(flow, next) });
-  if (sent.sent || sent.reason === 'moved') return redirect(loginPath(flowId));
+  if (sent.sent) return nextPage(env, flow, next);
+  if (sent.reason === 'moved') return redirect(loginPath(flowId));
   return sendRefused(flow, { flowId, csrf, request: req, maskedPhone: login.maskedPhone ?? '' }, sent);
 }
 

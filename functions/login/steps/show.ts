@@ -1,7 +1,7 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import { consentLabels } from '../../core/claim-labels';
-import { advanceLogin, loadLoginFlow, flowGone } from '../flow';
+import { type LoginFlow, advanceLogin, loadLoginFlow, flowGone, movedLogin } from '../flow';
 import { consentPage } from '../views/consent';
 import { credentialsPage } from '../views/credentials';
 import { otpPage } from '../views/otp';
@@ -9,7 +9,7 @@ import { refusedPage } from '../views/refused';
 import { appWaitPage } from '../views/app-wait';
 import { issueLoginQr } from '../qr';
 import { maskFiscalCode } from '../../core/fiscal-code';
-import { toLevel3 } from '../../core/login-flow';
+import { type LoginAdvance, toLevel3 } from '../../core/login-flow';
 import type { LoginState } from '../flow';
 import { l3ChoicePage, l3ReaderPage, l3SerialPage } from '../views/level3';
 import { pcPage, phonePage } from './level3';
@@ -25,7 +25,18 @@ function holderOf(login: LoginState | null) {
 
 /** GET /login/:flowId — the page of the step the flow is at. */
 export async function showLogin(request: IRequest, env: Env): Promise<Response> {
-  const flow = await loadLoginFlow(env, request, String(request.params.flowId ?? ''));
+  return stepPage(env, await loadLoginFlow(env, request, String(request.params.flowId ?? '')));
+}
+
+/**
+ * The answer to a post that moved the flow: the page of the step it moved to, at once. A redirect to
+ * GET /login/:flowId would cost the login a request and a read of its flow per step (issue 15); a
+ * reload re-posts the form, which finds the flow moved on and goes to the current page (loginPost).
+ */
+export const nextPage = (env: Env, flow: LoginFlow, advance: LoginAdvance): Promise<Response> => stepPage(env, movedLogin(flow, advance));
+
+/** The page of the step `flow` is at. */
+async function stepPage(env: Env, flow: LoginFlow): Promise<Response> {
   const { id: flowId, csrf, request: req, login } = flow;
   const view = { flowId, csrf, request: req };
   switch (flow.step) {

@@ -272,7 +272,7 @@ describe('FlowSession: a step change together with a code, in one call (login SM
     const wrong = await otpHash(id, SMS, '0000');
     expect(await inFlow(stub, (f) => f.checkOtpThenAdvance(SMS, wrong, move, t0))).toEqual({ outcome: 'wrong', remaining: OTP_MAX_WRONG - 1 });
     expect((await inFlow(stub, (f) => f.read(t0)))?.step).toBe('identify');
-    expect(await inFlow(stub, (f) => f.checkOtpThenAdvance(SMS, right, move, t0))).toEqual({ outcome: 'ok', purpose: SMS });
+    expect(await inFlow(stub, (f) => f.checkOtpThenAdvance(SMS, right, move, t0))).toEqual({ outcome: 'ok', purpose: SMS, moved: true });
     expect(await inFlow(stub, (f) => f.read(t0))).toMatchObject({ step: 'otp', data: { proven: true } });
     expect(await inFlow(stub, (f) => f.checkOtpThenAdvance(SMS, right, move, t0))).toEqual({ outcome: 'none' });
   });
@@ -282,7 +282,7 @@ describe('FlowSession: a step change together with a code, in one call (login SM
     const right = await otpHash(id, SMS, '1234');
     await inFlow(stub, (f) => f.issueOtp(SMS, right, t0));
     await inFlow(stub, (f) => f.advance('identify', 'puk', {}, t0));
-    expect(await inFlow(stub, (f) => f.checkOtpThenAdvance(SMS, right, move, t0))).toEqual({ outcome: 'ok', purpose: SMS });
+    expect(await inFlow(stub, (f) => f.checkOtpThenAdvance(SMS, right, move, t0))).toEqual({ outcome: 'ok', purpose: SMS, moved: false });
     expect((await inFlow(stub, (f) => f.read(t0)))?.step).toBe('puk');
   });
 
