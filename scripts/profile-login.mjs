@@ -154,7 +154,7 @@ function locate(callFrame, bundle) {
  * the gap since the previous one, but at most `cap` µs: workerd's sampler pauses while the isolate
  * waits (I/O, other processes), and an uncapped gap would charge that wait to whatever ran before it.
  */
-function attribute(profile, windows, bundle, cap) {
+function attribute(profile, windows, bundle, cap, from = -Infinity) {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const located = new Map();
   const at = (id) => {
@@ -168,7 +168,7 @@ function attribute(profile, windows, bundle, cap) {
     t += profile.timeDeltas[i];
     const dt = Math.min(profile.timeDeltas[i], cap) / 1000;
     while (w < windows.length && windows[w].end < t) w++;
-    const step = w < windows.length && windows[w].start <= t ? windows[w].step : '(between steps)';
+    const step = t < from ? '(setup)' : w < windows.length && windows[w].start <= t ? windows[w].step : '(between steps)';
     const where = at(profile.samples[i]);
     if (where.name === '(idle)') continue;
     let s = perStep.get(step);
@@ -264,8 +264,11 @@ async function main() {
       windows.filter((w) => w.start >= step0),
       bundle,
       4 * Number(values.interval),
+      step0,
     );
-    perStep.delete('(between steps)'); // setup and the RP's own work between steps
+    // Setup (the citizens' activation) is left out; what the isolate does between one login's steps
+    // and the next's (work after a response, alarms, garbage collection, the RP's own calls) is shown.
+    perStep.delete('(setup)');
     console.log(`profile of ${logins} sequential logins against ${runtime} on ${baseUrl} (${profile.samples.length} samples)`);
     report(perStep, counts);
     // A check on the sampling: what the kernel counted for the worker's process over the same logins
