@@ -12,6 +12,11 @@
 //   --before REF   commit, branch or tag to compare against (default HEAD)
 //   --after DIR    the tree to measure (default this working tree, uncommitted changes included)
 //   --rounds R     rounds (default 12)        -n N   logins per batch (default 10)
+//   --before-state DIR, --after-state DIR
+//                  where that side keeps its Durable Objects' SQLite files (a fresh directory made
+//                  inside DIR, removed at the end; default the run's temporary directory): e.g. the
+//                  same commit on both sides, one on ext4 and one on tmpfs (/dev/shm), sizes what
+//                  the disk's durability costs a login
 //   --no-pin       leave the processes where the scheduler puts them (by default both servers share
 //                  core 1 and this client takes core 0, as bench:compare pins, when taskset can)
 // Prints a table (each step and the total: medians, ratio after/before, its spread), writes the
@@ -49,6 +54,8 @@ const { values } = parseArgs({
     after: { type: 'string' },
     rounds: { type: 'string', default: '12' },
     n: { type: 'string', short: 'n', default: '10' },
+    'before-state': { type: 'string' },
+    'after-state': { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
@@ -92,6 +99,8 @@ const beforeRoot = join(tmp, 'before');
 let worktreeAdded = false;
 const servers = {}; // side → { child, baseUrl, workerdPids, log }
 const children = [];
+/** State directories made outside `tmp` (--before-state, --after-state), removed with it. */
+const stateDirs = [];
 let cleaning = null;
 
 /** The before checkout goes whatever happens: a leftover worktree would hold its commit in `git worktree list`. */
@@ -111,6 +120,7 @@ function removeWorktree() {
     worktreeAdded = false;
   }
   rmSync(tmp, { recursive: true, force: true });
+  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
   try {
     git(root, 'worktree', 'prune');
   } catch {
@@ -165,8 +175,10 @@ function prepareBefore(commit) {
 
 async function startSide(side, checkout) {
   const port = await freePort();
-  const stateDir = join(tmp, `${side}-state`);
-  mkdirSync(stateDir);
+  const parent = values[`${side}-state`];
+  const stateDir = parent ? mkdtempSync(join(resolve(parent), `cieid-bench-pair-${side}-`)) : join(tmp, `${side}-state`);
+  if (parent) stateDirs.push(stateDir);
+  else mkdirSync(stateDir);
   const log = join(tmp, `${side}.log`);
   const registryToken = randomBytes(24).toString('base64url');
   try {
@@ -363,6 +375,7 @@ try {
   console.log(`  workerd CPU between set-up's end and the first login, highest of any batch: before ${bleed.before} ms, after ${bleed.after} ms`);
   console.log(`  before: ${values.before} = ${beforeCommit}`);
   console.log(`  after:  ${afterRoot} = ${refs.after.commit ?? '(not a git checkout)'}${refs.after.dirty ? ' + uncommitted changes (dirty)' : ''}`);
+  for (const side of SIDES) if (values[`${side}-state`]) console.log(`  ${side}'s state: in ${resolve(values[`${side}-state`])}`);
 
   if (failures.length) {
     code = 1;
@@ -377,6 +390,7 @@ try {
     loginsPerBatch: n,
     warmUpLogins: warmUp,
     refs,
+    stateIn: Object.fromEntries(SIDES.map((side) => [side, values[`${side}-state`] ? resolve(values[`${side}-state`]) : 'the run\'s temporary directory'])),
     loadAverage: { start: loadAtMeasureStart, end: loadAtEnd },
     pinning: { ...pin, affinity },
     cpuMsPerLogin: rows,
