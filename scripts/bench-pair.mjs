@@ -390,7 +390,7 @@ try {
     loginsPerBatch: n,
     warmUpLogins: warmUp,
     refs,
-    stateIn: Object.fromEntries(SIDES.map((side) => [side, values[`${side}-state`] ? resolve(values[`${side}-state`]) : 'the run\'s temporary directory'])),
+    stateIn: Object.fromEntries(SIDES.map((side) => [side, values[`${side}-state`] ? resolve(values[`${side}-state`]) : "the run's temporary directory"])),
     loadAverage: { start: loadAtMeasureStart, end: loadAtEnd },
     pinning: { ...pin, affinity },
     cpuMsPerLogin: rows,
