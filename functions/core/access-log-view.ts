@@ -1,5 +1,6 @@
 import type { AccessOutcome } from './card';
 import type { Problem } from './errors';
+import type { GrantRefusal } from './identity-grants';
 import type { CardNotAccepted } from './login-flow';
 import type { Refusal } from './login-levels';
 import { romeTime } from './notices';
@@ -82,9 +83,20 @@ export const CARD_REASON_LABELS: Readonly<Record<Refusal | CardNotAccepted, stri
   reader_unverified: 'Carta non riconosciuta',
 };
 
+/**
+ * Why the Card refused a login's grant at consent for something other than the card itself
+ * (core/identity-grants grantRefusal, written by Card.admitGrant): the card is fine, so the line says
+ * what changed while the login waited.
+ */
+export const GRANT_REASON_LABELS: Readonly<Record<Exclude<GrantRefusal, keyof typeof CARD_REASON_LABELS>, string>> = {
+  credentials_revoked: "Credenziali revocate durante l'accesso",
+  credentials_changed: "Password cambiata durante l'accesso",
+  other_holder: 'Carta di un altro titolare',
+};
+
 /** Reasons that say more than their outcome's words; any other reason leaves the outcome's. */
 const REASON_LABELS: Readonly<Partial<Record<AccessOutcome, Readonly<Record<string, string>>>>> = {
-  card_refused: { ...CARD_REASON_LABELS, pin_blocked: 'PIN della carta bloccato' },
+  card_refused: { ...CARD_REASON_LABELS, ...GRANT_REASON_LABELS, pin_blocked: 'PIN della carta bloccato' },
   wrong_otp: { expired: 'Codice scaduto', daily_cap: 'Limite giornaliero di codici raggiunto' },
   // R-ACC-4: the credentials were revoked in the personal area; a password tried afterwards says why it failed.
   wrong_password: { credentials_revoked: 'Credenziali revocate' },

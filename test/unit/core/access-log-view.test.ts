@@ -3,6 +3,7 @@ import cardSource from '../../../functions/core/card.ts?raw';
 import cardStandingSource from '../../../functions/core/card-standing.ts?raw';
 import cardAuthSource from '../../../functions/core/card-auth.ts?raw';
 import loginLevelsSource from '../../../functions/core/login-levels.ts?raw';
+import identityGrantsSource from '../../../functions/core/identity-grants.ts?raw';
 import {
   ACCESS_LOG_PAGE_SIZE,
   CARD_REASON_LABELS,
@@ -52,6 +53,13 @@ describe('core/access-log-view: every outcome and reason in Italian (R-LOG-9)', 
       expect(Object.hasOwn(CARD_REASON_LABELS, reason), `no label for card reason ${reason}`).toBe(true);
       expect(outcomeLabel('card_refused', reason)).not.toBe(OUTCOME_LABELS.card_refused);
     }
+  });
+
+  it('R-LOG-9, R-ACC-2: every reason the Card refuses a grant at consent for (core/identity-grants GrantRefusal) has its own label', () => {
+    const reasons = unionMembers(identityGrantsSource, 'GrantRefusal');
+    expect(reasons).toEqual(expect.arrayContaining(['credentials_changed', 'credentials_revoked', 'other_holder', 'level3_suspended']));
+    for (const reason of reasons) expect(outcomeLabel('card_refused', reason), `no label for grant refusal ${reason}`).not.toBe(OUTCOME_LABELS.card_refused);
+    expect(outcomeLabel('card_refused', 'credentials_changed')).toBe("Password cambiata durante l'accesso");
   });
 
   it('R-LOG-9: the guide words for the common outcomes', () => {
