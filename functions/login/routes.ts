@@ -1,7 +1,8 @@
 import { pageGuard } from '../platform/page-guard';
 import { type PagesSurface, pageTitle } from '../platform/surface';
 import { errorPage } from '../platform/html';
-import { acceptsJson, errorJson } from '../platform/http';
+import { acceptsJson, errorJson, redirect } from '../platform/http';
+import { loginPath } from './flow';
 import { showLogin } from './steps/show';
 import { postCredentials } from './steps/credentials';
 import { postOtp, postOtpResend } from './steps/otp';
@@ -52,6 +53,9 @@ export const loginSurface: PagesSurface = {
       .post('/login/:flowId/l3/otp', guard(postL3Otp))
       .post('/login/:flowId/lettore', guard(postReader))
       .post('/login/:flowId/consenso', guard(postConsent))
-      .post('/login/:flowId/annulla', guard(postCancel));
+      .post('/login/:flowId/annulla', guard(postCancel))
+      // A form's action opened by address (the page that answered its post, reloaded or restored
+      // before /login-page.js ran): the flow's page, without reading the flow here.
+      .get('/login/:flowId/*', (request) => redirect(loginPath(String(request.params.flowId ?? ''))));
   },
 };

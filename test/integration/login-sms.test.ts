@@ -101,6 +101,28 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
     expect(await otpChecksToday(h.serial)).toBe(1);
   });
 
+  it('a form action opened by address (a restored tab, a reload before the page script ran) goes to the flow page, which every login page fixes in the address bar', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 2 });
+    const otpPage = await signIn(login, h.citizen.fiscalCode, h.password);
+    expect(otpPage.html).toContain('<script src="/login-page.js" defer></script>');
+    for (const action of ['credenziali', 'otp', 'l3/smartphone']) {
+      const res = await login.browser.fetch(`/login/${login.flowId}/${action}`);
+      expect([res.status, res.headers.get('Location')]).toEqual([303, `/login/${login.flowId}`]);
+    }
+    expect((await login.browser.open(`/login/${login.flowId}`)).field(OTP_LABEL).name).toBe('otp');
+    expect(await outboxCount(h.citizen.phone)).toBe(1);
+  });
+
+  it('R-LVL-1: a double submit of a level 1 password: the submit that moved the flow answers with consent, the other is sent to it', async () => {
+    const h = await holder();
+    const login = await openLogin({ acr: 1 });
+    const body = new URLSearchParams({ csrf: login.page.csrf, username: h.citizen.fiscalCode, password: h.password });
+    const pages = await Promise.all([1, 2].map(() => login.browser.post(`/login/${login.flowId}/credenziali`, body)));
+    expect(pages.map((p) => p.postStatus).sort()).toEqual([200, 303]);
+    for (const page of pages) expect(page.text).toContain('I seguenti dati stanno per essere inviati a:');
+  });
+
   it('R-LOG-2: an identity in App mode with no certified device gets the SMS code', async () => {
     const h = await holder({ mode: 'app' });
     const login = await openLogin({ acr: 2 });

@@ -5,7 +5,7 @@ import { logAccess } from '../access-log';
 import { approvalWaitMessage } from '../../core/app-approvals';
 import { openApproval } from '../../platform/app-approvals';
 import { APPROVAL_SETTLES_FROM, type LoginAdvance, toQrFromApp, toSmsFromApp } from '../../core/login-flow';
-import { type LoginFlow, type LoginState, advanceLogin, flowGone, loadLoginFlow, loginPath, loginPost } from '../flow';
+import { type LoginFlow, type LoginState, advanceLogin, flowGone, loadLoginFlow, loginPath, loginPost, movedLogin } from '../flow';
 import { appWaitPage } from '../views/app-wait';
 import { startSms } from './otp';
 
@@ -30,7 +30,7 @@ async function push(env: Env, flow: LoginFlow, login: LoginState, notice?: strin
 export async function startPush(env: Env, flow: LoginFlow, next: LoginAdvance): Promise<Response> {
   // Only the submit that moved the flow sends the push; a concurrent double submit just follows.
   if (!(await advanceLogin(flow, next)) || !next.login) return redirect(loginPath(flow.id));
-  return push(env, { ...flow, step: 'app', login: next.login }, next.login);
+  return push(env, movedLogin(flow, next), next.login);
 }
 
 function appState(flow: LoginFlow): LoginState {

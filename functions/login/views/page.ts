@@ -42,7 +42,10 @@ export function actionSentence(action: string, csrf: string, before: string, lab
  * end in a redirect to the RP (consent, Annulla, Torna al servizio), so its origin is a form target.
  */
 export function loginPage(request: LoginRequest, body: SafeHtml, status = 200, headers: Record<string, string> = {}): Response {
-  return page({ title: `${requestTitle(request)} · ${request.clientName}`, section: 'Entra con CIE', body }, status, {
+  // /login-page.js (external, for the CSP): a page answering a post shows the flow's own address.
+  const withScript = html`${body}
+<script src="/login-page.js" defer></script>`;
+  return page({ title: `${requestTitle(request)} · ${request.clientName}`, section: 'Entra con CIE', body: withScript }, status, {
     'Referrer-Policy': 'same-origin',
     'Content-Security-Policy': contentSecurityPolicy([new URL(request.redirectUri).origin]),
     ...headers,
