@@ -6,7 +6,7 @@
 // are served at once on standalone workerd, each by its own checkout's scripts/serve-workerd.mjs
 // (its own bundle, port, STATE_DIR and REGISTRY_TOKEN). Each round runs a batch of sequential level 2
 // SMS logins against each, the order swapped every round, and counts the server's CPU (utime +
-// stime of its workerd process, from /proc) only inside the login steps: citizens' activation and
+// stime of its workerd process, from /proc) only within each login, first step to last: activation and
 // the RP's registration, which each batch does first, fall outside. Ratios are taken round by round
 // (the two batches of a round run within seconds of each other) and their median is the figure.
 //   --before REF   commit, branch or tag to compare against (default HEAD)
@@ -94,7 +94,56 @@ function describeTree(dir) {
 
 // --- the two checkouts -----------------------------------------------------------------------------
 
+/**
+ * What a run killed outright (SIGKILL, the OOM killer) left behind: its servers (each in a process
+ * group of its own) and its worktree. A run writes its pid and its servers' process groups into its
+ * temporary directory; a directory whose run is gone is cleaned here.
+ */
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function cleanStaleRuns() {
+  let entries = [];
+  try {
+    entries = git(root, 'worktree', 'list', '--porcelain')
+      .split('\n')
+      .filter((l) => l.startsWith('worktree '))
+      .map((l) => l.slice('worktree '.length));
+  } catch {
+    return;
+  }
+  const prefix = join(realpathSync(tmpdir()), 'cieid-bench-pair-');
+  for (const worktree of entries.filter((w) => w.startsWith(prefix) && w.endsWith('/before'))) {
+    const dir = resolve(worktree, '..');
+    const owner = Number(readFileSync(join(dir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+    if (owner && alive(owner)) continue; // a run in progress
+    for (const pgid of readFileSync(join(dir, 'servers'), { encoding: 'utf8', flag: 'a+' }).split('\n').filter(Boolean)) {
+      try {
+        process.kill(-Number(pgid), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    try {
+      if (lstatSync(join(worktree, 'node_modules'), { throwIfNoEntry: false })?.isSymbolicLink()) unlinkSync(join(worktree, 'node_modules'));
+      git(root, 'worktree', 'remove', '--force', worktree);
+    } catch {
+      // removed below
+    }
+    rmSync(dir, { recursive: true, force: true });
+    console.log(`bench:pair: cleaned up after an earlier run that was killed (${dir})`);
+  }
+}
+cleanStaleRuns();
+
 const tmp = mkdtempSync(join(tmpdir(), 'cieid-bench-pair-'));
+writeFileSync(join(tmp, 'pid'), String(process.pid));
 const beforeRoot = join(tmp, 'before');
 let worktreeAdded = false;
 const servers = {}; // side → { child, baseUrl, workerdPids, log }
@@ -182,7 +231,18 @@ async function startSide(side, checkout) {
   const log = join(tmp, `${side}.log`);
   const registryToken = randomBytes(24).toString('base64url');
   try {
-    const { child, baseUrl } = await startServer({ runtime: 'workerd', port, registryToken, stateDir, log, cwd: checkout, onSpawn: (c) => children.push(c) });
+    const { child, baseUrl } = await startServer({
+      runtime: 'workerd',
+      port,
+      registryToken,
+      stateDir,
+      log,
+      cwd: checkout,
+      onSpawn: (c) => {
+        children.push(c);
+        writeFileSync(join(tmp, 'servers'), `${c.pid}\n`, { flag: 'a' });
+      },
+    });
     // serve:workerd's Node parent only waits (0 CPU); the server is its one workerd child.
     const workerdPids = groupPids(child.pid).filter((pid) => procStat(pid)?.name === 'workerd');
     if (!workerdPids.length) throw new Error('no workerd process in its process group');

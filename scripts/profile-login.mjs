@@ -267,7 +267,7 @@ async function main() {
       step0,
     );
     // Setup (the citizens' activation) is left out; what the isolate does between one login's steps
-    // and the next's (work after a response, alarms, garbage collection, the RP's own calls) is shown.
+    // and the next's (work after a response, alarms, garbage collection) is shown.
     perStep.delete('(setup)');
     console.log(`profile of ${logins} sequential logins against ${runtime} on ${baseUrl} (${profile.samples.length} samples)`);
     report(perStep, counts);
