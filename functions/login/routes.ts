@@ -1,3 +1,5 @@
+import type { IRequest } from 'itty-router';
+import type { Env } from '../env';
 import { pageGuard } from '../platform/page-guard';
 import { type PagesSurface, pageTitle } from '../platform/surface';
 import { errorPage } from '../platform/html';
@@ -21,6 +23,28 @@ const guard = pageGuard((err, request) => {
   return errorPage(err.status, pageTitle(loginSurface, err.status), err.message, undefined, err.headers);
 });
 
+/** The login pages' forms, by action (`POST /login/:flowId/<action>`). */
+const POSTS: readonly (readonly [string, (request: IRequest, env: Env) => Promise<Response>])[] = [
+  ['credenziali', postCredentials],
+  ['otp', postOtp],
+  ['otp/invia', postOtpResend],
+  ['app/invia', postAppResend],
+  ['app/sms', postAppSms],
+  ['app/qr', postAppQr],
+  ['qr/nuovo', postNewQr],
+  ['l3', postToLevel3],
+  ['l3/livello2', postBackToLevel2],
+  ['l3/smartphone', postL3Phone],
+  ['l3/computer', postL3Computer],
+  ['l3/modalita', postL3Choice],
+  ['l3/seriale', postSerial],
+  ['l3/ricomincia', postRestart],
+  ['l3/otp', postL3Otp],
+  ['lettore', postReader],
+  ['consenso', postConsent],
+  ['annulla', postCancel],
+];
+
 /**
  * "Entra con CIE": the citizen's side of a login started by /oidc/authorize (docs/login-pages.md), level 3
  * included (docs/level3.md).
@@ -32,30 +56,13 @@ export const loginSurface: PagesSurface = {
   answers: 'pages',
   titles: { 403: 'Richiesta rifiutata', 410: 'Richiesta di accesso scaduta' },
   mount: (router) => {
-    router
-      .get('/login/:flowId', guard(showLogin))
-      .post('/login/:flowId/credenziali', guard(postCredentials))
-      .post('/login/:flowId/otp', guard(postOtp))
-      .post('/login/:flowId/otp/invia', guard(postOtpResend))
-      .post('/login/:flowId/app/invia', guard(postAppResend))
-      .post('/login/:flowId/app/sms', guard(postAppSms))
-      .post('/login/:flowId/app/qr', guard(postAppQr))
-      .post('/login/:flowId/qr/nuovo', guard(postNewQr))
-      .get('/login/:flowId/stato', getLoginStatus)
-      .get('/login/:flowId/attesa', waitSocket)
-      .post('/login/:flowId/l3', guard(postToLevel3))
-      .post('/login/:flowId/l3/livello2', guard(postBackToLevel2))
-      .post('/login/:flowId/l3/smartphone', guard(postL3Phone))
-      .post('/login/:flowId/l3/computer', guard(postL3Computer))
-      .post('/login/:flowId/l3/modalita', guard(postL3Choice))
-      .post('/login/:flowId/l3/seriale', guard(postSerial))
-      .post('/login/:flowId/l3/ricomincia', guard(postRestart))
-      .post('/login/:flowId/l3/otp', guard(postL3Otp))
-      .post('/login/:flowId/lettore', guard(postReader))
-      .post('/login/:flowId/consenso', guard(postConsent))
-      .post('/login/:flowId/annulla', guard(postCancel))
+    router.get('/login/:flowId', guard(showLogin)).get('/login/:flowId/stato', getLoginStatus).get('/login/:flowId/attesa', waitSocket);
+    for (const [action, handler] of POSTS) {
       // A form's action opened by address (the page that answered its post, reloaded or restored
       // before /login-page.js ran): the flow's page, without reading the flow here.
-      .get('/login/:flowId/*', (request) => redirect(loginPath(String(request.params.flowId ?? ''))));
+      router
+        .post(`/login/:flowId/${action}`, guard(handler))
+        .get(`/login/:flowId/${action}`, (request) => redirect(loginPath(String(request.params.flowId ?? ''))));
+    }
   },
 };
