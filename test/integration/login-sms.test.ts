@@ -15,6 +15,19 @@ const otpChecksToday = (serial: string) =>
 /** A different 4-digit code. */
 const other = (code: string) => String((Number(code) + 1) % 10_000).padStart(4, '0');
 
+/**
+ * The password posted twice at once (a double click, two tabs): the submit that moved the flow answers
+ * with the next page itself, the other is sent to it.
+ */
+async function passwordTwiceAtOnce(acr: 1 | 2) {
+  const h = await holder();
+  const login = await openLogin({ acr });
+  const body = new URLSearchParams({ csrf: login.page.csrf, username: h.citizen.fiscalCode, password: h.password });
+  const pages = await Promise.all([1, 2].map(() => login.browser.post(`/login/${login.flowId}/credenziali`, body)));
+  expect(pages.map((p) => p.postStatus).sort()).toEqual([200, 303]);
+  return { h, pages };
+}
+
 describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () => {
   it('R-LVL-1: a level 1 request goes from the password straight to consent, no SMS sent', async () => {
     const h = await holder();
@@ -71,12 +84,7 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
   });
 
   it('R-OTP-3: a double submit of the password sends one code, and both tabs land on the code page', async () => {
-    const h = await holder();
-    const login = await openLogin({ acr: 2 });
-    const body = new URLSearchParams({ csrf: login.page.csrf, username: h.citizen.fiscalCode, password: h.password });
-    const pages = await Promise.all([1, 2].map(() => login.browser.post(`/login/${login.flowId}/credenziali`, body)));
-    // The submit that moved the flow answers with the code page; the other is sent to it.
-    expect(pages.map((p) => p.postStatus).sort()).toEqual([200, 303]);
+    const { h, pages } = await passwordTwiceAtOnce(2);
     for (const page of pages) expect(page.field(OTP_LABEL).name).toBe('otp');
     expect(await outboxCount(h.citizen.phone)).toBe(1);
   });
@@ -115,11 +123,7 @@ describe('login: second factor by SMS (R-LOG-2, R-LVL-1, R-LVL-2, R-OTP-*)', () 
   });
 
   it('R-LVL-1: a double submit of a level 1 password: the submit that moved the flow answers with consent, the other is sent to it', async () => {
-    const h = await holder();
-    const login = await openLogin({ acr: 1 });
-    const body = new URLSearchParams({ csrf: login.page.csrf, username: h.citizen.fiscalCode, password: h.password });
-    const pages = await Promise.all([1, 2].map(() => login.browser.post(`/login/${login.flowId}/credenziali`, body)));
-    expect(pages.map((p) => p.postStatus).sort()).toEqual([200, 303]);
+    const { pages } = await passwordTwiceAtOnce(1);
     for (const page of pages) expect(page.text).toContain('I seguenti dati stanno per essere inviati a:');
   });
 
