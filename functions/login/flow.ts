@@ -41,17 +41,20 @@ export { requireSecrets } from '../platform/secrets';
 export async function loadLoginFlow(env: Env, request: Request, flowId: string): Promise<LoginFlow> {
   const handoff = await readLoginFlow(env, flowId, request);
   if (!handoff) throw flowGone();
-  return {
-    id: flowId,
-    request: handoff.request,
-    step: handoff.step,
-    csrf: handoff.csrf,
-    login: handoff.data.login ?? null,
-    l3: handoff.data.l3 ?? null,
-    stub: handoff.stub,
-    handoff,
-  };
+  return loginFlowOf(handoff);
 }
+
+/** The pages' view of a flow as read (or as a move left it). */
+const loginFlowOf = (handoff: OpenLoginFlow): LoginFlow => ({
+  id: handoff.id,
+  request: handoff.request,
+  step: handoff.step,
+  csrf: handoff.csrf,
+  login: handoff.data.login ?? null,
+  l3: handoff.data.l3 ?? null,
+  stub: handoff.stub,
+  handoff,
+});
 
 /** Applies a decision of the login machine (checked against its table); null when another request moved the flow first. */
 export function advanceLogin(flow: LoginFlow, advance: LoginAdvance): Promise<OpenLoginFlow | null> {
@@ -62,10 +65,8 @@ export function advanceLogin(flow: LoginFlow, advance: LoginAdvance): Promise<Op
  * The flow as a move made from this request's read leaves it, without reading it again (what
  * moveFlow returns, for the moves platform/otp makes as a side effect).
  */
-export function movedLogin(flow: LoginFlow, advance: LoginAdvance): LoginFlow {
-  const data = { ...flow.handoff.data, ...loginPatch(advance) };
-  return { ...flow, step: advance.to, login: data.login ?? null, l3: data.l3 ?? null, handoff: { ...flow.handoff, step: advance.to, data } };
-}
+export const movedLogin = (flow: LoginFlow, advance: LoginAdvance): LoginFlow =>
+  loginFlowOf({ ...flow.handoff, step: advance.to, data: { ...flow.handoff.data, ...loginPatch(advance) } });
 
 /** The same move, for a call that makes it as a side effect (platform/otp's `enter` and `then`). */
 export const loginMove = (flow: LoginFlow, advance: LoginAdvance): FlowMove => moveOf(flow.handoff, advance.to, loginPatch(advance));
